@@ -1,0 +1,276 @@
+"""The `dockgate` command: `check` (the main job), `parse` and `rules`.
+
+Exit codes, the same whatever the output format:
+  0  no finding at or above the failure threshold
+  1  findings at or above it (`parse`: the file does not parse)
+  2  usage, configuration, input/output or internal error (one line on stderr;
+     a traceback only with --debug)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+
+from dockgate import __version__
+
+if TYPE_CHECKING:
+    from dockgate.linter.config import Config
+
+EXIT_CLEAN = 0
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+class UsageError(Exception):
+    """A mistake on the command line or in the environment; exit 2 with its message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dockgate",
+        description="Dockerfile linter and security analyzer.",
+        epilog="Run `dockgate check` in a repository to lint every Dockerfile in it.",
+    )
+    parser.add_argument("--version", action="version", version=f"dockgate {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="lint Dockerfiles (default: every Dockerfile below the current directory)")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads standard input")
+    check.add_argument("--format", "-f", default="text", choices=("text", "json", "sarif"))
+    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of standard output")
+    check.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
+    check.add_argument("--no-config", action="store_true", help="ignore every configuration file")
+    check.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input")
+    check.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
+    check.add_argument("--ignore", action="append", default=[], metavar="RULES", help="leave these rules out")
+    check.add_argument("--level", action="append", default=[], metavar="RULE=LEVEL", help="set a rule's level (error, warning, info, style, off)")
+    for level in ("error", "warning", "info", "style"):
+        check.add_argument(f"--{level}", action="append", default=[], metavar="RULE", help=f"report RULE at level {level} (hadolint's flag)")
+    check.add_argument("--failure-threshold", "-t", metavar="LEVEL", help="fail on findings at or above LEVEL (default: info)")
+    check.add_argument("--no-fail", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY")
+    check.add_argument("--require-label", action="append", default=[], metavar="NAME:TYPE")
+    check.add_argument("--strict-labels", action="store_true")
+    check.add_argument("--disable-ignore-pragma", action="store_true", help="ignore `# dockgate: ignore` and `# hadolint ignore` comments")
+    check.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
+    check.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR in the environment too)")
+    check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    check.set_defaults(handler=run_check)
+
+    parse = commands.add_parser("parse", help="print the parse tree of a Dockerfile")
+    parse.add_argument("path", metavar="FILE", help="a Dockerfile, or - for standard input")
+    parse.add_argument("--format", "-f", default="json", choices=("json", "buildkit"))
+    parse.add_argument("--debug", action="store_true")
+    parse.set_defaults(handler=run_parse)
+
+    rules = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
+    rules.add_argument("rule", nargs="?", metavar="RULE", help="a code, name or alias")
+    rules.add_argument("--debug", action="store_true")
+    rules.set_defaults(handler=run_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    # `dockgate` and `dockgate Dockerfile` mean `dockgate check ...`.
+    if not words or words[0] not in ("check", "parse", "rules", "-h", "--help", "--version"):
+        words.insert(0, "check")
+    args = build_parser().parse_args(words)
+    try:
+        return args.handler(args)
+    except UsageError as error:
+        print(f"dockgate: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`dockgate check | head`): nothing more to say.
+        sys.stderr.close()
+        return EXIT_ERROR
+    except Exception as error:  # the edge where a bug becomes one clear line
+        if getattr(args, "debug", False):
+            raise
+        print(f"dockgate: internal error: {type(error).__name__}: {error} (run with --debug for a traceback)", file=sys.stderr)
+        return EXIT_ERROR
+
+
+# ----------------------------------------------------------------------- check
+
+
+def _split_list(values: list[str]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def _command_line_overrides(args: argparse.Namespace) -> dict[str, object]:
+    levels: dict[str, str] = {}
+    for level in ("error", "warning", "info", "style"):
+        for code in _split_list(getattr(args, level)):
+            levels[code] = level
+    for assignment in args.level:
+        selector, equals, level = assignment.partition("=")
+        if not equals:
+            raise UsageError(f"--level takes RULE=LEVEL, not {assignment!r}")
+        levels[selector.strip()] = level.strip()
+    overrides: dict[str, object] = {
+        "select": _split_list(args.select),
+        "ignore": _split_list(args.ignore),
+        "levels": levels,
+        "trusted_registries": list(args.trusted_registry),
+        "require_labels": list(args.require_label),
+        "strict_labels": args.strict_labels,
+        "disable_ignore_pragma": args.disable_ignore_pragma,
+        "no_fail": args.no_fail,
+        "failure_threshold": args.failure_threshold,
+    }
+    return overrides
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from dockgate.linter.config import ConfigError, load_config
+    from dockgate.linter.discovery import find_dockerfiles
+    from dockgate.linter.engine import Engine, all_rules
+    from dockgate.linter.findings import Finding, Level
+    from dockgate.linter.source import SourceError, decode, read_source
+    from dockgate.reporters import Report, render
+
+    try:
+        resolver = load_config(Path(args.config) if args.config else None, args.no_config)
+        overrides = _command_line_overrides(args)
+        base_config = resolver.for_file(None).merged_with(**overrides)
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+
+    paths = args.paths or ["."]
+    read_stdin = "-" in paths
+    discovery = find_dockerfiles([Path(path) for path in paths if path != "-"])
+    problems = list(discovery.errors)
+    for notice in discovery.notices:
+        print(f"dockgate: {notice}", file=sys.stderr)
+
+    engine = Engine(all_rules())
+    findings: list[Finding] = []
+    failing = False
+    files_checked = 0
+
+    def lint(display: str, source_text, config: Config, file_path: Path | None) -> None:
+        nonlocal failing, files_checked
+        files_checked += 1
+        found = engine.lint(
+            display,
+            source_text,
+            config,
+            config_path=file_path,
+            build_context=file_path.parent if file_path is not None else None,
+        )
+        findings.extend(found)
+        threshold = config.failure_threshold
+        if not config.no_fail and threshold is not Level.OFF and any(f.level.rank >= threshold.rank for f in found):
+            failing = True
+
+    if read_stdin:
+        lint(args.stdin_filename or "-", decode(sys.stdin.buffer.read()), base_config, None)
+    for path in discovery.files:
+        try:
+            config = resolver.for_file(path).merged_with(**overrides)
+        except ConfigError as error:
+            raise UsageError(str(error)) from None
+        try:
+            source = read_source(str(path))
+        except SourceError as error:
+            problems.append(f"{path}: {error}")
+            continue
+        lint(_display_path(path), source, config, path)
+
+    for problem in problems:
+        print(f"dockgate: error: {problem}", file=sys.stderr)
+    report = Report(
+        rules=[rule.meta for rule in engine.rules if base_config.level_for(rule.meta) is not Level.OFF],
+        files_checked=files_checked,
+        color=args.format == "text" and not args.output and _wants_color(args),
+        sarif_category=args.sarif_category,
+        root=Path.cwd(),
+    )
+    _write(render(args.format, findings, report), args.output)
+    if problems:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+def _display_path(path: Path) -> str:
+    """The path as the user named it, relative paths kept relative, in POSIX form."""
+    return path.as_posix()
+
+
+def _wants_color(args: argparse.Namespace) -> bool:
+    return not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        sys.stdout.write(text + "\n" if text else "")
+        sys.stdout.flush()
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n" if text else "")
+    except OSError as error:
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
+
+
+# ----------------------------------------------------------------------- parse
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    from dockgate.linter.model import DockerfileSyntaxError
+    from dockgate.linter.parser import parse
+    from dockgate.linter.source import SourceError, decode, read_source
+
+    name = "-" if args.path == "-" else args.path
+    try:
+        source = decode(sys.stdin.buffer.read()) if args.path == "-" else read_source(args.path)
+    except SourceError as error:
+        raise UsageError(f"{name}: {error}") from None
+    try:
+        document = parse(source.text)
+    except DockerfileSyntaxError as error:
+        print(f"{name}:{error.span.line}:{error.span.column}: {error.message}", file=sys.stderr)
+        return EXIT_FINDINGS
+    if args.format == "buildkit":
+        from dockgate.reporters.tree_buildkit import render_tree
+    else:
+        from dockgate.reporters.tree_json import render_tree
+    _write(render_tree(document).rstrip("\n"), None)
+    return EXIT_CLEAN
+
+
+# ----------------------------------------------------------------------- rules
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    from dockgate.linter.engine import all_rules
+
+    rules = [rule.meta for rule in all_rules()]
+    if args.rule is None:
+        width = max(len(rule.name) for rule in rules)
+        for rule in sorted(rules, key=lambda meta: meta.code):
+            aliases = ", ".join(rule.aliases)
+            print(f"{rule.code}  {rule.name:<{width}}  {rule.level.value:<7}  {aliases}".rstrip())
+        return EXIT_CLEAN
+    wanted = args.rule.strip()
+    for rule in rules:
+        if wanted.upper() == rule.code or wanted == rule.name or wanted in rule.aliases:
+            print(f"{rule.code} {rule.name} ({rule.level.value})")
+            if rule.aliases:
+                print(f"Also known as: {', '.join(rule.aliases)}")
+            if rule.security_severity is not None:
+                print(f"Security severity: {rule.security_severity}")
+            print()
+            print(rule.summary)
+            print()
+            print(rule.documentation.strip())
+            return EXIT_CLEAN
+    raise UsageError(f"no rule called {wanted!r} (see `dockgate rules`)")

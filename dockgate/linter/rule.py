@@ -1,0 +1,87 @@
+"""The rule API: metadata every rule declares, and the context it checks.
+
+A rule module defines `RULE` (a `RuleMeta` whose `documentation` is the
+module docstring) and `check(context)`, a generator of `Violation`s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.model import Document, DockerfileSyntaxError
+
+if TYPE_CHECKING:
+    from dockgate.linter.config import Config
+    from dockgate.linter.semantics import SemanticModel
+    from dockgate.linter.source import SourceText
+
+
+class RuleMeta(BaseModel):
+    """Everything about a rule except its check."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^[A-Z]{2}\d{4}$")
+    """Stable forever: configs and suppressions name it."""
+    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    summary: str = Field(min_length=1, max_length=1024)
+    level: Level
+    security_severity: float | None = Field(default=None, ge=0.1, le=10.0)
+    tags: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    """The ids other tools give the same check (hadolint, BuildKit, Trivy, Checkov, ...)."""
+    fixable: bool = False
+    documentation: str = Field(min_length=1)
+    """Markdown: what it does, why it matters, an example, what to use instead."""
+
+    @field_validator("documentation")
+    @classmethod
+    def _documentation_has_sections(cls, text: str) -> str:
+        for heading in ("## What it does", "## Why", "## Example", "## Use instead"):
+            if heading not in text:
+                raise ValueError(f"documentation lacks the section {heading!r}")
+        return text
+
+    @property
+    def is_security(self) -> bool:
+        return self.security_severity is not None
+
+    @property
+    def help_uri(self) -> str:
+        return f"https://github.com/dockgate/dockgate/blob/main/docs/rules.md#{self.code.lower()}"
+
+    def plain_documentation(self) -> str:
+        """The documentation with Markdown headings and fences turned into plain text."""
+        text = re.sub(r"^#+\s*", "", self.documentation.strip(), flags=re.MULTILINE)
+        return re.sub(r"^```\w*\n?", "", text, flags=re.MULTILINE)
+
+
+@dataclass
+class LintContext:
+    """What a rule sees: the parsed document (or the syntax error) and the options."""
+
+    path: str
+    document: Document | None
+    syntax_error: DockerfileSyntaxError | None = None
+    config: Config | None = None
+    """The configuration in force for this file (trusted registries, label schema, rule options)."""
+    source: SourceText | None = None
+    build_context: Path | None = None
+    """Directory of the build context when the file is on disk (for .dockerignore)."""
+
+    @cached_property
+    def semantics(self) -> SemanticModel:
+        from dockgate.linter.semantics import SemanticModel
+
+        assert self.document is not None
+        return SemanticModel(self.document)
+
+
+CheckFunction = Callable[[LintContext], Iterator[Violation]]

@@ -1,0 +1,53 @@
+"""Reading a Dockerfile from disk or stdin into text, with clear errors for what is not text."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+
+class SourceError(Exception):
+    """A file that cannot be linted at all (missing, unreadable, binary)."""
+
+
+@dataclass(slots=True)
+class SourceText:
+    text: str
+    invalid_utf8_line: int | None = None
+    """First line holding bytes that are not UTF-8 (they were replaced), if any."""
+    encoding: str = "utf-8"
+
+
+def decode(data: bytes) -> SourceText:
+    """Decode a Dockerfile's bytes: UTF-8 (BOM or not), UTF-16/32 with a BOM; refuse binary."""
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return SourceText(data.decode(encoding), encoding=encoding)
+            except UnicodeDecodeError as error:
+                raise SourceError(f"not valid {encoding.upper()} text ({error.reason})") from None
+    if b"\x00" in data:
+        raise SourceError("binary file (it contains NUL bytes), not a Dockerfile")
+    try:
+        return SourceText(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        bad_line = data.count(b"\n", 0, error.start) + 1
+        return SourceText(data.decode("utf-8", errors="replace"), invalid_utf8_line=bad_line)
+
+
+def read_source(path: str) -> SourceText:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise SourceError("no such file") from None
+    except IsADirectoryError:
+        raise SourceError("is a directory") from None
+    except OSError as error:
+        raise SourceError(f"cannot read: {error.strerror or error}") from None
+    return decode(data)

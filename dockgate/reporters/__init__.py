@@ -1,0 +1,39 @@
+"""Output formats: one module per format, chosen by name through `FORMATS`.
+
+Each format module has `render(findings, report) -> str`. Modules are
+imported only when their format is asked for, so `--format text` never pays
+for `sarif_om` (and its `attrs`/`pbr` imports) at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+from dockgate.reporters.report import Report
+
+if TYPE_CHECKING:
+    from dockgate.linter.findings import Finding
+
+__all__ = ["FORMATS", "Report", "render"]
+
+FORMATS: dict[str, str] = {
+    "text": "dockgate.reporters.text",
+    "json": "dockgate.reporters.json",
+    "sarif": "dockgate.reporters.sarif",
+}
+"""Format name (what `--format` accepts) -> module that renders it."""
+
+
+def render(format_name: str, findings: list[Finding], report: Report) -> str:
+    """The findings in `format_name`, without a trailing newline.
+
+    Findings are sorted here (file, line, column, code), so every format
+    shows the same order whatever order the caller passes.
+    """
+    module_path = FORMATS.get(format_name)
+    if module_path is None:
+        choices = ", ".join(FORMATS)
+        raise ValueError(f"unknown output format {format_name!r}; choose one of: {choices}")
+    ordered = sorted(findings, key=lambda finding: finding.sort_key())
+    return importlib.import_module(module_path).render(ordered, report)

@@ -1,0 +1,225 @@
+"""SARIF 2.1.0 output, shaped for GitHub code scanning.
+
+The log is built from `sarif_om` objects and turned into JSON by
+`to_json_value`, a walk over their attrs fields (sarif_om ships no
+serialiser). What each field holds, and why, is in docs/output-formats.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+import attr
+import sarif_om as sarif
+
+from dockgate.linter.findings import Finding, Level
+from dockgate.reporters.report import Report
+
+if TYPE_CHECKING:
+    from dockgate.linter.rule import RuleMeta
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/dockgate/dockgate"
+TOOL_NAME = "dockgate"
+"""GitHub keys alerts on the driver name: never change it."""
+SOURCE_ROOT = "%SRCROOT%"
+FINGERPRINT_KEY = "dockgate/v1"
+"""GitHub ignores this key; dockgate's baseline reads it."""
+MAX_TAGS = 20
+"""GitHub rejects rules with more tags."""
+PRECISION = "high"
+"""RuleMeta has no confidence axis yet; GitHub only uses precision to order alerts."""
+
+_SARIF_LEVELS = {
+    Level.ERROR: "error",
+    Level.WARNING: "warning",
+    Level.INFO: "note",
+    Level.STYLE: "note",
+    Level.OFF: "none",
+}
+"""The same mapping as hadolint's SARIF: info and style become `note`."""
+_PROBLEM_SEVERITIES = {
+    "error": "error",
+    "warning": "warning",
+    "note": "recommendation",
+    "none": "recommendation",
+}
+"""SARIF level -> GitHub's `problem.severity` for rules that are not security rules."""
+_ALWAYS_WRITTEN = frozenset({"level"})
+"""Written even when equal to sarif_om's default ("warning"), so readers need not know it."""
+
+
+def render(findings: list[Finding], report: Report) -> str:
+    descriptors = _rule_descriptors(report.rules, findings)
+    rule_indexes = {descriptor.id: index for index, descriptor in enumerate(descriptors)}
+    driver = sarif.ToolComponent(
+        name=TOOL_NAME,
+        version=report.tool_version,
+        semantic_version=report.tool_version,
+        information_uri=INFORMATION_URI,
+        rules=descriptors,
+    )
+    run = sarif.Run(
+        tool=sarif.Tool(driver=driver),
+        results=[_result(finding, rule_indexes[finding.code], report.root) for finding in findings],
+        original_uri_base_ids={SOURCE_ROOT: sarif.ArtifactLocation(uri=_directory_uri(report.root))},
+        automation_details=_automation_details(report.sarif_category),
+        # Span columns count code points; SARIF readers otherwise may assume UTF-16.
+        column_kind="unicodeCodePoints",
+    )
+    log = to_json_value(sarif.SarifLog(version="2.1.0", schema_uri=SCHEMA_URI, runs=[run]))
+    # sarif_om lists `runs` first; put the identifying keys on top, where people and format sniffers look.
+    header = {"$schema": log.pop("$schema"), "version": log.pop("version")}
+    return json.dumps({**header, **log}, indent=2)
+
+
+def to_json_value(value: Any) -> Any:
+    """`value` as JSON-ready data: attrs objects become dicts keyed by SARIF property names.
+
+    Fields that are None or equal to their attrs default are left out, since
+    sarif_om's defaults (`rank: -1`, `byteOffset: -1`, ...) are placeholders
+    that would make the log invalid. Dict keys are kept as they are: they are
+    data (property bags, fingerprints), not field names.
+    """
+    if attr.has(type(value)):
+        written: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            field_value = getattr(value, field.name)
+            name = field.metadata.get("schema_property_name", field.name)
+            if field_value is None:
+                continue
+            if name not in _ALWAYS_WRITTEN and field_value == _default_of(field):
+                continue
+            written[name] = to_json_value(field_value)
+        return written
+    if isinstance(value, (list, tuple)):
+        return [to_json_value(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_json_value(item) for key, item in value.items()}
+    return value
+
+
+def _default_of(field: attr.Attribute) -> Any:
+    if isinstance(field.default, attr.Factory):
+        return field.default.factory()
+    return field.default
+
+
+def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding]) -> list[sarif.ReportingDescriptor]:
+    """Every enabled rule, then any rule a finding names that the run did not list."""
+    descriptors: dict[str, sarif.ReportingDescriptor] = {}
+    for rule in rules:
+        if rule.code not in descriptors:
+            descriptors[rule.code] = _descriptor(rule)
+    for finding in findings:
+        if finding.code not in descriptors:
+            descriptors[finding.code] = _descriptor_from_finding(finding)
+    return list(descriptors.values())
+
+
+def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
+    level = _SARIF_LEVELS[rule.level]
+    properties: dict[str, Any] = {}
+    tags = list(dict.fromkeys((["security"] if rule.is_security else []) + list(rule.tags)))
+    if tags:
+        properties["tags"] = tags[:MAX_TAGS]
+    properties["precision"] = PRECISION
+    if rule.security_severity is not None:
+        # GitHub wants a string; one decimal like a CVSS score.
+        properties["security-severity"] = f"{rule.security_severity:.1f}"
+    else:
+        properties["problem.severity"] = _PROBLEM_SEVERITIES[level]
+    return sarif.ReportingDescriptor(
+        id=rule.code,
+        name=rule.name,
+        short_description=sarif.MultiformatMessageString(text=rule.summary),
+        full_description=sarif.MultiformatMessageString(text=rule.summary),
+        help=sarif.MultiformatMessageString(
+            text=rule.plain_documentation(), markdown=rule.documentation
+        ),
+        help_uri=rule.help_uri,
+        default_configuration=sarif.ReportingConfiguration(level=level),
+        properties=properties,
+    )
+
+
+def _descriptor_from_finding(finding: Finding) -> sarif.ReportingDescriptor:
+    """A minimal rule for a finding whose rule was not passed in `Report.rules`.
+
+    GitHub drops descriptions that are missing or empty, so say plainly that
+    there is none rather than leave the fields out.
+    """
+    level = _SARIF_LEVELS[finding.level]
+    description = f"{finding.code} ({finding.name}); no description was supplied for this rule."
+    return sarif.ReportingDescriptor(
+        id=finding.code,
+        name=finding.name,
+        short_description=sarif.MultiformatMessageString(text=description),
+        full_description=sarif.MultiformatMessageString(text=description),
+        help=sarif.MultiformatMessageString(text=description),
+        default_configuration=sarif.ReportingConfiguration(level=level),
+        properties={"precision": PRECISION, "problem.severity": _PROBLEM_SEVERITIES[level]},
+    )
+
+
+def _result(finding: Finding, rule_index: int, root: Path) -> sarif.Result:
+    span = finding.span
+    region = sarif.Region(
+        start_line=span.line,
+        start_column=span.column,
+        end_line=span.end_line,
+        end_column=span.end_column,
+    )
+    location = sarif.Location(
+        physical_location=sarif.PhysicalLocation(
+            artifact_location=_artifact_location(finding.file, root), region=region
+        )
+    )
+    return sarif.Result(
+        rule_id=finding.code,
+        rule_index=rule_index,
+        level=_SARIF_LEVELS[finding.level],
+        message=sarif.Message(text=finding.message),
+        locations=[location],
+        partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint} if finding.fingerprint else None,
+    )
+
+
+def _artifact_location(file: str, root: Path) -> sarif.ArtifactLocation:
+    """A percent-encoded POSIX path relative to `root`, or a file:// URI outside it.
+
+    upload-sarif turns file:// URIs under its checkout_path into repository
+    paths itself; anything else points outside the repository and is not shown.
+    """
+    relative = _relative_posix_path(Path(file), root)
+    if relative is None:
+        return sarif.ArtifactLocation(uri=Path(file).resolve().as_uri())
+    return sarif.ArtifactLocation(uri=quote(relative), uri_base_id=SOURCE_ROOT)
+
+
+def _relative_posix_path(path: Path, root: Path) -> str | None:
+    # The real path first: GitHub annotates the file a symlink points to.
+    # Then the path as written, for a symlink that leads out of the root.
+    pairs = ((path.resolve(), root.resolve()), (Path(os.path.abspath(path)), Path(os.path.abspath(root))))
+    for candidate, base in pairs:
+        if candidate.is_relative_to(base):
+            return candidate.relative_to(base).as_posix()
+    return None
+
+
+def _automation_details(category: str | None) -> sarif.RunAutomationDetails | None:
+    if not category:
+        return None
+    # GitHub takes everything up to the last "/" as the category; codeql-action
+    # (src/upload-lib.ts) appends a "/" to its own `category` input the same way.
+    return sarif.RunAutomationDetails(id=category if category.endswith("/") else f"{category}/")
+
+
+def _directory_uri(root: Path) -> str:
+    # SARIF requires the URI of a uriBaseId to end with a slash.
+    uri = root.resolve().as_uri()
+    return uri if uri.endswith("/") else f"{uri}/"

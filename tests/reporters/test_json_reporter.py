@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import json
+
+from reporter_samples import CASING_RULE, PIN_RULE, SECRET_RULE, finding
+
+from dockgate.linter.findings import Level
+from dockgate.reporters import Report, render
+
+CONTRACT_KEYS = [
+    "file",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "code",
+    "name",
+    "aliases",
+    "level",
+    "message",
+    "instruction_line",
+    "fingerprint",
+]
+
+
+def test_every_object_has_exactly_the_contract_keys_in_order() -> None:
+    findings = [finding(PIN_RULE), finding(SECRET_RULE, line=2), finding(CASING_RULE, line=3)]
+    rows = json.loads(render("json", findings, Report()))
+    assert [list(row) for row in rows] == [CONTRACT_KEYS] * 3
+
+
+def test_values_of_one_finding() -> None:
+    one = finding(
+        PIN_RULE,
+        "sub dir/Dockerfile",
+        4,
+        6,
+        end_line=5,
+        end_column=9,
+        level=Level.ERROR,
+        message="Pin the version of “curl”.",
+        fingerprint="3f2a",
+    )
+    one.instruction_line = 3
+    assert json.loads(render("json", [one], Report())) == [
+        {
+            "file": "sub dir/Dockerfile",
+            "line": 4,
+            "column": 6,
+            "end_line": 5,
+            "end_column": 9,
+            "code": "DL3008",
+            "name": "apt-get-unpinned",
+            "aliases": ["hadolint:DL3008"],
+            "level": "error",
+            "message": "Pin the version of “curl”.",
+            "instruction_line": 3,
+            "fingerprint": "3f2a",
+        }
+    ]
+
+
+def test_sorted_by_file_line_column_code() -> None:
+    findings = [
+        finding(PIN_RULE, "b/Dockerfile", 1, 1),
+        finding(SECRET_RULE, "a/Dockerfile", 2, 3),
+        finding(PIN_RULE, "a/Dockerfile", 2, 3),
+        finding(CASING_RULE, "a/Dockerfile", 2, 1),
+        finding(PIN_RULE, "a/Dockerfile", 1, 9),
+    ]
+    rows = json.loads(render("json", findings, Report()))
+    assert [(row["file"], row["line"], row["column"], row["code"]) for row in rows] == [
+        ("a/Dockerfile", 1, 9, "DL3008"),
+        ("a/Dockerfile", 2, 1, "DG0101"),
+        ("a/Dockerfile", 2, 3, "DG2001"),
+        ("a/Dockerfile", 2, 3, "DL3008"),
+        ("b/Dockerfile", 1, 1, "DL3008"),
+    ]
+
+
+def test_empty_run_is_an_empty_array() -> None:
+    assert render("json", [], Report(files_checked=3)) == "[]"
+
+
+def test_pretty_printed_ascii_without_trailing_newline() -> None:
+    output = render("json", [finding(PIN_RULE, message="naïve")], Report())
+    assert output.startswith('[\n  {\n    "file": "Dockerfile",')
+    assert output.isascii() and not output.endswith("\n")
+    assert json.loads(output)[0]["message"] == "naïve"
