@@ -47,6 +47,7 @@ from __future__ import annotations
 import enum
 import os
 import re
+import sys
 from functools import lru_cache
 from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping
@@ -475,7 +476,10 @@ def _read_text(path: Path, shown: Path) -> str:
 
 
 def _parse_toml(text: str, shown: Path) -> dict[str, Any]:
-    import tomllib
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # tomllib joined the standard library in 3.11; tomli is the same parser
+        import tomli as tomllib
 
     try:
         return tomllib.loads(text)

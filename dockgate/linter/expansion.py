@@ -7,8 +7,8 @@ wants to agree with BuildKit about values and about undefined variables has
 to reproduce that lexer, quirks included, and this module does.
 
 What it understands: single quotes (literal), double quotes (removed, still
-expanded), the escape character (backslash, or backtick under
-`# escape=\\``), `$name`, `${name}`, positional and special parameters
+expanded), the escape character (backslash, or the backtick that an escape
+directive selects), `$name`, `${name}`, positional and special parameters
 (`$1`, `$@`, `$#` ...), and the modifiers `-`, `+`, `?` (each with or without
 `:`), `#`, `##`, `%`, `%%`, `/` and `//` whose patterns are globs with `*`
 and `?`. Anything else inside `${...}` is an `ExpansionError`, as it is a
@@ -32,7 +32,8 @@ _MAX_NESTING = 64
 """Deeper `${a:-${b:-...}}` nesting is refused rather than risking Python's recursion limit."""
 
 
-def _is_space(char: str) -> bool:
+def is_space(char: str) -> bool:
+    """Go's unicode.IsSpace (Python's isspace also accepts \\x1c-\\x1f)."""
     return char in _GO_SPACE or (char > "\xff" and char.isspace())
 
 
@@ -130,7 +131,7 @@ class _Words:
         self.in_word = False
 
     def add_char(self, char: str) -> None:
-        if _is_space(char):
+        if is_space(char):
             # A space right after an empty quoted string ends nothing: in_word stays set.
             if self.in_word and "".join(self.current):
                 self.words.append("".join(self.current))

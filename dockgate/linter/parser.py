@@ -18,6 +18,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Callable
 
+from dockgate.linter.expansion import ExpansionError, ShellLexer, is_space
 from dockgate.linter.model import (
     Comment,
     Directive,
@@ -44,14 +45,6 @@ _HEREDOC_PREFIX = re.compile(r"\d*<<-?\Z")
 _MARKER_TEXT = re.compile(r"\d*<<-?[ \t]*[^\s<]*")
 
 HEREDOC_KEYWORDS = frozenset({"run", "copy", "add"})
-
-_GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
-
-
-def is_space(char: str) -> bool:
-    """Go's unicode.IsSpace (Python's isspace also accepts \\x1c-\\x1f)."""
-    return char in _GO_SPACE or (char > "\xff" and char.isspace())
-
 
 def _lstrip_space(text: str) -> str:
     index = 0
@@ -542,8 +535,6 @@ def heredoc_marker(word: str) -> tuple[str, bool, bool, int] | None:
     The name is the delimiter with its quotes removed; any quoting turns off
     expansion of the body. Unbalanced quotes are a syntax error.
     """
-    from dockgate.linter.expansion import ExpansionError, ShellLexer
-
     match = _HEREDOC_MARKER.match(word)
     if match is None or not match.group(3):
         return None
@@ -566,8 +557,6 @@ def _quote_count(text: str) -> int:
 
 def heredoc_markers_in_line(line: str) -> list[tuple[str, bool, bool, int]]:
     """The heredoc markers of one instruction line, in order."""
-    from dockgate.linter.expansion import ExpansionError, ShellLexer
-
     try:
         words = ShellLexer(raw_quotes=True, raw_escapes=True, skip_unset=True).process_words(line, {})
     except ExpansionError:

@@ -18,9 +18,10 @@ FROM name an earlier stage", "what does `$VERSION` expand to here" and "is
   value of NAME if there is one; otherwise it declares NAME without setting
   it. Whichever of ARG and ENV sets a name last wins.
 
-Values are what BuildKit computes when no `--build-arg` is passed. A value
-that depends on something the file does not fix (an ARG without default, a
-platform ARG, the base image's environment) is None.
+A value is what BuildKit computes when no `--build-arg` is passed, or None
+when it depends on something the file does not fix: an ARG without default,
+a platform ARG, the base image's environment. `Evaluation.with_defaults`
+still gives BuildKit's result then, with those parts left unset.
 """
 
 from __future__ import annotations
@@ -106,27 +107,35 @@ class Stage:
     """The instructions after the FROM, in order (ONBUILD triggers stay inside their ONBUILD)."""
 
 
+# (name, exact value or None when unknown, value in a build without build arguments or None when unset)
+_Setting = tuple[str, str | None, str | None]
+
+
 class _Scope:
-    """The variables visible at one point; shared by instructions until an ARG or ENV changes them."""
+    """The variables visible at one point; shared by instructions until an ARG or ENV changes them.
 
-    __slots__ = ("values", "base_unknown", "_known")
+    Two views: `values` holds every declared name with its exact value (None
+    when the file does not fix it); `defaults` is the environment BuildKit
+    has in a build without build arguments, with unknown values left unset.
+    """
 
-    def __init__(self, values: dict[str, str | None], base_unknown: bool) -> None:
+    __slots__ = ("values", "defaults", "base_unknown")
+
+    def __init__(self, values: dict[str, str | None], defaults: dict[str, str], base_unknown: bool) -> None:
         self.values = values
+        self.defaults = defaults
         self.base_unknown = base_unknown
-        self._known: dict[str, str] | None = None
 
-    @property
-    def known(self) -> dict[str, str]:
-        """The environment the lexer gets: names whose value is known."""
-        if self._known is None:
-            self._known = {name: value for name, value in self.values.items() if value is not None}
-        return self._known
-
-    def changed(self, changes: list[tuple[str, str | None]]) -> _Scope:
+    def changed(self, settings: list[_Setting]) -> _Scope:
         values = dict(self.values)
-        values.update(changes)
-        return _Scope(values, self.base_unknown)
+        defaults = dict(self.defaults)
+        for name, value, default in settings:
+            values[name] = value
+            if default is None:
+                defaults.pop(name, None)
+            else:
+                defaults[name] = default
+        return _Scope(values, defaults, self.base_unknown)
 
 
 class SemanticModel:
@@ -137,13 +146,13 @@ class SemanticModel:
         self._lexer = ShellLexer(document.escape)
         self.stages: list[Stage] = []
         self.global_args: dict[str, str | None] = {}
-        """ARGs before the first FROM: name -> expanded default, None when it has none or it is unknown."""
+        # ARGs before the first FROM: name -> expanded default, None when it has none or it is unknown.
         self._stage_by_instruction: dict[int, Stage] = {}
         self._scope_by_instruction: dict[int, _Scope] = {}
         self._definitions: dict[int, list[Definition]] = {}
-        self._global_scope = _Scope(dict.fromkeys(AUTOMATIC_PLATFORM_ARGS), base_unknown=False)
-        self._imports: dict[str, str | None] = dict.fromkeys(AUTOMATIC_PLATFORM_ARGS)
-        """Global names with a value, which a bare `ARG NAME` in a stage takes over."""
+        self._global_scope = _Scope(dict.fromkeys(AUTOMATIC_PLATFORM_ARGS), {}, base_unknown=False)
+        # Global names with a value, which a bare `ARG NAME` in a stage takes over.
+        self._imports: dict[str, _Setting] = {name: (name, None, None) for name in AUTOMATIC_PLATFORM_ARGS}
         self._stage_scopes_done = False
         self._read_structure()
 
@@ -175,6 +184,7 @@ class SemanticModel:
         return None
 
     def is_stage_reference(self, reference: str) -> bool:
+        """Whether `--from=<reference>` means a stage of this file rather than an image."""
         return self.resolve_stage(reference) is not None
 
     def is_base_image_unknown(self, stage: Stage) -> bool:
@@ -247,7 +257,7 @@ class SemanticModel:
         for definition in definitions:
             if definition.value is not None:
                 self.global_args[definition.key] = definition.value.value
-                self._imports[definition.key] = definition.value.value
+                self._imports[definition.key] = _setting(definition.key, definition.value)
             else:
                 self.global_args.setdefault(definition.key, None)
 
@@ -292,9 +302,9 @@ class SemanticModel:
             if stage.base_stage is not None:
                 scope = final_scopes[stage.base_stage.index]
             elif stage.base_name_known and stage.base_name == SCRATCH:
-                scope = _Scope({"PATH": DEFAULT_PATH}, base_unknown=False)
+                scope = _Scope({"PATH": DEFAULT_PATH}, {"PATH": DEFAULT_PATH}, base_unknown=False)
             else:
-                scope = _Scope({"PATH": None}, base_unknown=True)
+                scope = _Scope({"PATH": None}, {}, base_unknown=True)
             for instruction in stage.instructions:
                 self._set_scope(instruction, scope)
                 if instruction.keyword in ("ARG", "ENV", "LABEL"):
@@ -303,7 +313,7 @@ class SemanticModel:
             final_scopes.append(scope)
 
     def _define(
-        self, instruction: Instruction, scope: _Scope, imports: Mapping[str, str | None] | None
+        self, instruction: Instruction, scope: _Scope, imports: Mapping[str, _Setting] | None
     ) -> tuple[list[Definition], _Scope]:
         """The definitions of an ARG/ENV/LABEL and the scope after it.
 
@@ -321,11 +331,11 @@ class SemanticModel:
             definitions.append(Definition(key if key is not None else key_word.value, key_word, value))
         if instruction.keyword == "LABEL":
             return definitions, scope
-        changes = [(definition.key, definition.value.value) for definition in definitions if definition.value]
-        return definitions, scope.changed(changes) if changes else scope
+        settings = [_setting(definition.key, definition.value) for definition in definitions if definition.value]
+        return definitions, scope.changed(settings) if settings else scope
 
     def _define_args(
-        self, instruction: Instruction, scope: _Scope, imports: Mapping[str, str | None] | None
+        self, instruction: Instruction, scope: _Scope, imports: Mapping[str, _Setting] | None
     ) -> tuple[list[Definition], _Scope]:
         definitions = []
         for word in instruction.args:
@@ -334,19 +344,19 @@ class SemanticModel:
                 evaluation = self._evaluate(default, scope, self._lexer)
                 definitions.append(Definition(key, word, evaluation))
                 if key not in _NON_ENV_ARGS:
-                    scope = scope.changed([(key, evaluation.value)])
+                    scope = scope.changed([_setting(key, evaluation)])
                 continue
             definitions.append(Definition(key, word, None))
             if imports is not None and key in imports:
-                scope = scope.changed([(key, imports[key])])
+                scope = scope.changed([imports[key]])
             elif key not in scope.values:
                 # Declared without a value: not in BuildKit's environment, but no longer undefined.
-                scope = scope.changed([(key, None)])
+                scope = scope.changed([(key, None, None)])
         return definitions, scope
 
     def _evaluate(self, text: str, scope: _Scope, lexer: ShellLexer) -> Evaluation:
         try:
-            expansion = lexer.process_word(text, scope.known)
+            expansion = lexer.process_word(text, scope.defaults)
         except ExpansionError as error:
             return Evaluation(text, None, text, [], [], error)
         values = scope.values
@@ -362,3 +372,7 @@ class SemanticModel:
             undefined=undefined,
             error=None,
         )
+
+
+def _setting(name: str, evaluation: Evaluation) -> _Setting:
+    return name, evaluation.value, evaluation.with_defaults

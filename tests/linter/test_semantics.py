@@ -7,8 +7,10 @@ testUndeclaredArg in the conformance data).
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from dockgate.linter.model import Instruction
+from dockgate.linter.model import DockerfileSyntaxError, Instruction
 from dockgate.linter.parser import parse
 from dockgate.linter.semantics import AUTOMATIC_PLATFORM_ARGS, DEFAULT_PATH, SemanticModel
 
@@ -286,7 +288,9 @@ def test_value_derived_from_unknown_is_unknown() -> None:
     model = model_of("FROM scratch\nARG V\nENV A=v$V\nENV B=$A\n")
     assert values_of(model, 3) == {"A": None}
     assert values_of(model, 4) == {"B": None}
+    # Without build arguments BuildKit would compute v, and B from it.
     assert model.definitions(at_line(model, 3))[0].value.with_defaults == "v"
+    assert model.definitions(at_line(model, 4))[0].value.with_defaults == "v"
 
 
 # ------------------------------------------------------------------ definitions
@@ -344,3 +348,46 @@ def test_instruction_of_another_document_is_refused() -> None:
     other = parse("FROM scratch\nRUN x\n").instructions[1]
     with pytest.raises(ValueError):
         model.variables_before(other)
+
+
+_LINES = st.sampled_from(
+    [
+        "ARG A=1",
+        "ARG B",
+        "ARG C=$A${B:-x}",
+        "ARG TARGETARCH",
+        "FROM scratch",
+        "FROM alpine AS one",
+        "FROM one AS two",
+        "FROM ${A}",
+        "FROM --platform=$BUILDPLATFORM two",
+        "ENV A=2 D=$A",
+        "ENV E ${A:+$B} f",
+        "ENV F=${A:?}",
+        "LABEL k=$D",
+        "ONBUILD ENV G=$A",
+        "ONBUILD ARG H=1",
+        "COPY --from=one $A /",
+        "RUN echo $A",
+        "ENV BAD=${",
+    ]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(_LINES, max_size=12))
+def test_any_document_can_be_queried(lines: list[str]) -> None:
+    try:
+        document = parse("\n".join(lines) + "\n")
+    except DockerfileSyntaxError:
+        return
+    model = SemanticModel(document)
+    for instruction in document.walk():
+        visible = model.variables_before(instruction)
+        for definition in model.definitions(instruction):
+            if definition.value is not None:
+                assert not set(definition.value.undefined) & set(visible)
+        assert not set(model.expand_in(instruction, "$A${B:-$C}").undefined) & set(visible)
+        stage = model.stage_of(instruction)
+        if stage is not None:
+            model.is_base_image_unknown(stage)
