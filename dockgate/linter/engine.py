@@ -67,6 +67,9 @@ class Engine:
             syntax_error = None
         except DockerfileSyntaxError as error:
             document, syntax_error = None, error
+        suppressions = (
+            Suppressions.from_document(document, config.disable_ignore_pragma) if document is not None else None
+        )
         context = LintContext(
             path=display_path,
             document=document,
@@ -74,9 +77,7 @@ class Engine:
             config=config,
             build_context=build_context,
             source=source,
-        )
-        suppressions = (
-            Suppressions.from_document(document, config.disable_ignore_pragma) if document is not None else None
+            suppressions=suppressions,
         )
         findings: list[Finding] = []
         for rule in self._rules_for(document):

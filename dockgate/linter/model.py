@@ -8,6 +8,7 @@ end column is exclusive, as in SARIF.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -26,6 +27,35 @@ class Span:
         start = min((self.line, self.column), (other.line, other.column))
         end = max((self.end_line, self.end_column), (other.end_line, other.end_column))
         return Span(start[0], start[1], end[0], end[1])
+
+
+class LineMap:
+    """Maps offsets in a logical line (continuation lines joined) back to file positions.
+
+    Each joined piece records where it starts in the logical line and where
+    that is in the file; pieces may be empty (a line holding only the escape).
+    """
+
+    __slots__ = ("starts", "lines", "columns")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.lines: list[int] = []
+        self.columns: list[int] = []
+        """0-based column in the physical line where each joined piece begins."""
+
+    def add(self, logical_start: int, line: int, column: int) -> None:
+        self.starts.append(logical_start)
+        self.lines.append(line)
+        self.columns.append(column)
+
+    def span(self, start: int, end: int) -> Span:
+        first = max(bisect_right(self.starts, start) - 1, 0)
+        line, column = self.lines[first], self.columns[first] + start - self.starts[first] + 1
+        if end <= start:
+            return Span(line, column, line, column)
+        last = max(bisect_left(self.starts, end) - 1, 0)
+        return Span(line, column, self.lines[last], self.columns[last] + end - self.starts[last] + 1)
 
 
 @dataclass(slots=True)
@@ -106,6 +136,10 @@ class Instruction:
     args: list[Word] = field(default_factory=list)
     arguments: Word | None = None
     """All text after the flags as one word (the shell script of a shell-form RUN)."""
+    arguments_offset: int = 0
+    """Where `arguments` starts in the logical line, for `line_map`."""
+    line_map: LineMap | None = None
+    """Offsets in the logical line -> file positions (shared with an ONBUILD trigger)."""
     json_form: bool = False
     heredocs: list[Heredoc] = field(default_factory=list)
     sub: Instruction | None = None

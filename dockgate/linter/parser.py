@@ -7,7 +7,7 @@ keyword / flags / arguments split of each logical line. What BuildKit's raw
 parser rejects raises `DockerfileSyntaxError`; everything else (unknown
 keywords, wrong argument counts) parses, and rules report it.
 
-Every word keeps the offsets it had in the logical line; `_LineMap` turns
+Every word keeps the offsets it had in the logical line; `LineMap` turns
 those back into positions in the file, through the continuation joins.
 """
 
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left, bisect_right
 from typing import Callable
 
 from dockgate.linter.expansion import ExpansionError, ShellLexer, is_space
@@ -27,6 +26,7 @@ from dockgate.linter.model import (
     Flag,
     Heredoc,
     Instruction,
+    LineMap,
     Span,
     Word,
 )
@@ -66,31 +66,6 @@ def physical_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return [line[:-1] if line.endswith("\r") else line for line in lines]
-
-
-class _LineMap:
-    """Maps offsets in a logical (joined) line back to file positions."""
-
-    __slots__ = ("starts", "lines", "columns")
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.lines: list[int] = []
-        self.columns: list[int] = []
-        """0-based column in the physical line where each joined piece begins."""
-
-    def add(self, logical_start: int, line: int, column: int) -> None:
-        self.starts.append(logical_start)
-        self.lines.append(line)
-        self.columns.append(column)
-
-    def span(self, start: int, end: int) -> Span:
-        first = max(bisect_right(self.starts, start) - 1, 0)
-        line, column = self.lines[first], self.columns[first] + start - self.starts[first] + 1
-        if end <= start:
-            return Span(line, column, line, column)
-        last = max(bisect_left(self.starts, end) - 1, 0)
-        return Span(line, column, self.lines[last], self.columns[last] + end - self.starts[last] + 1)
 
 
 class _DirectiveScanner:
@@ -163,7 +138,7 @@ def parse(text: str) -> Document:
         if not continued and not logical:
             continue
         start_line = index
-        line_map = _LineMap()
+        line_map = LineMap()
         line_map.add(0, start_line, indent)
         empty_continuation_lines: list[int] = []
         while continued and index < len(lines):
@@ -233,7 +208,7 @@ class _ArgumentError(Exception):
 # --------------------------------------------------------------- instructions
 
 
-def _instruction_from_line(line: str, offset: int, line_map: _LineMap, escape: str) -> Instruction:
+def _instruction_from_line(line: str, offset: int, line_map: LineMap, escape: str) -> Instruction:
     """Split one logical line (`line` begins at `offset` of the joined text) into an Instruction."""
     body = _rstrip_space(line)
     lead = len(body) - len(_lstrip_space(body))
@@ -257,6 +232,8 @@ def _instruction_from_line(line: str, offset: int, line_map: _LineMap, escape: s
         original=line,
         flags=flags,
         arguments=Word(rest, line_map.span(rest_offset, rest_offset + len(rest))) if rest else None,
+        arguments_offset=rest_offset,
+        line_map=line_map,
     )
     if keyword == "onbuild":
         if rest:
@@ -269,7 +246,7 @@ def _instruction_from_line(line: str, offset: int, line_map: _LineMap, escape: s
 
 
 def _extract_flags(
-    text: str, offset: int, line_map: _LineMap, escape: str
+    text: str, offset: int, line_map: LineMap, escape: str
 ) -> tuple[str, int, list[Flag]]:
     """Leading `--name[=value]` words; returns the remaining text, its offset and the flags.
 
@@ -317,10 +294,10 @@ def _extract_flags(
     return text[position:], offset + position, flags
 
 
-ArgumentSplitter = Callable[[str, int, _LineMap, str, str], tuple[list[Word], bool]]
+ArgumentSplitter = Callable[[str, int, LineMap, str, str], tuple[list[Word], bool]]
 
 
-def _parse_json_array(text: str, offset: int, line_map: _LineMap) -> list[Word] | None:
+def _parse_json_array(text: str, offset: int, line_map: LineMap) -> list[Word] | None:
     """A JSON array of strings, or None when the text is not valid JSON (shell form then)."""
     stripped = _lstrip_space(text)
     if not stripped.startswith("["):
@@ -354,7 +331,7 @@ def _replace_lone_surrogates(value: str) -> str:
 
 
 def _split_json_or_string(
-    text: str, offset: int, line_map: _LineMap, escape: str, keyword: str
+    text: str, offset: int, line_map: LineMap, escape: str, keyword: str
 ) -> tuple[list[Word], bool]:
     """RUN, CMD, ENTRYPOINT, SHELL: a JSON array, otherwise the whole text as one word."""
     if not text:
@@ -366,7 +343,7 @@ def _split_json_or_string(
 
 
 def _split_json_or_whitespace(
-    text: str, offset: int, line_map: _LineMap, escape: str, keyword: str
+    text: str, offset: int, line_map: LineMap, escape: str, keyword: str
 ) -> tuple[list[Word], bool]:
     """ADD, COPY, VOLUME: a JSON array, otherwise words split on white space (quotes kept)."""
     words = _parse_json_array(text, offset, line_map)
@@ -376,7 +353,7 @@ def _split_json_or_whitespace(
 
 
 def _split_whitespace(
-    text: str, offset: int, line_map: _LineMap, escape: str, keyword: str
+    text: str, offset: int, line_map: LineMap, escape: str, keyword: str
 ) -> tuple[list[Word], bool]:
     """FROM, EXPOSE: words split on white space, as Go's regexp.Split does (empty pieces kept)."""
     if not text:
@@ -390,7 +367,7 @@ def _split_whitespace(
     return words, False
 
 
-def _split_whole(text: str, offset: int, line_map: _LineMap, escape: str, keyword: str) -> tuple[list[Word], bool]:
+def _split_whole(text: str, offset: int, line_map: LineMap, escape: str, keyword: str) -> tuple[list[Word], bool]:
     """MAINTAINER, USER, WORKDIR, STOPSIGNAL: the whole text is one word."""
     if not text:
         return [], False
@@ -444,7 +421,7 @@ def shell_words(text: str, escape: str) -> list[tuple[str, int, int]]:
     return words
 
 
-def _split_words(text: str, offset: int, line_map: _LineMap, escape: str, keyword: str) -> tuple[list[Word], bool]:
+def _split_words(text: str, offset: int, line_map: LineMap, escape: str, keyword: str) -> tuple[list[Word], bool]:
     """ARG: shell-like words, quotes kept."""
     return [
         Word(word, line_map.span(offset + start, offset + end)) for word, start, end in shell_words(text, escape)
@@ -452,7 +429,7 @@ def _split_words(text: str, offset: int, line_map: _LineMap, escape: str, keywor
 
 
 def _split_key_values(
-    text: str, offset: int, line_map: _LineMap, escape: str, keyword: str
+    text: str, offset: int, line_map: LineMap, escape: str, keyword: str
 ) -> tuple[list[Word], bool]:
     """ENV, LABEL: (key, value, separator) triples; separator "" marks the legacy `KEY value` form."""
     words = shell_words(text, escape)
@@ -482,7 +459,7 @@ def _split_key_values(
 
 
 def _split_healthcheck(
-    text: str, offset: int, line_map: _LineMap, escape: str, keyword: str
+    text: str, offset: int, line_map: LineMap, escape: str, keyword: str
 ) -> tuple[list[Word], bool]:
     """HEALTHCHECK: the type word (CMD, NONE), then the command as for CMD."""
     end_of_type = 0
@@ -577,7 +554,7 @@ def heredoc_markers_in_line(line: str) -> list[tuple[str, bool, bool, int]]:
 
 
 def _read_heredocs(
-    instruction: Instruction, logical: str, line_map: _LineMap, lines: list[str], index: int
+    instruction: Instruction, logical: str, line_map: LineMap, lines: list[str], index: int
 ) -> int:
     """Read the bodies of the instruction's heredocs from `lines[index:]`; returns the next index."""
     search_from = 0

@@ -20,7 +20,9 @@ from dockgate.linter.model import Document, DockerfileSyntaxError
 if TYPE_CHECKING:
     from dockgate.linter.config import Config
     from dockgate.linter.semantics import SemanticModel
+    from dockgate.linter.shell import RunScript
     from dockgate.linter.source import SourceText
+    from dockgate.linter.suppressions import Suppressions
 
 
 class RuleMeta(BaseModel):
@@ -73,6 +75,7 @@ class LintContext:
     config: Config | None = None
     """The configuration in force for this file (trusted registries, label schema, rule options)."""
     source: SourceText | None = None
+    suppressions: Suppressions | None = None
     build_context: Path | None = None
     """Directory of the build context when the file is on disk (for .dockerignore)."""
 
@@ -82,6 +85,20 @@ class LintContext:
 
         assert self.document is not None
         return SemanticModel(self.document)
+
+    @cached_property
+    def run_scripts(self) -> list[RunScript]:
+        """Every RUN (ONBUILD triggers too) with its parsed shell script."""
+        from dockgate.linter.shell import run_scripts
+
+        assert self.document is not None
+        shells: dict[int, str] = {}
+        if self.suppressions is not None:
+            for instruction in self.document.instructions:
+                shell = self.suppressions.shell_pragma_for(instruction)
+                if shell is not None:
+                    shells[instruction.line] = shell
+        return run_scripts(self.document, shells)
 
 
 CheckFunction = Callable[[LintContext], Iterator[Violation]]

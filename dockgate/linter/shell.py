@@ -1,0 +1,440 @@
+"""The shell commands of RUN instructions, with positions in the Dockerfile.
+
+Each RUN is parsed once into `ShellCommand`s (a program name and its words,
+quotes removed) so that rules ask questions such as "an `apt-get` whose
+arguments include `install` and whose flags lack `y`" instead of matching raw
+text. bashlex does the parsing; where it gives up (`[[ ]]`, `$(( ))`, `case`,
+arrays, and other constructs it does not implement), a small tokenizer still
+finds the commands, split at `&&`, `||`, `;`, `|`, `&`, newlines and
+parentheses.
+
+What counts as the script of a RUN:
+* shell form: the text after the flags, plus the bodies of heredocs it reads
+  (`cat <<EOF > /etc/conf`), appended as the shell would see them;
+* a lone heredoc (`RUN <<EOF`) or a heredoc fed to a POSIX shell
+  (`RUN bash <<EOF`): the body, unless its shebang names another language;
+* exec form: the JSON words as one command; `["sh", "-c", "script"]` is the
+  script.
+A RUN under a non-POSIX shell (SHELL ["pwsh", ...], ["cmd", "/S", "/C"], or a
+`# hadolint shell=powershell` comment) has no script: POSIX rules stay silent.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterator
+
+from dockgate.linter.expansion import is_space
+from dockgate.linter.model import Document, Heredoc, Instruction, LineMap, Span
+
+POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
+NON_POSIX_SHELL_MARKERS = ("pwsh", "powershell", "cmd")
+_SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
+
+
+@dataclass(slots=True)
+class ShellWord:
+    """One word of a command: `value` with quotes removed, `span` where it is written."""
+
+    value: str
+    span: Span
+
+
+@dataclass(slots=True)
+class ShellCommand:
+    """A simple command: its program name and the words after it."""
+
+    name: str
+    name_span: Span
+    words: list[ShellWord] = field(default_factory=list)
+
+    @property
+    def program(self) -> str:
+        """The name without a directory (`/usr/bin/pip3` -> `pip3`)."""
+        return self.name.rsplit("/", 1)[-1]
+
+    @property
+    def span(self) -> Span:
+        return self.name_span.covering(self.words[-1].span) if self.words else self.name_span
+
+    @property
+    def arguments(self) -> list[str]:
+        return [word.value for word in self.words]
+
+    def flags(self) -> set[str]:
+        """Flag names as hadolint reads them: `-abc` is a, b and c; `--name=value` is name."""
+        names: set[str] = set()
+        for word in self.words:
+            value = word.value
+            if value == "--":
+                break
+            if value.startswith("--") and len(value) > 2:
+                names.add(value[2:].split("=", 1)[0])
+            elif value.startswith("-") and len(value) > 1:
+                names.update(value[1:])
+        return names
+
+    def has_flag(self, *names: str) -> bool:
+        found = self.flags()
+        return any(name in found for name in names)
+
+    def has_argument(self, *values: str) -> bool:
+        return any(word.value in values for word in self.words)
+
+    def positional(self) -> list[ShellWord]:
+        """Words that are not flags (anything not starting with `-`, and all after `--`)."""
+        out: list[ShellWord] = []
+        after_double_dash = False
+        for word in self.words:
+            if after_double_dash or not word.value.startswith("-") or word.value == "-":
+                out.append(word)
+            elif word.value == "--":
+                after_double_dash = True
+        return out
+
+    def word_span(self, value: str) -> Span:
+        """The span of the first word equal to `value`, or the command's span."""
+        for word in self.words:
+            if word.value == value:
+                return word.span
+        return self.span
+
+
+@dataclass(slots=True)
+class ShellScript:
+    """The commands of one RUN, in the order they appear."""
+
+    text: str
+    commands: list[ShellCommand]
+    has_pipe: bool
+    parsed_by_bashlex: bool
+
+    def calls(self, *programs: str) -> list[ShellCommand]:
+        return [command for command in self.commands if command.program in programs]
+
+
+@dataclass(slots=True)
+class RunScript:
+    """A RUN instruction (an ONBUILD trigger too) and its shell script, if it has one."""
+
+    instruction: Instruction
+    """The RUN itself (for an ONBUILD trigger, the trigger)."""
+    owner: Instruction
+    """The top-level instruction: the RUN, or its ONBUILD."""
+    script: ShellScript | None
+    shell: str
+    """The shell that runs it, as SHELL or a hadolint shell pragma names it (default `/bin/sh -c`)."""
+
+
+# ------------------------------------------------------------------ sources
+
+
+class _ScriptSource:
+    """Script text being assembled from pieces of the file, with a map back to positions."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.line_map = LineMap()
+
+    def add_from_line_map(self, text: str, line_map: LineMap, offset: int) -> None:
+        """Text that is `line_map`'s logical line from `offset` on."""
+        starts = line_map.starts
+        first = max(bisect_right(starts, offset) - 1, 0)
+        self.line_map.add(self.length, line_map.lines[first], line_map.columns[first] + offset - starts[first])
+        for index in range(first + 1, len(starts)):
+            if starts[index] >= offset + len(text):
+                break
+            self.line_map.add(self.length + starts[index] - offset, line_map.lines[index], line_map.columns[index])
+        self._append(text)
+
+    def add_lines(self, text: str, first_line: int) -> None:
+        """Whole file lines starting at column 1 (a heredoc body)."""
+        position = self.length
+        for number, line in enumerate(text.split("\n")[:-1] if text.endswith("\n") else text.split("\n")):
+            self.line_map.add(position, first_line + number, 0)
+            position += len(line) + 1
+        self._append(text)
+
+    def add_at(self, text: str, line: int, column: int) -> None:
+        """Text mapped to start at `line`, 0-based `column` (no continuation inside)."""
+        self.line_map.add(self.length, line, column)
+        self._append(text)
+
+    def add_synthetic(self, text: str, anchor: Span) -> None:
+        """Text that is not in the file (a newline, a heredoc terminator): mapped to `anchor`."""
+        self.add_at(text, anchor.line, anchor.column - 1)
+
+    def _append(self, text: str) -> None:
+        self.parts.append(text)
+        self.length += len(text)
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _shell_of(shell: str) -> str:
+    return shell.split()[0].rsplit("/", 1)[-1] if shell.split() else ""
+
+
+def is_posix_shell(shell: str) -> bool:
+    lowered = shell.lower()
+    return not any(marker in lowered for marker in NON_POSIX_SHELL_MARKERS)
+
+
+def _heredoc_is_shell(heredoc: Heredoc) -> bool:
+    """A heredoc body without a shebang, or with a POSIX shell's, is shell code."""
+    first_line = heredoc.content.split("\n", 1)[0]
+    match = _SHEBANG.match(first_line)
+    if match is None:
+        return True
+    interpreter = match.group(1).rsplit("/", 1)[-1]
+    if interpreter == "env" and match.group(2):
+        interpreter = match.group(2)
+    return interpreter in POSIX_SHELLS
+
+
+def _source_of(instruction: Instruction) -> _ScriptSource | None:
+    """The script text of a RUN with its position map, or None when it runs no shell code."""
+    if instruction.json_form:
+        return _exec_form_source(instruction)
+    if instruction.arguments is None or instruction.line_map is None:
+        return None
+    source = _ScriptSource()
+    command_text = instruction.arguments.value
+    heredocs = instruction.heredocs
+    if heredocs:
+        without_markers = re.sub(r"\d*<<-?\s*\S+", "", command_text).strip()
+        words = without_markers.split()
+        feeds_shell = not words or (
+            words[0].rsplit("/", 1)[-1] in POSIX_SHELLS and all(w.startswith("-") for w in words[1:])
+        )
+        if feeds_shell and len(heredocs) == 1:
+            # `RUN <<EOF` or `RUN bash <<EOF`: the body is the script.
+            if not _heredoc_is_shell(heredocs[0]):
+                return None
+            if heredocs[0].body_span is not None:
+                source.add_lines(heredocs[0].content, heredocs[0].body_span.line)
+            return source
+    source.add_from_line_map(command_text, instruction.line_map, instruction.arguments_offset)
+    for heredoc in heredocs:
+        # The shell reads these bodies as here-documents of the command line.
+        source.add_synthetic("\n", instruction.arguments.span)
+        if heredoc.content:
+            assert heredoc.body_span is not None
+            source.add_lines(heredoc.content, heredoc.body_span.line)
+        source.add_synthetic(heredoc.name, heredoc.terminator_span)
+    return source
+
+
+def _exec_form_source(instruction: Instruction) -> _ScriptSource | None:
+    args = instruction.args
+    if len(args) >= 3 and args[0].value.rsplit("/", 1)[-1] in POSIX_SHELLS and args[1].value in ("-c", "-ec", "-ex", "-xc", "-exc", "-eux", "-euxc"):
+        source = _ScriptSource()
+        # The JSON string's span covers its quotes; the script starts one column in (escapes aside).
+        source.add_at(args[2].value, args[2].span.line, args[2].span.column)
+        return source
+    return None
+
+
+# ------------------------------------------------------------------ parsing
+
+
+@lru_cache(maxsize=4096)
+def _parse_commands(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...] | None:
+    """Commands as (value, start, end) word tuples via bashlex, or None when bashlex fails.
+
+    Cached on the text: the same RUN lines recur across many Dockerfiles.
+    """
+    import bashlex
+
+    try:
+        trees = bashlex.parse(text)
+    except Exception:  # bashlex raises ParsingError, NotImplementedError and assorted others
+        return None
+    commands: list[tuple[tuple[str, int, int], ...]] = []
+
+    class Visitor(bashlex.ast.nodevisitor):  # type: ignore[misc]
+        def visitcommand(self, node: object, parts: list) -> None:
+            words = tuple(
+                (part.word, part.pos[0], part.pos[1]) for part in parts if part.kind == "word"
+            )
+            if words:
+                commands.append(words)
+
+    for tree in trees:
+        Visitor().visit(tree)
+    commands.sort(key=lambda words: words[0][1])
+    return tuple(commands)
+
+
+_OPERATOR = re.compile(r"&&|\|\||;;|[;&|()\n{}]|`")
+_RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "in", "case", "esac", "!", "time", "function"})
+_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+
+
+def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
+    """A forgiving split into commands for scripts bashlex cannot parse."""
+    commands: list[tuple[tuple[str, int, int], ...]] = []
+    current: list[tuple[str, int, int]] = []
+    position, length = 0, len(text)
+
+    def finish() -> None:
+        words = list(current)
+        while words and (words[0][0] in _RESERVED or _ASSIGNMENT.match(words[0][0])):
+            words.pop(0)
+        if words:
+            commands.append(tuple(words))
+        current.clear()
+
+    while position < length:
+        char = text[position]
+        if is_space(char) and char != "\n":
+            position += 1
+            continue
+        if char == "#" and (position == 0 or is_space(text[position - 1])):
+            while position < length and text[position] != "\n":
+                position += 1
+            continue
+        operator = _OPERATOR.match(text, position)
+        if operator is not None:
+            finish()
+            position = operator.end()
+            continue
+        start = position
+        value: list[str] = []
+        quote = ""
+        while position < length:
+            char = text[position]
+            if quote:
+                if char == quote:
+                    quote = ""
+                elif char == "\\" and quote == '"' and position + 1 < length:
+                    position += 1
+                    value.append(text[position])
+                else:
+                    value.append(char)
+                position += 1
+                continue
+            if is_space(char) or _OPERATOR.match(text, position):
+                break
+            if char in "'\"":
+                quote = char
+            elif char == "$" and text[position + 1 : position + 2] in ("(", "{"):
+                # `$(...)`, `$((...))`, `${...}` stay inside the word.
+                closing = _matching_bracket(text, position + 1)
+                value.append(text[position:closing])
+                position = closing
+                continue
+            elif char == "\\" and position + 1 < length:
+                position += 1
+                if text[position] != "\n":
+                    value.append(text[position])
+            else:
+                value.append(char)
+            position += 1
+        current.append(("".join(value), start, position))
+    finish()
+    return commands
+
+
+def _matching_bracket(text: str, open_at: int) -> int:
+    """The index just after the bracket closing the one at `open_at` (or the end of the text)."""
+    opening = text[open_at]
+    closing = ")" if opening == "(" else "}"
+    depth = 0
+    for index in range(open_at, len(text)):
+        if text[index] == opening:
+            depth += 1
+        elif text[index] == closing:
+            depth -= 1
+            if depth == 0:
+                return index + 1
+    return len(text)
+
+
+def parse_script(text: str, line_map: LineMap) -> ShellScript:
+    """Commands of a shell script whose offsets `line_map` maps into the file."""
+    parsed = _parse_commands(text) if text.strip() else ()
+    by_bashlex = parsed is not None
+    raw_commands = list(parsed) if parsed is not None else _tokenize_commands(text)
+    commands = []
+    for words in raw_commands:
+        (name, start, end), rest = words[0], words[1:]
+        commands.append(
+            ShellCommand(
+                name=name,
+                name_span=line_map.span(start, end),
+                words=[ShellWord(value, line_map.span(s, e)) for value, s, e in rest],
+            )
+        )
+    return ShellScript(text, commands, _has_pipe(text), by_bashlex)
+
+
+def _has_pipe(text: str) -> bool:
+    """A `|` outside quotes that is not part of `||`."""
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quote:
+            if char == quote:
+                quote = ""
+            elif char == "\\" and quote == '"':
+                index += 1
+        elif char in "'\"":
+            quote = char
+        elif char == "\\":
+            index += 1
+        elif char == "|":
+            if index + 1 < len(text) and text[index + 1] == "|":
+                index += 2
+                continue
+            if index > 0 and text[index - 1] == ">":  # `>|` is a redirection
+                index += 1
+                continue
+            return True
+        index += 1
+    return False
+
+
+# ------------------------------------------------------------------ per document
+
+
+def run_scripts(document: Document, shell_pragma: dict[int, str]) -> list[RunScript]:
+    """Every RUN of the document with its script, in order.
+
+    `shell_pragma` maps an instruction's first line to the shell a
+    `# hadolint shell=` comment names for it. SHELL instructions apply to
+    the rest of their stage; every FROM starts over at `/bin/sh -c`.
+    """
+    scripts: list[RunScript] = []
+    shell = "/bin/sh -c"
+    for instruction in document.instructions:
+        keyword = instruction.keyword
+        if keyword == "FROM":
+            shell = "/bin/sh -c"
+        elif keyword == "SHELL" and instruction.json_form and instruction.args:
+            shell = " ".join(word.value for word in instruction.args)
+        target = instruction.effective
+        if target.keyword != "RUN":
+            continue
+        effective_shell = shell_pragma.get(instruction.line, shell)
+        script = None
+        if is_posix_shell(effective_shell):
+            source = _source_of(target)
+            if source is not None:
+                script = parse_script(source.text, source.line_map)
+        scripts.append(RunScript(target, instruction, script, effective_shell))
+    return scripts
+
+
+def iter_commands(scripts: list[RunScript]) -> Iterator[tuple[RunScript, ShellCommand]]:
+    for run in scripts:
+        if run.script is not None:
+            for command in run.script.commands:
+                yield run, command
