@@ -19,12 +19,14 @@ from typing import TYPE_CHECKING, Sequence
 from dockgate import __version__
 
 if TYPE_CHECKING:
-    from dockgate.linter.config import Config
     from dockgate.linter.rule import RuleMeta
 
 EXIT_CLEAN = 0
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+
+BATCH_SIZE = 500
+"""Files linted together: enough for batch work (ShellCheck) to pay off, few enough to bound memory."""
 
 
 class UsageError(Exception):
@@ -135,7 +137,7 @@ def _command_line_overrides(args: argparse.Namespace) -> dict[str, object]:
 def run_check(args: argparse.Namespace) -> int:
     from dockgate.linter.config import ConfigError, load_config
     from dockgate.linter.discovery import find_dockerfiles
-    from dockgate.linter.engine import Engine, all_rules
+    from dockgate.linter.engine import Engine, LintJob, all_rules
     from dockgate.linter.findings import Finding, Level
     from dockgate.linter.source import SourceError, decode, read_source
     from dockgate.reporters import Report, render
@@ -158,24 +160,23 @@ def run_check(args: argparse.Namespace) -> int:
     findings: list[Finding] = []
     failing = False
     files_checked = 0
+    notices: list[str] = []
+    batch: list[LintJob] = []
 
-    def lint(display: str, source_text, config: Config, file_path: Path | None) -> None:
+    def flush() -> None:
         nonlocal failing, files_checked
-        files_checked += 1
-        found = engine.lint(
-            display,
-            source_text,
-            config,
-            config_path=file_path,
-            build_context=file_path.parent if file_path is not None else None,
-        )
-        findings.extend(found)
-        threshold = config.failure_threshold
-        if not config.no_fail and threshold is not Level.OFF and any(f.level.rank >= threshold.rank for f in found):
-            failing = True
+        results, batch_notices = engine.lint_batch(batch)
+        notices.extend(notice for notice in batch_notices if notice not in notices)
+        for job, found in zip(batch, results):
+            files_checked += 1
+            findings.extend(found)
+            threshold = job.config.failure_threshold
+            if not job.config.no_fail and threshold is not Level.OFF and any(f.level.rank >= threshold.rank for f in found):
+                failing = True
+        batch.clear()
 
     if read_stdin:
-        lint(args.stdin_filename or "-", decode(sys.stdin.buffer.read()), base_config, None)
+        batch.append(LintJob(args.stdin_filename or "-", decode(sys.stdin.buffer.read()), base_config))
     for path in discovery.files:
         try:
             config = resolver.for_file(path).merged_with(**overrides)
@@ -186,8 +187,13 @@ def run_check(args: argparse.Namespace) -> int:
         except SourceError as error:
             problems.append(f"{path}: {error}")
             continue
-        lint(_display_path(path), source, config, path)
+        batch.append(LintJob(_display_path(path), source, config, path))
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    flush()
 
+    for notice in notices:
+        print(f"dockgate: {notice}", file=sys.stderr)
     for problem in problems:
         print(f"dockgate: error: {problem}", file=sys.stderr)
     report = Report(

@@ -1,8 +1,13 @@
-"""The engine: parse a file, run the enabled rules, stamp and filter their findings.
+"""The engine: parse files, run the enabled rules, stamp and filter their findings.
 
 Rules only say what is wrong and where. The engine decides the level (from
 the configuration), drops what is suppressed or ignored, adds the file,
 aliases and a fingerprint, and sorts.
+
+Files are linted in batches: a rule module may define
+`prepare_batch(contexts) -> list[str]` to do expensive work once for many
+files (the ShellCheck pass runs a few processes for a whole batch rather than
+one per RUN); it returns notices for the user.
 """
 
 from __future__ import annotations
@@ -11,6 +16,8 @@ import hashlib
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Callable, Iterable
 
 from dockgate.linter.config import Config
 from dockgate.linter.findings import Finding, Level, Violation
@@ -23,19 +30,43 @@ from dockgate.linter.suppressions import Suppressions
 PARSE_ERROR_CODE = "DL1000"
 INVALID_UTF8_CODE = "DG0004"
 
+BatchPreparer = Callable[[list[LintContext]], list[str]]
+
 
 @dataclass(frozen=True, slots=True)
 class LoadedRule:
     meta: RuleMeta
     check: CheckFunction
+    prepare_batch: BatchPreparer | None = None
 
 
-def load_rules(module_names: tuple[str, ...]) -> list[LoadedRule]:
+@dataclass(frozen=True, slots=True)
+class FamilyMember:
+    """One code of a rule family (ShellCheck's SC2086), as configuration and suppressions see it."""
+
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+    level: Level
+
+
+@dataclass(slots=True)
+class LintJob:
+    """One file to lint: what to call it, its text, and the configuration in force."""
+
+    display_path: str
+    source: SourceText
+    config: Config
+    path: Path | None = None
+    """The file on disk (None for standard input): per-file ignores and the build context."""
+
+
+def load_rules(module_names: Iterable[str]) -> list[LoadedRule]:
     """Import each rule module of the registry and pair its metadata with its check."""
     rules = []
     for module_name in module_names:
-        module = importlib.import_module(module_name)
-        rules.append(LoadedRule(module.RULE, module.check))
+        module: ModuleType = importlib.import_module(module_name)
+        rules.append(LoadedRule(module.RULE, module.check, getattr(module, "prepare_batch", None)))
     return rules
 
 
@@ -46,47 +77,63 @@ def all_rules() -> list[LoadedRule]:
 
 
 class Engine:
-    """Lints one file at a time with a fixed set of rules."""
+    """Lints files with a fixed set of rules."""
 
     def __init__(self, rules: list[LoadedRule]) -> None:
         self.rules = rules
-        self.rules_by_code = {rule.meta.code: rule for rule in rules}
 
-    def lint(
-        self,
-        display_path: str,
-        source: SourceText,
-        config: Config,
-        *,
-        config_path: Path | None = None,
-        build_context: Path | None = None,
-    ) -> list[Finding]:
+    def lint(self, display_path: str, source: SourceText, config: Config, *, path: Path | None = None) -> list[Finding]:
         """All findings for one file, sorted; a file that does not parse gets one DL1000."""
+        findings, _ = self.lint_batch([LintJob(display_path, source, config, path)])
+        return findings[0]
+
+    def lint_batch(self, jobs: list[LintJob]) -> tuple[list[list[Finding]], list[str]]:
+        """Findings for each job (in order), and notices from batch preparation."""
+        contexts = [self._context(job) for job in jobs]
+        notices: list[str] = []
+        for rule in self.rules:
+            if rule.prepare_batch is None:
+                continue
+            enabled = [
+                context
+                for context, job in zip(contexts, jobs)
+                if context.document is not None and job.config.level_for(rule.meta) is not Level.OFF
+            ]
+            if enabled:
+                notices.extend(rule.prepare_batch(enabled))
+        return [self._findings(context, job) for context, job in zip(contexts, jobs)], notices
+
+    def _context(self, job: LintJob) -> LintContext:
         try:
-            document: Document | None = parse(source.text)
+            document: Document | None = parse(job.source.text)
             syntax_error = None
         except DockerfileSyntaxError as error:
             document, syntax_error = None, error
         suppressions = (
-            Suppressions.from_document(document, config.disable_ignore_pragma) if document is not None else None
+            Suppressions.from_document(document, job.config.disable_ignore_pragma) if document is not None else None
         )
-        context = LintContext(
-            path=display_path,
+        return LintContext(
+            path=job.display_path,
             document=document,
             syntax_error=syntax_error,
-            config=config,
-            build_context=build_context,
-            source=source,
+            config=job.config,
+            build_context=job.path.parent if job.path is not None else None,
+            source=job.source,
             suppressions=suppressions,
         )
+
+    def _findings(self, context: LintContext, job: LintJob) -> list[Finding]:
+        config = job.config
         findings: list[Finding] = []
-        for rule in self._rules_for(document):
+        for rule in self._rules_for(context.document):
             level = config.level_for(rule.meta)
-            if level is Level.OFF or config.ignored_for_path(rule.meta, config_path):
+            if level is Level.OFF or config.ignored_for_path(rule.meta, job.path):
                 continue
             for violation in rule.check(context):
-                finding = self._stamp(rule.meta, level, violation, display_path, document)
-                if suppressions is not None and suppressions.suppresses(finding):
+                finding = self._stamp(rule.meta, level, violation, context, job.path)
+                if finding is None:
+                    continue
+                if context.suppressions is not None and context.suppressions.suppresses(finding):
                     continue
                 findings.append(finding)
         findings.sort(key=Finding.sort_key)
@@ -99,19 +146,27 @@ class Engine:
         return [rule for rule in self.rules if rule.meta.code != PARSE_ERROR_CODE]
 
     def _stamp(
-        self, meta: RuleMeta, level: Level, violation: Violation, path: str, document: Document | None
-    ) -> Finding:
-        instruction_line = violation.instruction_line or violation.span.line
+        self, meta: RuleMeta, level: Level, violation: Violation, context: LintContext, path: Path | None
+    ) -> Finding | None:
+        code, name, aliases = meta.code, meta.name, meta.aliases
+        if violation.code is not None:
+            # A family member is configured on its own: `ignore = ["SC2086"]`, `--error SC2046`.
+            member = FamilyMember(violation.code, f"{meta.name}-{violation.code.lower()}", (), violation.level or level)
+            assert context.config is not None
+            level = context.config.level_for(member)
+            if level is Level.OFF or context.config.ignored_for_path(member, path):
+                return None
+            code, name, aliases = member.code, member.name, member.aliases
         return Finding(
-            code=meta.code,
-            name=meta.name,
+            code=code,
+            name=name,
             level=level,
             message=violation.message,
-            file=path,
+            file=context.path,
             span=violation.span,
-            instruction_line=instruction_line,
-            aliases=meta.aliases,
-            fingerprint=_fingerprint(meta.code, path, violation, document),
+            instruction_line=violation.instruction_line or violation.span.line,
+            aliases=aliases,
+            fingerprint=_fingerprint(code, context.path, violation, context.document),
         )
 
 

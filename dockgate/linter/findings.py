@@ -41,6 +41,10 @@ class Violation:
     span: Span
     instruction_line: int | None = None
     """First line of the instruction the problem is in; defaults to the span's line."""
+    code: str | None = None
+    """For a rule family (ShellCheck): the member code, such as SC2086."""
+    level: Level | None = None
+    """For a rule family: the member's default level."""
 
 
 @dataclass(slots=True)

@@ -7,10 +7,10 @@ module docstring) and `check(context)`, a generator of `Violation`s.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -30,8 +30,9 @@ class RuleMeta(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str = Field(pattern=r"^[A-Z]{2}\d{4}$")
-    """Stable forever: configs and suppressions name it."""
+    code: str = Field(pattern=r"^[A-Z]{2}(\d{4})?$")
+    """Stable forever: configs and suppressions name it. Two letters alone name a family
+    (ShellCheck's `SC`) whose findings carry their own codes."""
     name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     summary: str = Field(min_length=1, max_length=1024)
     level: Level
@@ -76,6 +77,8 @@ class LintContext:
     """The configuration in force for this file (trusted registries, label schema, rule options)."""
     source: SourceText | None = None
     suppressions: Suppressions | None = None
+    batch_results: dict[str, Any] = field(default_factory=dict)
+    """What a rule's `prepare_batch` worked out for this file, under the rule's code."""
     build_context: Path | None = None
     """Directory of the build context when the file is on disk (for .dockerignore)."""
 

@@ -111,6 +111,8 @@ class ShellScript:
     commands: list[ShellCommand]
     has_pipe: bool
     parsed_by_bashlex: bool
+    line_map: LineMap
+    """Offsets in `text` -> positions in the Dockerfile."""
 
     def calls(self, *programs: str) -> list[ShellCommand]:
         return [command for command in self.commands if command.program in programs]
@@ -372,7 +374,7 @@ def parse_script(text: str, line_map: LineMap) -> ShellScript:
                 words=[ShellWord(value, line_map.span(s, e)) for value, s, e in rest],
             )
         )
-    return ShellScript(text, commands, _has_pipe(text), by_bashlex)
+    return ShellScript(text, commands, _has_pipe(text), by_bashlex, line_map)
 
 
 def _has_pipe(text: str) -> bool:

