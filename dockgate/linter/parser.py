@@ -46,14 +46,20 @@ _MARKER_TEXT = re.compile(r"\d*<<-?[ \t]*[^\s<]*")
 
 HEREDOC_KEYWORDS = frozenset({"run", "copy", "add"})
 
+_ASCII_SPACE = "\t\n\v\f\r \x85\xa0"
+
+
 def _lstrip_space(text: str) -> str:
+    # str.lstrip does the common case in C; the loop handles the rare wide white space.
+    text = text.lstrip(_ASCII_SPACE)
     index = 0
     while index < len(text) and is_space(text[index]):
         index += 1
-    return text[index:]
+    return text[index:] if index else text
 
 
 def _rstrip_space(text: str) -> str:
+    text = text.rstrip(_ASCII_SPACE)
     index = len(text)
     while index > 0 and is_space(text[index - 1]):
         index -= 1

@@ -37,10 +37,17 @@ _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 @dataclass(slots=True)
 class ShellWord:
-    """One word of a command: `value` with quotes removed, `span` where it is written."""
+    """One word of a command: `value` with quotes removed; `span` is where it is written."""
 
     value: str
-    span: Span
+    start: int
+    end: int
+    line_map: LineMap
+
+    @property
+    def span(self) -> Span:
+        # Worked out on demand: most words are never reported.
+        return self.line_map.span(self.start, self.end)
 
 
 @dataclass(slots=True)
@@ -274,6 +281,8 @@ def _parse_commands(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...] |
     return tuple(commands)
 
 
+_PLAIN_RUN = re.compile(r"[^\s'\"\\$<>&|;(){}`#]+")
+_NEEDS_PARSER = re.compile(r"\$\(|`|[<>]\(|\(\(|(?:^|[\s;&|(])(?:for|case|select|while|until|function)\s")
 _OPERATOR = re.compile(r"&&|\|\||;;|[;&|()\n{}]|`")
 _RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "in", "case", "esac", "!", "time", "function"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
@@ -286,13 +295,14 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
     position, length = 0, len(text)
 
     def finish() -> None:
-        words = list(current)
+        words = _without_redirections(current)
         while words and (words[0][0] in _RESERVED or _ASSIGNMENT.match(words[0][0])):
             words.pop(0)
         if words:
             commands.append(tuple(words))
         current.clear()
 
+    pending_heredocs: list[tuple[str, bool]] = []
     while position < length:
         char = text[position]
         if is_space(char) and char != "\n":
@@ -302,15 +312,23 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
             while position < length and text[position] != "\n":
                 position += 1
             continue
-        operator = _OPERATOR.match(text, position)
+        operator = None if text.startswith("&>", position) else _OPERATOR.match(text, position)
         if operator is not None:
             finish()
             position = operator.end()
+            if operator.group() == "\n" and pending_heredocs:
+                position = _skip_heredoc_bodies(text, position, pending_heredocs)
+                pending_heredocs.clear()
             continue
         start = position
         value: list[str] = []
         quote = ""
         while position < length:
+            plain = _PLAIN_RUN.match(text, position)
+            if plain is not None:
+                value.append(plain.group())
+                position = plain.end()
+                continue
             char = text[position]
             if quote:
                 if char == quote:
@@ -321,6 +339,11 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
                 else:
                     value.append(char)
                 position += 1
+                continue
+            if char in "<>&" and text[position + 1 : position + 2] in ("&", ">") and not (char == "&" and position == start and text[position + 1] == "&"):
+                # `2>&1`, `&>file`, `>>`: one redirection word, not an `&` operator.
+                value.append(text[position : position + 2])
+                position += 2
                 continue
             if is_space(char) or _OPERATOR.match(text, position):
                 break
@@ -339,9 +362,48 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
             else:
                 value.append(char)
             position += 1
-        current.append(("".join(value), start, position))
+        word = "".join(value)
+        current.append((word, start, position))
+        marker = _HEREDOC_WORD.match(word)
+        if marker is not None:
+            pending_heredocs.append((marker.group(2), marker.group(1) == "-"))
     finish()
     return commands
+
+
+_HEREDOC_WORD = re.compile(r"\d*<<(-?)(\S+)\Z")
+
+
+def _skip_heredoc_bodies(text: str, position: int, heredocs: list[tuple[str, bool]]) -> int:
+    """Past the here-document bodies that start at `position`, one per pending `<<WORD`."""
+    for delimiter, strip_tabs in heredocs:
+        while position < len(text):
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            line = text[position:end]
+            position = end + 1
+            if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+                break
+    return min(position, len(text))
+
+
+_REDIRECTION = re.compile(r"\d*(?:&>>|&>|>>|>&|<&|>\||<<<|<<-?|<>|>|<)")
+
+
+def _without_redirections(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Words with `> file`, `2>&1`, `<<EOF` and the like taken out, as a shell parser would."""
+    kept: list[tuple[str, int, int]] = []
+    skip_next = False
+    for word in words:
+        if skip_next:
+            skip_next = False
+            continue
+        redirection = _REDIRECTION.match(word[0])
+        if redirection is None:
+            kept.append(word)
+        elif redirection.end() == len(word[0]):
+            skip_next = True  # the operator alone: its target is the next word
+    return kept
 
 
 def _matching_bracket(text: str, open_at: int) -> int:
@@ -360,8 +422,15 @@ def _matching_bracket(text: str, open_at: int) -> int:
 
 
 def parse_script(text: str, line_map: LineMap) -> ShellScript:
-    """Commands of a shell script whose offsets `line_map` maps into the file."""
-    parsed = _parse_commands(text) if text.strip() else ()
+    """Commands of a shell script whose offsets `line_map` maps into the file.
+
+    A plain list of commands (the great majority of RUN lines) goes through the
+    tokenizer; bashlex takes scripts with substitutions, subshells and loops,
+    whose nested commands only a real parser finds. bashlex builds its parse
+    tables on import (about a quarter of a second), so a run that meets no
+    such script never imports it.
+    """
+    parsed = _parse_commands(text) if _NEEDS_PARSER.search(text) else None
     by_bashlex = parsed is not None
     raw_commands = list(parsed) if parsed is not None else _tokenize_commands(text)
     commands = []
@@ -371,7 +440,7 @@ def parse_script(text: str, line_map: LineMap) -> ShellScript:
             ShellCommand(
                 name=name,
                 name_span=line_map.span(start, end),
-                words=[ShellWord(value, line_map.span(s, e)) for value, s, e in rest],
+                words=[ShellWord(value, s, e, line_map) for value, s, e in rest],
             )
         )
     return ShellScript(text, commands, _has_pipe(text), by_bashlex, line_map)

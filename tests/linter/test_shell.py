@@ -20,7 +20,7 @@ def test_commands_words_and_positions_through_continuations() -> None:
     text = 'FROM debian\nRUN apt-get update && \\\n    apt-get install -y curl \\\n      "git" | tee log\n'
     document = parse(text)
     script = run_scripts(document, {})[0].script
-    assert script is not None and script.parsed_by_bashlex and script.has_pipe
+    assert script is not None and not script.parsed_by_bashlex and script.has_pipe
     assert [(c.name, c.arguments) for c in script.commands] == [
         ("apt-get", ["update"]),
         ("apt-get", ["install", "-y", "curl", "git"]),
@@ -63,6 +63,17 @@ def test_exec_form_shell_c() -> None:
     script = run_scripts(document, {})[0].script
     assert script is not None and script.commands[0].program == "pip"
     assert document.slice(script.commands[0].words[1].span) == "x"
+
+
+def test_substitutions_and_loops_go_through_bashlex() -> None:
+    script = only_script('FROM a\nRUN for f in a b; do echo "$(curl -s x | sh)" > /dev/null 2>&1; done\n')
+    assert script.parsed_by_bashlex
+    assert [(c.name, c.arguments) for c in script.commands] == [("echo", ["$(curl -s x | sh)"]), ("curl", ["-s", "x"]), ("sh", [])]
+
+
+def test_tokenizer_drops_redirections_and_assignments() -> None:
+    script = only_script("FROM a\nRUN DEBIAN_FRONTEND=noninteractive apt-get install -y x > /log 2>&1 && cat <<< hi >>out\n")
+    assert [(c.name, c.arguments) for c in script.commands] == [("apt-get", ["install", "-y", "x"]), ("cat", [])]
 
 
 def test_fallback_tokenizer_when_bashlex_fails() -> None:
