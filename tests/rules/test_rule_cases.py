@@ -1,7 +1,9 @@
 """Every rule against its cases in tests/rules/cases/<CODE>.yaml: exact positions and messages.
 
 A case lists the findings as [line, column, end_line, end_column, message]
-for the one rule under test, which runs alone with the default configuration.
+for the one rule under test, which runs alone with the default configuration
+plus the case's optional `config:` mapping (keyword arguments of
+`Config.merged_with`, e.g. `trusted_registries: [docker.io]`).
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ def _load_cases() -> list[tuple[str, dict]]:
 CASES = _load_cases()
 
 
-def lint_with_rule(code: str, data: bytes) -> list[list]:
+def lint_with_rule(code: str, data: bytes, options: dict | None = None) -> list[list]:
     engine = Engine([RULES[code]])
-    config = Config().merged_with(select=[code], levels={code: "error"})
+    config = Config().merged_with(select=[code], levels={code: "error"}, **(options or {}))
     findings = engine.lint("Dockerfile", decode(data), config)
     return [[f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message] for f in findings]
 
@@ -44,7 +46,7 @@ def test_rule_case(code: str, case: dict) -> None:
         data = case["dockerfile_bytes"].encode("latin-1")
     else:
         data = case["dockerfile"].encode("utf-8")
-    assert lint_with_rule(code, data) == [list(f) for f in case["findings"]]
+    assert lint_with_rule(code, data, case.get("config")) == [list(f) for f in case["findings"]]
 
 
 def test_every_rule_has_positive_and_negative_cases() -> None:

@@ -3,8 +3,9 @@
 Reports instruction arguments that Docker rejects when it reads the
 instructions (after the file itself parsed): `FROM` with two words, a stage
 name with symbols, `COPY` without a destination, `WORKDIR` with nothing after
-it, `SHELL` not in JSON form, `HEALTHCHECK` with an unknown type, ONBUILD
-triggers that are not allowed.
+it, `SHELL` not in JSON form, `HEALTHCHECK` with an unknown type. ONBUILD
+triggers are checked the same way; `ONBUILD ONBUILD`, `ONBUILD FROM` and
+`ONBUILD MAINTAINER` are DL3043's.
 
 ## Why is this bad?
 Docker stops the build at this instruction. dockgate reports it as one
@@ -42,7 +43,8 @@ RULE = RuleMeta(
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
 _AT_LEAST_ONE = frozenset({"ARG", "ENV", "EXPOSE", "LABEL", "RUN", "VOLUME"})
 _EXACTLY_ONE = frozenset({"WORKDIR", "USER", "STOPSIGNAL", "MAINTAINER"})
-_NOT_TRIGGERS = {"ONBUILD": "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed"}
+# Triggers Docker refuses outright; DL3043 reports them, so their arguments are not checked here.
+_FORBIDDEN_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
 
 
 def check(context: LintContext) -> Iterator[Violation]:
@@ -50,17 +52,14 @@ def check(context: LintContext) -> Iterator[Violation]:
     for instruction in context.document.instructions:
         for message in _problems(instruction):
             yield Violation(message, instruction.arguments.span if instruction.arguments else instruction.keyword_span, instruction.span.line)
-        if instruction.sub is not None:
-            for message in _problems(instruction.sub, trigger=True):
+        if instruction.sub is not None and instruction.sub.keyword not in _FORBIDDEN_TRIGGERS:
+            for message in _problems(instruction.sub):
                 yield Violation(message, instruction.sub.keyword_span, instruction.span.line)
 
 
-def _problems(instruction: Instruction, trigger: bool = False) -> Iterator[str]:
+def _problems(instruction: Instruction) -> Iterator[str]:
     keyword = instruction.keyword
     args = [word.value for word in instruction.args]
-    if trigger and keyword in ("ONBUILD", "FROM", "MAINTAINER"):
-        yield _NOT_TRIGGERS.get(keyword, f"{keyword} isn't allowed as an ONBUILD trigger")
-        return
     if keyword == "ONBUILD" and instruction.sub is None:
         yield "ONBUILD requires at least one argument"
     elif keyword == "FROM":

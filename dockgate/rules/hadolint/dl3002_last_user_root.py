@@ -1,0 +1,115 @@
+"""
+## What it does
+Reports a `USER root` (or `USER 0`, `root:<group>`, `0:<group>`) that is the
+last `USER` of an image this file produces. The user is followed through
+`FROM <stage>`: a stage without `USER` runs as the last `USER` of the stage
+it builds on.
+
+Only result stages are checked: stages that no other stage builds on
+(`FROM <stage>`), copies from (`COPY --from`) or mounts (`RUN
+--mount=from=`). A builder stage whose output is only copied may run as
+root; its user never reaches the image that runs.
+
+## Why is this bad?
+A container whose process runs as root turns any escape from the
+application into root access in the container, and with some runtime
+settings on the host. Install as root if you must, then switch to an
+unprivileged user for the process that runs.
+
+## Example
+```dockerfile
+FROM node:20
+USER root
+RUN npm ci
+```
+
+## Use instead
+```dockerfile
+FROM node:20
+USER root
+RUN npm ci
+USER node
+```
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.model import Instruction
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.linter.semantics import SemanticModel, Stage
+
+RULE = RuleMeta(
+    code="DL3002",
+    name="last-user-root",
+    summary="the image's last USER is root",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = "Last USER should not be root"
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    semantics = context.semantics
+    used = _stages_used_by_others(semantics)
+    reported: set[int] = set()
+    for stage in semantics.stages:
+        if stage.index in used:
+            continue
+        user = _last_user(stage)
+        if user is None or id(user) in reported or not _is_root(semantics, user):
+            continue
+        reported.add(id(user))
+        yield Violation(MESSAGE, user.args[0].span, user.span.line)
+
+
+def _last_user(stage: Stage) -> Instruction | None:
+    """The USER in force at the end of the stage: its own last one, else the one it inherits."""
+    current: Stage | None = stage
+    while current is not None:
+        users = [instruction for instruction in current.instructions if instruction.keyword == "USER"]
+        if users:
+            return users[-1]
+        current = current.base_stage
+    return None
+
+
+def _is_root(semantics: SemanticModel, user: Instruction) -> bool:
+    if len(user.args) != 1:
+        return False
+    evaluation = semantics.expand_in(user, user.args[0].value)
+    if evaluation.value is None or evaluation.undefined:
+        return False  # a user the file does not fix
+    name = evaluation.value.partition(":")[0]
+    return name in ("root", "0")
+
+
+def _stages_used_by_others(semantics: SemanticModel) -> set[int]:
+    """Indexes of the stages another stage builds on, copies from or mounts."""
+    used: set[int] = set()
+    for stage in semantics.stages:
+        if stage.base_stage is not None:
+            used.add(stage.base_stage.index)
+        for instruction in stage.instructions:
+            for reference in _stage_references(instruction):
+                source = semantics.resolve_stage(semantics.expand_in(instruction, reference).with_defaults)
+                if source is not None and source is not stage:
+                    used.add(source.index)
+    return used
+
+
+def _stage_references(instruction: Instruction) -> Iterator[str]:
+    if instruction.keyword == "COPY":
+        for flag in instruction.flags_named("from"):
+            if flag.value:
+                yield flag.value
+    elif instruction.keyword == "RUN":
+        for flag in instruction.flags_named("mount"):
+            for field in next(csv.reader([flag.value or ""]), []):
+                name, _, value = field.partition("=")
+                if name.strip().lower() == "from" and value:
+                    yield value

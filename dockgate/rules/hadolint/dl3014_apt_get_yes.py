@@ -1,0 +1,68 @@
+"""
+## What it does
+Reports an `apt-get install` that does not answer its prompt in advance:
+no `-y`/`--yes`/`--assume-yes`, no quiet level of two or more (`-qq`,
+`-q -q`, `-q=2`, which imply yes), and no `-o APT::Get::Assume-Yes=true`.
+
+## Why is this bad?
+A build has no terminal. When apt-get asks "Do you want to continue?", it
+reads end-of-file, aborts, and the build fails, typically only once a
+dependency change makes apt-get ask.
+
+## Example
+```dockerfile
+FROM debian:12
+RUN apt-get update && apt-get install --no-install-recommends curl=7.88.1-10+deb12u8
+```
+
+## Use instead
+```dockerfile
+FROM debian:12
+RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.hadolint.package_managers import APT_OPTIONS, PackageCommand, instruction_line, package_commands
+
+RULE = RuleMeta(
+    code="DL3014",
+    name="apt-get-yes",
+    summary="`apt-get install` without `-y`",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = "Use the `-y` switch to avoid manual input `apt-get -y install <package>`"
+
+_TRUE = ("true", "yes", "1", "on")
+
+
+def assumes_yes(command: PackageCommand) -> bool:
+    if command.has_option("y", "yes", "assume-yes"):
+        return True
+    for setting in command.option_values("o", "option"):
+        key, _, value = setting.partition("=")
+        if key.strip().lower() == "apt::get::assume-yes" and value.strip("'\" ").lower() in _TRUE:
+            return True
+    quiet = 0
+    for option in command.options:
+        if option.name in ("q", "quiet"):
+            if option.value is None:
+                quiet += 1
+            elif option.value.isdigit():
+                quiet = int(option.value)
+    # apt-get: a quiet level of 2 or more implies --assume-yes.
+    return quiet >= 2
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for run, commands in package_commands(context, ("apt-get",), APT_OPTIONS):
+        for command in commands:
+            if command.subcommand == "install" and not assumes_yes(command):
+                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))

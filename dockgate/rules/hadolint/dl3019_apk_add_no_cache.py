@@ -1,0 +1,53 @@
+"""
+## What it does
+Reports an `apk add` without `--no-cache`, unless the RUN mounts a cache or
+tmpfs on `/var/cache/apk`.
+
+## Why is this bad?
+Without `--no-cache`, apk keeps the package index (and, with `--update`,
+a fresh copy of it) in `/var/cache/apk`, which then ships in the layer.
+`--no-cache` fetches the index into a temporary place and leaves nothing
+behind, so neither `apk update` nor a `rm -rf /var/cache/apk/*` is needed.
+
+## Example
+```dockerfile
+FROM alpine:3.20
+RUN apk update && apk add curl=8.9.1-r1
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+RUN apk add --no-cache curl=8.9.1-r1
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.hadolint.package_managers import APK_OPTIONS, has_cache_mount, instruction_line, package_commands
+
+RULE = RuleMeta(
+    code="DL3019",
+    name="apk-add-no-cache",
+    summary="`apk add` without `--no-cache`",
+    level=Level.INFO,
+    documentation=__doc__,
+)
+
+MESSAGE = (
+    "Use the `--no-cache` switch to avoid the need to use `--update` and remove "
+    "`/var/cache/apk/*` when done installing packages"
+)
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for run, commands in package_commands(context, ("apk",), APK_OPTIONS):
+        if not commands or has_cache_mount(run.instruction, ("/var/cache/apk",)):
+            continue
+        for command in commands:
+            if command.subcommand == "add" and not command.has_option("no-cache"):
+                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))

@@ -1,0 +1,55 @@
+"""
+## What it does
+Reports `CMD`, `ENTRYPOINT` and `HEALTHCHECK CMD` written in shell form
+(`CMD node server.js`) rather than JSON form (`CMD ["node", "server.js"]`).
+It checks them when registered with `ONBUILD` too.
+
+## Why is this bad?
+In shell form Docker runs the command as `/bin/sh -c "..."`. The shell
+becomes process 1 and does not pass signals on, so `docker stop` waits for
+its timeout and then kills the application without a clean shutdown. An
+`ENTRYPOINT` in shell form also ignores the arguments given to `docker run`.
+
+## Example
+```dockerfile
+FROM node:20
+CMD node server.js
+```
+
+## Use instead
+```dockerfile
+FROM node:20
+CMD ["node", "server.js"]
+```
+"""
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.model import Span
+from dockgate.linter.rule import LintContext, RuleMeta
+
+RULE = RuleMeta(
+    code="DL3025",
+    name="shell-form-command",
+    summary="CMD, ENTRYPOINT or HEALTHCHECK CMD in shell form",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = "Use arguments JSON notation for CMD and ENTRYPOINT arguments"
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    assert context.document is not None
+    for instruction in context.document.instructions:
+        command = instruction.effective
+        if command.json_form or not command.args:
+            continue
+        span: Span | None = None
+        if command.keyword in ("CMD", "ENTRYPOINT"):
+            span = command.args[0].span.covering(command.args[-1].span)
+        elif command.keyword == "HEALTHCHECK" and len(command.args) > 1 and command.args[0].value.upper() == "CMD":
+            span = command.args[1].span.covering(command.args[-1].span)
+        if span is not None:
+            yield Violation(MESSAGE, span, instruction.span.line)

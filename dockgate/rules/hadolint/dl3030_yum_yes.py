@@ -1,0 +1,46 @@
+"""
+## What it does
+Reports a `yum install` (also `groupinstall`, `localinstall`, `group
+install`, `module install`) without `-y`/`--assumeyes`.
+
+## Why is this bad?
+A build has no terminal. yum asks "Is this ok [y/d/N]", reads end-of-file,
+answers no and exits with an error, so the build fails.
+
+## Example
+```dockerfile
+FROM centos:7
+RUN yum install httpd-2.4.6 && yum clean all
+```
+
+## Use instead
+```dockerfile
+FROM centos:7
+RUN yum install -y httpd-2.4.6 && yum clean all
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.hadolint.package_managers import RPM_TOOL_OPTIONS, instruction_line, package_commands
+
+RULE = RuleMeta(
+    code="DL3030",
+    name="yum-yes",
+    summary="`yum install` without `-y`",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = "Use the -y switch to avoid manual input `yum install -y <package>`"
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for run, commands in package_commands(context, ("yum",), RPM_TOOL_OPTIONS):
+        for command in commands:
+            if command.installs_rpms() and not command.has_option("y", "assumeyes"):
+                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))

@@ -1,0 +1,62 @@
+"""
+## What it does
+Reports a RUN whose `yum install` is not followed, in the same RUN, by
+`yum clean all` or by removing the yum cache (`rm -rf /var/cache/yum`).
+A cache or tmpfs mount on `/var/cache/yum` (or `/var/cache/dnf`, where
+yum is dnf) silences the rule. The clean-up must come after the last
+install; one before it cleans nothing.
+
+## Why is this bad?
+yum keeps the repository metadata and downloaded packages in
+`/var/cache/yum`. Left in the layer they add tens to hundreds of megabytes
+that the image never uses; cleaning in a later RUN cannot shrink the
+earlier layer.
+
+## Example
+```dockerfile
+FROM centos:7
+RUN yum install -y httpd-2.4.6
+```
+
+## Use instead
+```dockerfile
+FROM centos:7
+RUN yum install -y httpd-2.4.6 && yum clean all
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.hadolint.package_managers import (
+    RPM_TOOL_OPTIONS,
+    YUM_CACHE_DIRECTORIES,
+    cleans_rpm_cache,
+    has_cache_mount,
+    instruction_line,
+    last_uncleaned,
+    package_commands,
+)
+
+RULE = RuleMeta(
+    code="DL3032",
+    name="yum-clean-all",
+    summary="`yum install` without `yum clean all` after it in the same RUN",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = "`yum clean all` missing after yum command."
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for run, commands in package_commands(context, ("yum",), RPM_TOOL_OPTIONS):
+        installs = [command for command in commands if command.installs_rpms()]
+        if not installs or has_cache_mount(run.instruction, YUM_CACHE_DIRECTORIES):
+            continue
+        last = last_uncleaned(run, installs, lambda command: cleans_rpm_cache(command, "yum", YUM_CACHE_DIRECTORIES))
+        if last is not None:
+            yield Violation(MESSAGE, last.action_span, instruction_line(run))

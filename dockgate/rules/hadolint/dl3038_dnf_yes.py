@@ -1,0 +1,47 @@
+"""
+## What it does
+Reports a `dnf` or `microdnf` install (`install`/`in`, `localinstall`,
+`groupinstall`, `group install`, `module install`) without
+`-y`/`--assumeyes`.
+
+## Why is this bad?
+A build has no terminal. dnf asks "Is this ok [y/N]", reads end-of-file,
+answers no and exits with an error, so the build fails.
+
+## Example
+```dockerfile
+FROM fedora:40
+RUN dnf install httpd-2.4.62 && dnf clean all
+```
+
+## Use instead
+```dockerfile
+FROM fedora:40
+RUN dnf install -y httpd-2.4.62 && dnf clean all
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.hadolint.package_managers import DNF_PROGRAMS, RPM_TOOL_OPTIONS, instruction_line, package_commands
+
+RULE = RuleMeta(
+    code="DL3038",
+    name="dnf-yes",
+    summary="`dnf install` without `-y`",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = "Use the -y switch to avoid manual input `dnf install -y <package>`"
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for run, commands in package_commands(context, DNF_PROGRAMS, RPM_TOOL_OPTIONS):
+        for command in commands:
+            if command.installs_rpms() and not command.has_option("y", "assumeyes"):
+                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))

@@ -1,0 +1,74 @@
+"""
+## What it does
+Reports a RUN where `dnf` or `microdnf` installs, upgrades or reinstalls
+packages and the same tool's `clean all` does not follow in the same RUN
+(removing the cache directory, `rm -rf /var/cache/dnf` or
+`/var/cache/libdnf5`, also counts). A cache or tmpfs mount on the cache
+directory silences the rule. The clean-up must come after the last
+install; one before it cleans nothing.
+
+## Why is this bad?
+dnf keeps repository metadata and downloaded packages in its cache
+directory. Left in the layer they add tens to hundreds of megabytes the
+image never uses; cleaning in a later RUN cannot shrink the earlier layer.
+
+## Example
+```dockerfile
+FROM fedora:40
+RUN dnf install -y httpd-2.4.62
+```
+
+## Use instead
+```dockerfile
+FROM fedora:40
+RUN dnf install -y httpd-2.4.62 && dnf clean all
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.hadolint.package_managers import (
+    DNF_CACHE_DIRECTORIES,
+    DNF_PROGRAMS,
+    RPM_TOOL_OPTIONS,
+    PackageCommand,
+    cleans_rpm_cache,
+    has_cache_mount,
+    instruction_line,
+    last_uncleaned,
+    package_commands,
+)
+
+RULE = RuleMeta(
+    code="DL3040",
+    name="dnf-clean-all",
+    summary="dnf install/upgrade without `dnf clean all` after it in the same RUN",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = "`dnf clean all` missing after dnf command."
+
+_UPGRADES = frozenset({"upgrade", "up", "update", "upgrade-minimal", "up-min", "update-minimal", "reinstall", "rei"})
+
+
+def _fills_cache(command: PackageCommand) -> bool:
+    return command.installs_rpms() or command.subcommand in _UPGRADES
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for run, commands in package_commands(context, DNF_PROGRAMS, RPM_TOOL_OPTIONS):
+        if not commands or has_cache_mount(run.instruction, DNF_CACHE_DIRECTORIES):
+            continue
+        # hadolint DL3040: each tool needs its own clean (`microdnf clean all` does not clean up after dnf).
+        for program in DNF_PROGRAMS:
+            uses = [command for command in commands if command.program == program and _fills_cache(command)]
+            last = last_uncleaned(
+                run, uses, lambda command, program=program: cleans_rpm_cache(command, program, DNF_CACHE_DIRECTORIES)
+            )
+            if last is not None:
+                yield Violation(MESSAGE, last.action_span, instruction_line(run))

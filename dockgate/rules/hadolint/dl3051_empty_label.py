@@ -1,0 +1,53 @@
+"""
+## What it does
+Reports a label named in the label schema (`label-schema`,
+`--require-label`) whose value is empty or only white space. Off unless a
+label schema is configured. The type checks (DL3052-DL3058) leave empty
+values to this rule, so an empty label is reported once.
+
+## Why is this bad?
+An empty value satisfies "the label is present" while carrying nothing:
+the pipeline that should have filled it in (a version, a commit, a build
+date) did not, and the image goes out looking complete.
+
+## Example
+```dockerfile
+# label-schema: {org.opencontainers.image.revision: hash}
+FROM alpine:3.20
+ARG GIT_COMMIT=""
+LABEL org.opencontainers.image.revision="$GIT_COMMIT"
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+# docker build --build-arg GIT_COMMIT="$(git rev-parse HEAD)" .
+ARG GIT_COMMIT
+LABEL org.opencontainers.image.revision="$GIT_COMMIT"
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.hadolint.label_schema import label_pairs, label_schema
+
+RULE = RuleMeta(
+    code="DL3051",
+    name="empty-label",
+    summary="a label of the label schema has an empty value",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    schema = label_schema(context)
+    if not schema:
+        return
+    for pair in label_pairs(context):
+        if pair.key in schema and pair.value is not None and not pair.value.strip():
+            yield Violation(f"label `{pair.key}` is empty.", pair.pair_span, pair.instruction.line)

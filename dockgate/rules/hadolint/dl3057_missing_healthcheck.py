@@ -1,0 +1,94 @@
+"""
+## What it does
+Reports an image this file produces that has no `HEALTHCHECK`, at the `FROM`
+of its stage. A `HEALTHCHECK` (including `HEALTHCHECK NONE`) in a stage this
+one builds on (`FROM <stage>`) counts. Off by default.
+
+Only result stages are checked: stages that no other stage builds on, copies
+from (`COPY --from`) or mounts (`RUN --mount=from=`). A builder stage is
+never run as a container, so it needs no health check.
+
+## Why is this bad?
+Without a health check, Docker and orchestrators that read it only know
+whether the process is running, not whether it still answers. A hung server
+keeps receiving traffic. `HEALTHCHECK NONE` states on purpose that the image
+has none (for instance because the orchestrator probes it).
+
+## Example
+```dockerfile
+FROM nginx:1.27
+COPY site/ /usr/share/nginx/html/
+```
+
+## Use instead
+```dockerfile
+FROM nginx:1.27
+COPY site/ /usr/share/nginx/html/
+HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1
+```
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.model import Instruction
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.linter.semantics import SemanticModel, Stage
+
+RULE = RuleMeta(
+    code="DL3057",
+    name="missing-healthcheck",
+    summary="an image this file builds has no HEALTHCHECK",
+    level=Level.OFF,
+    documentation=__doc__,
+)
+
+MESSAGE = "`HEALTHCHECK` instruction missing."
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    semantics = context.semantics
+    used = _stages_used_by_others(semantics)
+    for stage in semantics.stages:
+        if stage.index not in used and not _has_healthcheck(stage):
+            instruction = stage.from_instruction
+            yield Violation(MESSAGE, instruction.keyword_span, instruction.span.line)
+
+
+def _has_healthcheck(stage: Stage) -> bool:
+    current: Stage | None = stage
+    while current is not None:
+        if any(instruction.keyword == "HEALTHCHECK" for instruction in current.instructions):
+            return True
+        current = current.base_stage
+    return False
+
+
+def _stages_used_by_others(semantics: SemanticModel) -> set[int]:
+    """Indexes of the stages another stage builds on, copies from or mounts."""
+    used: set[int] = set()
+    for stage in semantics.stages:
+        if stage.base_stage is not None:
+            used.add(stage.base_stage.index)
+        for instruction in stage.instructions:
+            for reference in _stage_references(instruction):
+                source = semantics.resolve_stage(semantics.expand_in(instruction, reference).with_defaults)
+                if source is not None and source is not stage:
+                    used.add(source.index)
+    return used
+
+
+def _stage_references(instruction: Instruction) -> Iterator[str]:
+    if instruction.keyword == "COPY":
+        for flag in instruction.flags_named("from"):
+            if flag.value:
+                yield flag.value
+    elif instruction.keyword == "RUN":
+        for flag in instruction.flags_named("mount"):
+            for field in next(csv.reader([flag.value or ""]), []):
+                name, _, value = field.partition("=")
+                if name.strip().lower() == "from" and value:
+                    yield value

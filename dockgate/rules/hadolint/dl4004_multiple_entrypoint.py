@@ -1,0 +1,49 @@
+"""
+## What it does
+Reports every `ENTRYPOINT` after the first in the same stage.
+
+## Why is this bad?
+Only the last `ENTRYPOINT` of a stage takes effect. The earlier ones are
+dead code, and a reader may believe they still wrap the command.
+
+## Example
+```dockerfile
+FROM alpine:3.20
+ENTRYPOINT ["/sbin/tini", "--"]
+ENTRYPOINT ["/usr/local/bin/server"]
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+ENTRYPOINT ["/sbin/tini", "--", "/usr/local/bin/server"]
+```
+"""
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+
+RULE = RuleMeta(
+    code="DL4004",
+    name="multiple-entrypoint",
+    summary="more than one ENTRYPOINT in a stage",
+    level=Level.ERROR,
+    documentation=__doc__,
+)
+
+MESSAGE = (
+    "Multiple `ENTRYPOINT` instructions found. "
+    "If you list more than one `ENTRYPOINT` then only the last `ENTRYPOINT` will take effect"
+)
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    assert context.document is not None
+    semantics = context.semantics
+    before_first_from = [i for i in context.document.instructions if semantics.stage_of(i) is None]
+    for instructions in (before_first_from, *(stage.instructions for stage in semantics.stages)):
+        entrypoints = [instruction for instruction in instructions if instruction.keyword == "ENTRYPOINT"]
+        for later in entrypoints[1:]:
+            yield Violation(MESSAGE, later.keyword_span, later.span.line)

@@ -1,0 +1,221 @@
+"""
+## What it does
+Reports a RUN with a pipe (`a | b`) whose shell does not have the
+`pipefail` option: set it with `SHELL ["/bin/bash", "-o", "pipefail",
+"-c"]` (or with zsh, ash, ksh, or busybox's sh). `/bin/sh` and dash are
+reported even with `-o pipefail`, as `/bin/sh` may be a shell without that
+option. A `set -o pipefail` in the RUN itself, before the pipe, is fine
+too (hadolint only looks at SHELL). RUNs under PowerShell or cmd, exec
+forms that start no shell, and heredocs run by another interpreter
+(`python3 <<EOF`, a `#!/usr/bin/env python3` body) are not shell
+pipelines and are not checked; hadolint reports some of them. SHELL lasts
+until the end of its stage. ONBUILD triggers are checked too, with the
+SHELL in force where they are written.
+
+The finding points at the first pipeline of the RUN.
+
+## Why is this bad?
+A pipeline's exit status is that of its last command. In `wget -O -
+https://example.com/install.sh | sh` a failed download still lets the step
+succeed, and the image is built without what it was meant to install. With
+`pipefail` the pipeline fails when any of its commands fails, so the build
+stops.
+
+## Example
+```dockerfile
+FROM debian:12
+RUN wget -O - https://example.com/setup.sh | bash
+```
+
+## Use instead
+```dockerfile
+FROM debian:12
+SHELL ["/bin/bash", "-o", "pipefail", "-c"]
+RUN wget -O - https://example.com/setup.sh | bash
+```
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.model import Span
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.linter.shell import RunScript, ShellScript
+from dockgate.rules.hadolint.package_managers import instruction_line
+
+RULE = RuleMeta(
+    code="DL4006",
+    name="pipefail",
+    summary="a RUN with a pipe runs in a shell without `-o pipefail`",
+    level=Level.WARNING,
+    documentation=__doc__,
+)
+
+MESSAGE = (
+    "Set the SHELL option -o pipefail before RUN with a pipe in it. If you are using /bin/sh in an alpine "
+    "image or if your shell is symlinked to busybox then consider explicitly setting your SHELL to /bin/ash, "
+    "or disable this check"
+)
+# Shells known to have `set -o pipefail`. hadolint accepts bash, zsh and ash; `sh` and dash
+# are left out because /bin/sh is dash on Debian and Ubuntu.
+PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash", "ksh", "mksh", "busybox"})
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for run in context.run_scripts:
+        script = run.script
+        if script is None or _shell_has_pipefail(run):
+            continue
+        pipeline = _first_pipeline(script)
+        if pipeline is None or _pipefail_set_before(script, pipeline):
+            continue
+        yield Violation(MESSAGE, pipeline, instruction_line(run))
+
+
+def _shell_has_pipefail(run: RunScript) -> bool:
+    if run.instruction.json_form:
+        # `["bash", "-c", "a | b"]`: the exec form names its own shell; SHELL does not apply.
+        words = [word.value for word in run.instruction.args[:2]]
+    else:
+        words = run.shell.split()
+    if not words:
+        return False
+    shell = words[0].rsplit("/", 1)[-1]
+    return shell in PIPEFAIL_SHELLS and sets_pipefail(words[1:])
+
+
+def sets_pipefail(words: list[str]) -> bool:
+    """Whether shell options include `-o pipefail` (`-o` may be bundled: `-euo pipefail`)."""
+    return any(
+        words[index + 1] == "pipefail" and words[index].startswith("-") and not words[index].startswith("--")
+        and "o" in words[index]
+        for index in range(len(words) - 1)
+    )
+
+
+def _pipefail_set_before(script: ShellScript, pipeline: Span) -> bool:
+    start = (pipeline.line, pipeline.column)
+    return any(
+        command.program == "set" and sets_pipefail(command.arguments)
+        and (command.name_span.line, command.name_span.column) < start
+        for command in script.commands
+    )
+
+
+def _first_pipeline(script: ShellScript) -> Span | None:
+    """The span of the first pipeline (`a | b | c`) of the script, None when there is none."""
+    offsets = pipe_offsets(script.text) if "|" in script.text else []
+    if not offsets:
+        return None
+    pipes = [_start(script.line_map.span(offset, offset + 1)) for offset in offsets]
+    commands = script.commands
+    starts = [_start(command.name_span) for command in commands]
+    current = next((index for index, start in enumerate(starts) if start > pipes[0]), None)
+    if current is None or current == 0:
+        return script.line_map.span(offsets[0], offsets[0] + 1)
+    span = commands[current - 1].span.covering(commands[current].span)
+    # `a | b | c`: the pipeline goes on while the next pipe sits between a command and the one after it.
+    for pipe in pipes[1:]:
+        following = current + 1
+        if following < len(commands) and starts[current] < pipe < starts[following]:
+            span = span.covering(commands[following].span)
+            current = following
+        else:
+            break
+    return span
+
+
+def _start(span: Span) -> tuple[int, int]:
+    return span.line, span.column
+
+
+_HEREDOC_MARKER = re.compile(r"<<(-?)\s*(['\"]?)([^\s'\"<>|&;()]+)\2")
+_COMMENT_FOLLOWS = frozenset(" \t\n;&|(")
+_CASE_WORD = re.compile(r"(case|esac)(?=[\s;)]|$)")
+# After the `|` of a case pattern (`s390x|riscv64)`): more pattern, then `|` or `)`.
+_CASE_PATTERN_REST = re.compile(r"\|[ \t]*[^\s|;&()]*[ \t]*[|)]")
+
+
+def pipe_offsets(text: str) -> list[int]:
+    """Offsets of the pipe operators (`|`, `|&`) of a script, in command substitutions too
+    (`"$(dpkg --print-architecture | awk ...)"`), but not in quotes, comments or here-document
+    bodies, and not the `|` of `||` or `>|`."""
+    offsets: list[int] = []
+    # Open contexts: a quote character, `(` for `$(`, or a backtick.
+    stack: list[str] = []
+    heredocs: list[tuple[str, bool]] = []
+    open_cases = 0  # `case ... esac` being read: `a|b)` there is a pattern, not a pipe
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        context = stack[-1] if stack else ""
+        if context == "'":
+            if char == "'":
+                stack.pop()
+        elif context == '"':
+            if char == '"':
+                stack.pop()
+            elif char == "\\":
+                index += 1
+            elif char == "$" and text.startswith("$(", index):
+                stack.append("(")
+                index += 1
+            elif char == "`":
+                stack.append("`")
+        elif char == "\\":
+            index += 1
+        elif char in "'\"":
+            stack.append(char)
+        elif char == "$" and text.startswith("$(", index):
+            stack.append("(")
+            index += 1
+        elif char == "(" and context == "(":
+            stack.append("(")
+        elif char == ")" and context == "(":
+            stack.pop()
+        elif char == "`":
+            if context == "`":
+                stack.pop()
+            else:
+                stack.append("`")
+        elif char in "ce" and (index == 0 or text[index - 1] in _COMMENT_FOLLOWS) and _CASE_WORD.match(text, index):
+            open_cases += 1 if char == "c" else -1 if open_cases else 0
+            index += 4
+            continue
+        elif char == "#" and (index == 0 or text[index - 1] in _COMMENT_FOLLOWS):
+            while index < length and text[index] != "\n":
+                index += 1
+            continue
+        elif char == "<" and text.startswith("<<", index) and not text.startswith("<<<", index):
+            marker = _HEREDOC_MARKER.match(text, index)
+            if marker is not None:
+                heredocs.append((marker.group(3), marker.group(1) == "-"))
+                index = marker.end()
+                continue
+        elif char == "\n" and heredocs:
+            index = _after_heredoc_bodies(text, index + 1, heredocs)
+            heredocs = []
+            continue
+        elif char == "|":
+            if text.startswith("||", index):
+                index += 2
+                continue
+            if (index == 0 or text[index - 1] != ">") and not (open_cases and _CASE_PATTERN_REST.match(text, index)):
+                offsets.append(index)
+        index += 1
+    return offsets
+
+
+def _after_heredoc_bodies(text: str, position: int, heredocs: list[tuple[str, bool]]) -> int:
+    for delimiter, strip_tabs in heredocs:
+        while position < len(text):
+            end = text.find("\n", position)
+            end = len(text) if end < 0 else end
+            line = text[position:end]
+            position = end + 1
+            if (line.lstrip("\t") if strip_tabs else line) == delimiter:
+                break
+    return min(position, len(text))
