@@ -23,7 +23,7 @@ CHECKOUT = Path(__file__).resolve().parents[1]
 
 # `ENV PATH` without a value is a parse error for BuildKit, hence DL1000.
 BAD_DOCKERFILE = "FROM alpine:3.20\nENV PATH\n"
-CLEAN_DOCKERFILE = 'FROM alpine:3.20\nUSER nobody\nHEALTHCHECK CMD ["true"]\nCMD ["echo", "hello"]\n'
+CLEAN_DOCKERFILE = 'FROM alpine:3.20\nUSER 65534\nHEALTHCHECK CMD ["true"]\nCMD ["echo", "hello"]\n'
 
 
 def pre_commit_command() -> list[str]:

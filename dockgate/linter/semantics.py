@@ -154,6 +154,7 @@ class SemanticModel:
         # Global names with a value, which a bare `ARG NAME` in a stage takes over.
         self._imports: dict[str, _Setting] = {name: (name, None, None) for name in AUTOMATIC_PLATFORM_ARGS}
         self._stage_scopes_done = False
+        self._consumed: set[int] | None = None
         self._read_structure()
 
     # ------------------------------------------------------------ stages
@@ -162,6 +163,24 @@ class SemanticModel:
     def final_stage(self) -> Stage | None:
         """The stage a build without `--target` produces."""
         return self.stages[-1] if self.stages else None
+
+    def consumed_stages(self) -> set[int]:
+        """Indexes of the stages another stage builds on (`FROM`), copies from (`COPY --from`)
+        or mounts (`RUN --mount=from=`): intermediate stages, not results."""
+        if self._consumed is None:
+            from dockgate.linter.stage_references import from_references
+
+            consumed: set[int] = set()
+            for stage in self.stages:
+                if stage.base_stage is not None:
+                    consumed.add(stage.base_stage.index)
+                for instruction in stage.instructions:
+                    for reference in from_references(self, instruction):
+                        source = self.resolve_stage(reference.value) if reference.value is not None else None
+                        if source is not None and source is not stage:
+                            consumed.add(source.index)
+            self._consumed = consumed
+        return self._consumed
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         """The stage an instruction belongs to (an ONBUILD trigger: its ONBUILD's); None before the first FROM."""

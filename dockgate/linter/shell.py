@@ -116,10 +116,13 @@ class ShellScript:
 
     text: str
     commands: list[ShellCommand]
-    has_pipe: bool
     parsed_by_bashlex: bool
     line_map: LineMap
     """Offsets in `text` -> positions in the Dockerfile."""
+
+    @property
+    def has_pipe(self) -> bool:
+        return bool(pipe_offsets(self.text))
 
     def calls(self, *programs: str) -> list[ShellCommand]:
         return [command for command in self.commands if command.program in programs]
@@ -281,9 +284,12 @@ def _parse_commands(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...] |
     return tuple(commands)
 
 
+_ESCAPABLE_IN_DOUBLE_QUOTES = ("$", "`", '"', "\\", "\n")
 _PLAIN_RUN = re.compile(r"[^\s'\"\\$<>&|;(){}`#]+")
 _NEEDS_PARSER = re.compile(r"\$\(|`|[<>]\(|\(\(|(?:^|[\s;&|(])(?:for|case|select|while|until|function)\s")
-_OPERATOR = re.compile(r"&&|\|\||;;|[;&|()\n{}]|`")
+_WORD_ENDING_OPERATOR = re.compile(r"&&|\|\||;;|[;&|()\n]|`")
+# `{` and `}` group commands only as words of their own.
+_OPERATOR = re.compile(r"&&|\|\||;;|[;&|()\n]|`|[{}](?=[\s;]|\Z)")
 _RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "in", "case", "esac", "!", "time", "function"})
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 
@@ -333,9 +339,11 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
             if quote:
                 if char == quote:
                     quote = ""
-                elif char == "\\" and quote == '"' and position + 1 < length:
+                elif char == "\\" and quote == '"' and text[position + 1 : position + 2] in _ESCAPABLE_IN_DOUBLE_QUOTES:
+                    # Inside double quotes a backslash escapes only these; before anything else it stays.
                     position += 1
-                    value.append(text[position])
+                    if text[position] != "\n":
+                        value.append(text[position])
                 else:
                     value.append(char)
                 position += 1
@@ -345,7 +353,10 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
                 value.append(text[position : position + 2])
                 position += 2
                 continue
-            if is_space(char) or _OPERATOR.match(text, position):
+            if is_space(char) or _WORD_ENDING_OPERATOR.match(text, position):
+                break
+            if char in "<>" and value and value[0][0] not in "<>&" and not "".join(value).isdigit():
+                # `pkg>2.7`: the shell reads a redirection here (`2>file` keeps its descriptor).
                 break
             if char in "'\"":
                 quote = char
@@ -443,34 +454,87 @@ def parse_script(text: str, line_map: LineMap) -> ShellScript:
                 words=[ShellWord(value, s, e, line_map) for value, s, e in rest],
             )
         )
-    return ShellScript(text, commands, _has_pipe(text), by_bashlex, line_map)
+    return ShellScript(text, commands, by_bashlex, line_map)
 
 
-def _has_pipe(text: str) -> bool:
-    """A `|` outside quotes that is not part of `||`."""
-    quote = ""
-    index = 0
-    while index < len(text):
+_PIPE_HEREDOC_MARKER = re.compile(r"<<(-?)\s*(['\"]?)([^\s'\"<>|&;()]+)\2")
+_COMMENT_FOLLOWS = frozenset(" \t\n;&|(")
+_CASE_WORD = re.compile(r"(case|esac)(?=[\s;)]|$)")
+# After the `|` of a case pattern (`s390x|riscv64)`): more pattern, then `|` or `)`.
+_CASE_PATTERN_REST = re.compile(r"\|[ \t]*[^\s|;&()]*[ \t]*[|)]")
+
+
+def pipe_offsets(text: str) -> list[int]:
+    """Offsets of the pipe operators (`|`, `|&`) of a script, in command substitutions too
+    (`"$(dpkg --print-architecture | awk ...)"`), but not in quotes, comments or here-document
+    bodies, and not the `|` of `||` or `>|`."""
+    offsets: list[int] = []
+    # Open contexts: a quote character, `(` for `$(`, or a backtick.
+    stack: list[str] = []
+    heredocs: list[tuple[str, bool]] = []
+    open_cases = 0  # `case ... esac` being read: `a|b)` there is a pattern, not a pipe
+    index, length = 0, len(text)
+    while index < length:
         char = text[index]
-        if quote:
-            if char == quote:
-                quote = ""
-            elif char == "\\" and quote == '"':
+        context = stack[-1] if stack else ""
+        if context == "'":
+            if char == "'":
+                stack.pop()
+        elif context == '"':
+            if char == '"':
+                stack.pop()
+            elif char == "\\":
                 index += 1
-        elif char in "'\"":
-            quote = char
+            elif char == "$" and text.startswith("$(", index):
+                stack.append("(")
+                index += 1
+            elif char == "`":
+                stack.append("`")
         elif char == "\\":
             index += 1
+        elif char in "'\"":
+            stack.append(char)
+        elif char == "$" and text.startswith("$(", index):
+            stack.append("(")
+            index += 1
+        elif char == "(" and context == "(":
+            stack.append("(")
+        elif char == ")" and context == "(":
+            stack.pop()
+        elif char == "`":
+            if context == "`":
+                stack.pop()
+            else:
+                stack.append("`")
+        elif char in "ce" and (index == 0 or text[index - 1] in _COMMENT_FOLLOWS) and _CASE_WORD.match(text, index):
+            if char == "c":
+                open_cases += 1
+            elif open_cases:
+                open_cases -= 1
+            index += 4
+            continue
+        elif char == "#" and (index == 0 or text[index - 1] in _COMMENT_FOLLOWS):
+            while index < length and text[index] != "\n":
+                index += 1
+            continue
+        elif char == "<" and text.startswith("<<", index) and not text.startswith("<<<", index):
+            marker = _PIPE_HEREDOC_MARKER.match(text, index)
+            if marker is not None:
+                heredocs.append((marker.group(3), marker.group(1) == "-"))
+                index = marker.end()
+                continue
+        elif char == "\n" and heredocs:
+            index = _skip_heredoc_bodies(text, index + 1, heredocs)
+            heredocs = []
+            continue
         elif char == "|":
-            if index + 1 < len(text) and text[index + 1] == "|":
+            if text.startswith("||", index):
                 index += 2
                 continue
-            if index > 0 and text[index - 1] == ">":  # `>|` is a redirection
-                index += 1
-                continue
-            return True
+            if (index == 0 or text[index - 1] != ">") and not (open_cases and _CASE_PATTERN_REST.match(text, index)):
+                offsets.append(index)
         index += 1
-    return False
+    return offsets
 
 
 # ------------------------------------------------------------------ per document
@@ -481,14 +545,23 @@ def run_scripts(document: Document, shell_pragma: dict[int, str]) -> list[RunScr
 
     `shell_pragma` maps an instruction's first line to the shell a
     `# hadolint shell=` comment names for it. SHELL instructions apply to
-    the rest of their stage; every FROM starts over at `/bin/sh -c`.
+    the rest of their stage and to stages built `FROM` it; any other FROM
+    starts over at `/bin/sh -c`.
     """
     scripts: list[RunScript] = []
-    shell = "/bin/sh -c"
+    default_shell = "/bin/sh -c"
+    shell = default_shell
+    stage_name: str | None = None
+    shell_at_end_of_stage: dict[str, str] = {}
     for instruction in document.instructions:
         keyword = instruction.keyword
         if keyword == "FROM":
-            shell = "/bin/sh -c"
+            if stage_name is not None:
+                shell_at_end_of_stage[stage_name] = shell
+            words = [word.value for word in instruction.args]
+            stage_name = words[2].lower() if len(words) == 3 else None
+            # `FROM <stage>` keeps that stage's SHELL, as the image it builds on does.
+            shell = shell_at_end_of_stage.get(words[0].lower(), default_shell) if words else default_shell
         elif keyword == "SHELL" and instruction.json_form and instruction.args:
             shell = " ".join(word.value for word in instruction.args)
         target = instruction.effective

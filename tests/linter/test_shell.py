@@ -99,3 +99,13 @@ def test_onbuild_trigger_is_a_run() -> None:
 def test_pipe_detection_ignores_or_and_quotes() -> None:
     assert not only_script("FROM a\nRUN a || b && echo '|'\n").has_pipe
     assert only_script("FROM a\nRUN a | b\n").has_pipe
+
+
+def test_tokenizer_keeps_braces_in_words_and_splits_redirections() -> None:
+    script = only_script('FROM a\nRUN chmod +x /x/{a,b} && pip install ansible>2.7 && echo "C:\\Dir\\a" && { true; }\n')
+    assert [(c.name, c.arguments) for c in script.commands] == [
+        ("chmod", ["+x", "/x/{a,b}"]),
+        ("pip", ["install", "ansible"]),
+        ("echo", ["C:\\Dir\\a"]),
+        ("true", []),
+    ]

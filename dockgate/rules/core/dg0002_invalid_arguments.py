@@ -41,7 +41,7 @@ RULE = RuleMeta(
 )
 
 _STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
-_AT_LEAST_ONE = frozenset({"ARG", "ENV", "EXPOSE", "LABEL", "RUN", "VOLUME"})
+_AT_LEAST_ONE = frozenset({"ARG", "ENV", "EXPOSE", "LABEL", "VOLUME"})
 _EXACTLY_ONE = frozenset({"WORKDIR", "USER", "STOPSIGNAL", "MAINTAINER"})
 # Triggers Docker refuses outright; DL3043 reports them, so their arguments are not checked here.
 _FORBIDDEN_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})

@@ -34,7 +34,6 @@ USER node
 
 from __future__ import annotations
 
-import csv
 from typing import Iterator
 
 from dockgate.linter.findings import Level, Violation
@@ -55,7 +54,7 @@ MESSAGE = "Last USER should not be root"
 
 def check(context: LintContext) -> Iterator[Violation]:
     semantics = context.semantics
-    used = _stages_used_by_others(semantics)
+    used = semantics.consumed_stages()
     reported: set[int] = set()
     for stage in semantics.stages:
         if stage.index in used:
@@ -86,30 +85,3 @@ def _is_root(semantics: SemanticModel, user: Instruction) -> bool:
         return False  # a user the file does not fix
     name = evaluation.value.partition(":")[0]
     return name in ("root", "0")
-
-
-def _stages_used_by_others(semantics: SemanticModel) -> set[int]:
-    """Indexes of the stages another stage builds on, copies from or mounts."""
-    used: set[int] = set()
-    for stage in semantics.stages:
-        if stage.base_stage is not None:
-            used.add(stage.base_stage.index)
-        for instruction in stage.instructions:
-            for reference in _stage_references(instruction):
-                source = semantics.resolve_stage(semantics.expand_in(instruction, reference).with_defaults)
-                if source is not None and source is not stage:
-                    used.add(source.index)
-    return used
-
-
-def _stage_references(instruction: Instruction) -> Iterator[str]:
-    if instruction.keyword == "COPY":
-        for flag in instruction.flags_named("from"):
-            if flag.value:
-                yield flag.value
-    elif instruction.keyword == "RUN":
-        for flag in instruction.flags_named("mount"):
-            for field in next(csv.reader([flag.value or ""]), []):
-                name, _, value = field.partition("=")
-                if name.strip().lower() == "from" and value:
-                    yield value

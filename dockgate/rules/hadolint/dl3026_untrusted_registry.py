@@ -15,8 +15,9 @@ trusted when the list has `docker.io` or `hub.docker.com`. A list entry
 is a host name (with port, if the reference has one), `*` (any),
 `*.example.com` (ends with) or `registry.example.*` (starts with); host
 names are compared without regard to case. References are expanded with
-the ARG defaults of the file; one that depends on an ARG without default
-is left alone.
+the ARG defaults of the file; a reference whose registry part depends on
+an ARG without default is left alone (`quay.io/app:${VERSION}` is still
+checked, `${REGISTRY}/app` is not).
 
 ## Why is this bad?
 Every image a build pulls runs code in the build or ends up in the
@@ -47,7 +48,7 @@ from typing import Iterator
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.rule import LintContext, RuleMeta
 from dockgate.linter.semantics import SCRATCH
-from dockgate.rules.hadolint.from_references import from_references
+from dockgate.linter.stage_references import from_references
 
 RULE = RuleMeta(
     code="DL3026",
@@ -130,7 +131,7 @@ def check(context: LintContext) -> Iterator[Violation]:
         ):
             yield Violation(MESSAGE, image_word.span, stage.from_instruction.line)
     for instruction in context.document.instructions:
-        for reference in from_references(context, instruction):
+        for reference in from_references(context.semantics, instruction):
             image = reference.value
             # BuildKit makes a stage of a --from image as of a FROM, so `scratch` is the empty image here too.
             if image == SCRATCH or (image is not None and semantics.is_stage_reference(image)):

@@ -99,9 +99,8 @@ def _split_options(words: list[ShellWord]) -> tuple[list[ShellWord], set[str]]:
         elif value.startswith("-") and len(value) > 1:
             letters = value[1:]
             options.update(letters)
-            # The first letter that is not a switch takes the rest of the word, or the next word.
-            value_letter = next((position for position, letter in enumerate(letters) if letter not in GEM_SWITCHES), None)
-            if value_letter is not None and value_letter == len(letters) - 1:
+            # `-v 2`: a letter taking a value, last in its word, takes the next word.
+            if letters and letters[-1] not in GEM_SWITCHES and all(letter in GEM_SWITCHES for letter in letters[:-1]):
                 index += 1
         else:
             operands.append(words[index])

@@ -3,7 +3,9 @@
 Reports an `ENV` pair whose value uses a variable that an earlier pair of the
 same `ENV` instruction sets, such as `ENV DIR=/opt/app BIN=$DIR/bin`. A
 variable that refers to its own old value (`ENV PATH=/opt/bin:$PATH`) is
-fine. It checks `ENV` registered with `ONBUILD` too.
+fine, and so is a later use of a pair that keeps the value the variable
+already had (`ENV VERSION=$VERSION URL=.../$VERSION` after `ARG VERSION`). It
+checks `ENV` registered with `ONBUILD` too.
 
 ## Why is this bad?
 Docker expands every value of an `ENV` instruction before it sets any of
@@ -24,10 +26,13 @@ ENV BIN=$DIR/bin
 ```
 """
 
+from __future__ import annotations
+
 from typing import Iterator
 
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.linter.semantics import Evaluation
 
 RULE = RuleMeta(
     code="DL3044",
@@ -47,10 +52,21 @@ def check(context: LintContext) -> Iterator[Violation]:
         env = instruction.effective
         if env.keyword != "ENV":
             continue
-        set_before: set[str] = set()
+        before = semantics.variables_before(env)
+        changed: set[str] = set()
         # The definitions follow the [key, value, separator] triples of the arguments.
         for index, definition in enumerate(semantics.definitions(env)):
             value = definition.value
-            if value is not None and any(name in set_before for name in value.referenced):
+            if value is not None and any(name in changed for name in value.referenced):
                 yield Violation(MESSAGE, env.args[3 * index + 1].span, instruction.span.line)
-            set_before.add(definition.key)
+            if not _keeps_value(definition.key, value, before):
+                changed.add(definition.key)
+
+
+def _keeps_value(key: str, value: Evaluation | None, before: dict[str, str | None]) -> bool:
+    """Whether the pair sets `key` to the value it already had (`ENV VERSION=$VERSION` after an ARG)."""
+    if value is None:
+        return False
+    if value.text.strip('"') in (f"${key}", f"${{{key}}}"):
+        return True
+    return value.value is not None and before.get(key) == value.value

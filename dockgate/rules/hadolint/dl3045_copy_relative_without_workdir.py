@@ -6,7 +6,7 @@ no `WORKDIR` has been set yet. A `WORKDIR` in a stage this one builds on
 directory is `/`.
 
 Destinations that start with `/`, a Windows drive or a variable whose value
-the file does not fix pass. For `COPY` registered with `ONBUILD`, any
+the file does not fix (`$APP_HOME/`) pass. For `COPY` registered with `ONBUILD`, any
 `WORKDIR` of the image, or an `ONBUILD WORKDIR` before it, counts: the
 trigger runs in the child build, after all of them.
 
@@ -55,52 +55,54 @@ _ABSOLUTE = re.compile(r"/|[A-Za-z]:[\\/]")
 def check(context: LintContext) -> Iterator[Violation]:
     assert context.document is not None
     semantics = context.semantics
-    for instruction in context.document.instructions:
-        copy = instruction.effective
-        if copy.keyword != "COPY" or len(copy.args) < 2:
-            continue
-        destination = copy.args[-1]
-        if not _is_relative(semantics, copy, destination):
-            continue
-        stage = semantics.stage_of(instruction)
-        if stage is None:
-            # Before any FROM (Docker refuses that, see DL3061): the instructions so far stand for a stage.
-            instructions = [i for i in context.document.instructions if semantics.stage_of(i) is None]
-            if _workdir_set(instructions, instruction, None):
+    # Before any FROM (Docker refuses that, see DL3061) the instructions so far stand for a stage.
+    before_first_from = [i for i in context.document.instructions if semantics.stage_of(i) is None]
+    yield from _check_stage(semantics, before_first_from, None)
+    for stage in semantics.stages:
+        # The working directory of a stage built from scratch is `/`, whatever the base.
+        if semantics.is_base_image_unknown(stage):
+            yield from _check_stage(semantics, stage.instructions, stage)
+
+
+def _check_stage(
+    semantics: SemanticModel, instructions: list[Instruction], stage: Stage | None
+) -> Iterator[Violation]:
+    inherited = stage is not None and _chain_has_workdir(stage.base_stage)
+    workdir_set = inherited
+    # An ONBUILD trigger runs in the child build, after every WORKDIR of this image, later ones included.
+    trigger_workdir_set = inherited or any(instruction.keyword == "WORKDIR" for instruction in instructions)
+    for instruction in instructions:
+        work = instruction.effective
+        is_trigger = work is not instruction
+        if work.keyword == "WORKDIR":
+            if is_trigger:
+                trigger_workdir_set = True
+            else:
+                workdir_set = True
+        elif work.keyword == "COPY" and len(work.args) >= 2:
+            has_workdir = trigger_workdir_set if is_trigger else workdir_set
+            if has_workdir:
                 continue
-        elif not semantics.is_base_image_unknown(stage) or _workdir_set(stage.instructions, instruction, stage):
-            continue
-        yield Violation(MESSAGE, destination.span, instruction.span.line)
+            destination = work.args[-1]
+            if _is_relative(semantics, work, destination):
+                yield Violation(MESSAGE, destination.span, instruction.span.line)
+
+
+def _chain_has_workdir(stage: Stage | None) -> bool:
+    while stage is not None:
+        if any(instruction.keyword == "WORKDIR" for instruction in stage.instructions):
+            return True
+        stage = stage.base_stage
+    return False
 
 
 def _is_relative(semantics: SemanticModel, copy: Instruction, destination: Word) -> bool:
     written = destination.value.strip("'\"")
     if _ABSOLUTE.match(written):
         return False
-    if "$" not in written:
-        return True
+    if not written.startswith("$"):
+        return True  # `app-$VERSION/` is relative whatever the value
     evaluation = semantics.expand_in(copy, destination.value)
     if evaluation.value is None or evaluation.undefined:
         return False  # the file does not fix it; it may well be absolute
     return not _ABSOLUTE.match(evaluation.value)
-
-
-def _workdir_set(instructions: list[Instruction], instruction: Instruction, stage: Stage | None) -> bool:
-    """Whether a WORKDIR is in force for `instruction` (for an ONBUILD COPY: when its trigger runs).
-
-    `instructions` are those of its stage (`stage`; None before the first FROM).
-    """
-    trigger = instruction.sub is not None
-    position = next(index for index, candidate in enumerate(instructions) if candidate is instruction)
-    for earlier in instructions[:position]:
-        if earlier.effective.keyword == "WORKDIR" and (trigger or earlier.sub is None):
-            return True
-    # An ONBUILD trigger runs after every WORKDIR of this image, later ones included.
-    if trigger and any(later.keyword == "WORKDIR" for later in instructions[position:]):
-        return True
-    base = stage.base_stage if stage is not None else None
-    while base is not None:
-        if any(ancestor.keyword == "WORKDIR" for ancestor in base.instructions):
-            return True
-        base = base.base_stage
-    return False

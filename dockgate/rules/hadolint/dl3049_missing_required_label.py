@@ -44,7 +44,6 @@ from typing import Iterator
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.rule import LintContext, RuleMeta
 from dockgate.linter.semantics import Stage
-from dockgate.rules.hadolint.from_references import from_references
 from dockgate.rules.hadolint.label_schema import label_pairs, label_schema
 
 RULE = RuleMeta(
@@ -66,7 +65,7 @@ def check(context: LintContext) -> Iterator[Violation]:
         stage = semantics.stage_of(pair.instruction)
         if stage is not None:
             keys_by_stage.setdefault(stage.index, set()).add(pair.key)
-    used = _stages_used_by_others(context)
+    used = context.semantics.consumed_stages()
     for stage in semantics.stages:
         if stage.index in used:
             continue
@@ -85,18 +84,3 @@ def _inherited_keys(stage: Stage, keys_by_stage: dict[int, set[str | None]]) -> 
         keys |= keys_by_stage.get(current.index, set())
         current = current.base_stage
     return keys
-
-
-def _stages_used_by_others(context: LintContext) -> set[int]:
-    """Indexes of the stages another stage builds on, copies from or mounts."""
-    semantics = context.semantics
-    used: set[int] = set()
-    for stage in semantics.stages:
-        if stage.base_stage is not None:
-            used.add(stage.base_stage.index)
-        for instruction in stage.instructions:
-            for reference in from_references(context, instruction):
-                source = semantics.resolve_stage(reference.value) if reference.value is not None else None
-                if source is not None and source is not stage:
-                    used.add(source.index)
-    return used

@@ -30,13 +30,11 @@ HEALTHCHECK CMD curl -fsS http://localhost/ || exit 1
 
 from __future__ import annotations
 
-import csv
 from typing import Iterator
 
 from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction
 from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import SemanticModel, Stage
+from dockgate.linter.semantics import Stage
 
 RULE = RuleMeta(
     code="DL3057",
@@ -51,7 +49,7 @@ MESSAGE = "`HEALTHCHECK` instruction missing."
 
 def check(context: LintContext) -> Iterator[Violation]:
     semantics = context.semantics
-    used = _stages_used_by_others(semantics)
+    used = semantics.consumed_stages()
     for stage in semantics.stages:
         if stage.index not in used and not _has_healthcheck(stage):
             instruction = stage.from_instruction
@@ -65,30 +63,3 @@ def _has_healthcheck(stage: Stage) -> bool:
             return True
         current = current.base_stage
     return False
-
-
-def _stages_used_by_others(semantics: SemanticModel) -> set[int]:
-    """Indexes of the stages another stage builds on, copies from or mounts."""
-    used: set[int] = set()
-    for stage in semantics.stages:
-        if stage.base_stage is not None:
-            used.add(stage.base_stage.index)
-        for instruction in stage.instructions:
-            for reference in _stage_references(instruction):
-                source = semantics.resolve_stage(semantics.expand_in(instruction, reference).with_defaults)
-                if source is not None and source is not stage:
-                    used.add(source.index)
-    return used
-
-
-def _stage_references(instruction: Instruction) -> Iterator[str]:
-    if instruction.keyword == "COPY":
-        for flag in instruction.flags_named("from"):
-            if flag.value:
-                yield flag.value
-    elif instruction.keyword == "RUN":
-        for flag in instruction.flags_named("mount"):
-            for field in next(csv.reader([flag.value or ""]), []):
-                name, _, value = field.partition("=")
-                if name.strip().lower() == "from" and value:
-                    yield value

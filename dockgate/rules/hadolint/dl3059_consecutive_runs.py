@@ -6,6 +6,9 @@ the same flags (`--mount`, `--network`, `--security`). Comments between
 them do not separate them; any other instruction does. A RUN chaining
 several commands (`a && b`, `a | b`) is taken as a deliberate layer of its
 own, as are RUNs with different mounts. ONBUILD triggers are not counted.
+PowerShell and cmd RUNs are split into commands like sh scripts, as
+hadolint does. hadolint counts neither `[ ... ]` tests nor commands whose
+name holds a variable (`$DIR/bin/tool`); this rule counts both.
 
 ## Why is this bad?
 Every RUN makes a layer. A row of one-command RUNs makes many small layers,

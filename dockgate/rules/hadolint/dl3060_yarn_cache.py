@@ -59,7 +59,9 @@ def check(context: LintContext) -> Iterator[Violation]:
         if run.script is None:
             continue
         installs = [
-            parse_command(command, YARN_OPTIONS) for command in run.script.calls("yarn") if command.has_argument("install")
+            parse_command(command, YARN_OPTIONS)
+            for command in run.script.calls("yarn")
+            if command.has_argument("install")
         ]
         if not installs:
             continue

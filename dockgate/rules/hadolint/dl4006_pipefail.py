@@ -37,13 +37,12 @@ RUN wget -O - https://example.com/setup.sh | bash
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.model import Span
 from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, ShellScript
+from dockgate.linter.shell import RunScript, ShellScript, pipe_offsets
 from dockgate.rules.hadolint.package_managers import instruction_line
 
 RULE = RuleMeta(
@@ -132,90 +131,3 @@ def _start(span: Span) -> tuple[int, int]:
     return span.line, span.column
 
 
-_HEREDOC_MARKER = re.compile(r"<<(-?)\s*(['\"]?)([^\s'\"<>|&;()]+)\2")
-_COMMENT_FOLLOWS = frozenset(" \t\n;&|(")
-_CASE_WORD = re.compile(r"(case|esac)(?=[\s;)]|$)")
-# After the `|` of a case pattern (`s390x|riscv64)`): more pattern, then `|` or `)`.
-_CASE_PATTERN_REST = re.compile(r"\|[ \t]*[^\s|;&()]*[ \t]*[|)]")
-
-
-def pipe_offsets(text: str) -> list[int]:
-    """Offsets of the pipe operators (`|`, `|&`) of a script, in command substitutions too
-    (`"$(dpkg --print-architecture | awk ...)"`), but not in quotes, comments or here-document
-    bodies, and not the `|` of `||` or `>|`."""
-    offsets: list[int] = []
-    # Open contexts: a quote character, `(` for `$(`, or a backtick.
-    stack: list[str] = []
-    heredocs: list[tuple[str, bool]] = []
-    open_cases = 0  # `case ... esac` being read: `a|b)` there is a pattern, not a pipe
-    index, length = 0, len(text)
-    while index < length:
-        char = text[index]
-        context = stack[-1] if stack else ""
-        if context == "'":
-            if char == "'":
-                stack.pop()
-        elif context == '"':
-            if char == '"':
-                stack.pop()
-            elif char == "\\":
-                index += 1
-            elif char == "$" and text.startswith("$(", index):
-                stack.append("(")
-                index += 1
-            elif char == "`":
-                stack.append("`")
-        elif char == "\\":
-            index += 1
-        elif char in "'\"":
-            stack.append(char)
-        elif char == "$" and text.startswith("$(", index):
-            stack.append("(")
-            index += 1
-        elif char == "(" and context == "(":
-            stack.append("(")
-        elif char == ")" and context == "(":
-            stack.pop()
-        elif char == "`":
-            if context == "`":
-                stack.pop()
-            else:
-                stack.append("`")
-        elif char in "ce" and (index == 0 or text[index - 1] in _COMMENT_FOLLOWS) and _CASE_WORD.match(text, index):
-            open_cases += 1 if char == "c" else -1 if open_cases else 0
-            index += 4
-            continue
-        elif char == "#" and (index == 0 or text[index - 1] in _COMMENT_FOLLOWS):
-            while index < length and text[index] != "\n":
-                index += 1
-            continue
-        elif char == "<" and text.startswith("<<", index) and not text.startswith("<<<", index):
-            marker = _HEREDOC_MARKER.match(text, index)
-            if marker is not None:
-                heredocs.append((marker.group(3), marker.group(1) == "-"))
-                index = marker.end()
-                continue
-        elif char == "\n" and heredocs:
-            index = _after_heredoc_bodies(text, index + 1, heredocs)
-            heredocs = []
-            continue
-        elif char == "|":
-            if text.startswith("||", index):
-                index += 2
-                continue
-            if (index == 0 or text[index - 1] != ">") and not (open_cases and _CASE_PATTERN_REST.match(text, index)):
-                offsets.append(index)
-        index += 1
-    return offsets
-
-
-def _after_heredoc_bodies(text: str, position: int, heredocs: list[tuple[str, bool]]) -> int:
-    for delimiter, strip_tabs in heredocs:
-        while position < len(text):
-            end = text.find("\n", position)
-            end = len(text) if end < 0 else end
-            line = text[position:end]
-            position = end + 1
-            if (line.lstrip("\t") if strip_tabs else line) == delimiter:
-                break
-    return min(position, len(text))

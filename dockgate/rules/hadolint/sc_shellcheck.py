@@ -9,7 +9,9 @@ It follows hadolint's set-up: the script runs under the shell in force
 (`/bin/sh` unless SHELL or a `# hadolint shell=` comment says otherwise), the
 ARG and ENV names visible at that point count as set, and SC1090, SC1091
 (sourced files) and SC2187 (ash) are left out. RUNs under a non-POSIX shell
-(PowerShell, cmd) and heredocs with a non-shell shebang are skipped. Each
+(PowerShell, cmd) and heredocs with a non-shell shebang are skipped, and so
+are RUNs of more than 250 commands or 16 KiB, which ShellCheck cannot check
+in reasonable time (a notice names them). Each
 code can be ignored or re-levelled on its own (`ignore = ["SC2086"]`,
 `# hadolint ignore=SC2046`).
 
@@ -57,6 +59,10 @@ RULE = RuleMeta(
 
 PROXY_VARIABLES = ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy", "NO_PROXY", "no_proxy")
 _DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "ash": "sh", "busybox": "sh", "mksh": "ksh"}
+# ShellCheck's time and memory grow much faster than the script: 2,000 chained commands take
+# it 20 s and 1.4 GB. RUNs beyond these bounds are left out, with a notice.
+MAX_COMMANDS = 250
+MAX_CHARACTERS = 16384
 _LEVELS = {"error": Level.ERROR, "warning": Level.WARNING, "info": Level.INFO, "style": Level.STYLE}
 
 
@@ -102,33 +108,59 @@ def _shell_script(context: LintContext, run: RunScript) -> tuple[str, int] | Non
     dialect = _DIALECTS.get(shell)
     if dialect is None:
         return None
-    names = sorted(set(context.semantics.variables_before(run.instruction)) | set(PROXY_VARIABLES))
-    header = [f"#!/bin/{dialect}"] + [f"export {name}=1" for name in names if name.isidentifier()]
+    names = set(context.semantics.variables_before(run.instruction)) | set(PROXY_VARIABLES)
+    if context.semantics.stage_of(run.owner) is None:
+        # Before any FROM (snippets, hadolint's tests): every ARG and ENV above counts as set.
+        names |= _names_declared_above(context, run.owner.line)
+    header = [f"#!/bin/{dialect}"] + [f"export {name}=1" for name in sorted(names) if name.isidentifier()]
     return "\n".join(header) + "\n" + text, len(header)
+
+
+def _names_declared_above(context: LintContext, line: int) -> set[str]:
+    assert context.document is not None
+    names: set[str] = set()
+    for instruction in context.document.instructions:
+        if instruction.line >= line:
+            break
+        if instruction.keyword in ("ARG", "ENV"):
+            names.update(definition.key for definition in context.semantics.definitions(instruction))
+    return names
 
 
 def prepare_batch(contexts: list[LintContext]) -> list[str]:
     """Check every RUN of every file in one go; results land in each context."""
     prepared: list[tuple[LintContext, _Prepared]] = []
     files: list[str] = []
+    too_large: list[str] = []
     for context in contexts:
         context.batch_results[RULE.code] = []
         for run in context.run_scripts:
+            if run.script is not None and (
+                len(run.script.commands) > MAX_COMMANDS or len(run.script.text) > MAX_CHARACTERS
+            ):
+                too_large.append(f"{context.path}:{run.owner.line}")
+                continue
             made = _shell_script(context, run)
             if made is None or run.script is None:
                 continue
             text, header_lines = made
             prepared.append((context, _Prepared(run, run.script, header_lines)))
             files.append(text)
+    notices = []
+    if too_large:
+        notices.append(
+            f"ShellCheck skipped {len(too_large)} RUN instruction(s) too large for it "
+            f"(over {MAX_COMMANDS} commands or {MAX_CHARACTERS} characters): {', '.join(too_large[:5])}"
+        )
     if not files:
-        return []
+        return notices
     try:
         comments = run_shellcheck(files)
     except ShellCheckUnavailable as error:
-        return [str(error)]
+        return notices + [str(error)]
     for (context, item), found in zip(prepared, comments):
         context.batch_results[RULE.code].append((item, found))
-    return []
+    return notices
 
 
 def check(context: LintContext) -> Iterator[Violation]:
