@@ -5,7 +5,9 @@ letters, digits, `.`, `-`, `_` and `/`, starting with a letter and ending
 with a letter or digit, without `..` or `--`, and outside the namespaces
 Docker keeps for itself (`com.docker.`, `io.docker.`, `org.dockerproject.`).
 Keys are checked after variables are expanded; a key that depends on a
-build argument without default is left alone. Keys set by `ONBUILD LABEL`
+build argument without default is left alone, and a key using a variable
+that nothing defines is checked as written (Docker would drop the reference
+silently). Keys set by `ONBUILD LABEL`
 are checked too.
 
 ## Why is this bad?
@@ -34,7 +36,7 @@ from typing import Iterator
 
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.label_schema import label_pairs
+from dockgate.rules.hadolint.label_schema import LabelPair, label_pairs
 
 RULE = RuleMeta(
     code="DL3048",
@@ -61,3 +63,12 @@ def check(context: LintContext) -> Iterator[Violation]:
     for pair in label_pairs(context, include_onbuild=True):
         if pair.key is not None and not is_valid_label_key(pair.key):
             yield Violation("Invalid label key.", pair.key_word.span, pair.instruction.line)
+        elif _uses_undefined_variable(context, pair) and not is_valid_label_key(pair.key_word.value):
+            # `invalid$character` expands to `invalid`: the key Docker sets is not the one written.
+            yield Violation("Invalid label key.", pair.key_word.span, pair.instruction.line)
+
+
+def _uses_undefined_variable(context: LintContext, pair: LabelPair) -> bool:
+    return "$" in pair.key_word.value and bool(
+        context.semantics.expand_in(pair.instruction, pair.key_word.value).undefined
+    )
