@@ -25,7 +25,7 @@ from dockgate.linter.model import Document, DockerfileSyntaxError
 from dockgate.linter.parser import parse
 from dockgate.linter.rule import CheckFunction, LintContext, RuleMeta
 from dockgate.linter.source import SourceText
-from dockgate.linter.suppressions import Suppressions
+from dockgate.linter.suppressions import BUILDKIT_RULES, Suppressions
 
 PARSE_ERROR_CODE = "DL1000"
 INVALID_UTF8_CODE = "DG0004"
@@ -127,6 +127,8 @@ class Engine:
         findings: list[Finding] = []
         for rule in self._rules_for(context.document):
             level = config.level_for(rule.meta)
+            if level is Level.OFF and _enabled_as_experimental(rule.meta, context):
+                level = Level.WARNING
             if level is Level.OFF or config.ignored_for_path(rule.meta, job.path):
                 continue
             for violation in rule.check(context):
@@ -168,6 +170,15 @@ class Engine:
             aliases=aliases,
             fingerprint=_fingerprint(code, context.path, violation, context.document),
         )
+
+
+def _enabled_as_experimental(meta: RuleMeta, context: LintContext) -> bool:
+    """BuildKit's `# check=experimental=Name` switches on a rule that is off by default."""
+    if context.suppressions is None or meta.level is not Level.OFF:
+        return False
+    return any(
+        alias in BUILDKIT_RULES and context.suppressions.check.enables_experimental(alias) for alias in meta.aliases
+    )
 
 
 def _fingerprint(code: str, path: str, violation: Violation, document: Document | None) -> str:

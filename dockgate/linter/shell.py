@@ -348,7 +348,8 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
                     value.append(char)
                 position += 1
                 continue
-            if char in "<>&" and text[position + 1 : position + 2] in ("&", ">") and not (char == "&" and position == start and text[position + 1] == "&"):
+            following = text[position + 1 : position + 2]
+            if (char in "<>" and following == "&") or (char == "&" and following == ">"):
                 # `2>&1`, `&>file`, `>>`: one redirection word, not an `&` operator.
                 value.append(text[position : position + 2])
                 position += 2

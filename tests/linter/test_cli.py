@@ -13,8 +13,8 @@ import pytest
 
 from dockgate.linter.cli import main
 
-CLEAN = "FROM alpine:3.20\nRUN echo hello\n"
-BAD = "FROM alpine:3.20\nMAINTAINER someone\n"
+CLEAN = "FROM alpine:3.20\nRUN echo hello\nUSER 65534\n"
+BAD = "FROM alpine:3.20\nMAINTAINER someone\nUSER 65534\n"
 
 
 def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -209,3 +209,12 @@ def test_unknown_option_is_usage_error(capsys: pytest.CaptureFixture[str]) -> No
     with pytest.raises(SystemExit) as raised:
         main(["check", "--bogus"])
     assert raised.value.code == 2
+
+
+def test_buildkit_experimental_directive_switches_on_an_off_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "FROM alpine:3.20\n# the version to install\nARG VERSION=1\n"
+    plain = write(tmp_path, "a/Dockerfile", text)
+    opted_in = write(tmp_path, "b/Dockerfile", "# check=experimental=InvalidDefinitionDescription\n" + text)
+    code, out, _ = run(["check", "--no-config", "--format", "json", str(plain), str(opted_in)], capsys)
+    found = [(Path(f["file"]).parent.name, f["line"]) for f in json.loads(out) if f["code"] == "DG1019"]
+    assert found == [("b", 4)]

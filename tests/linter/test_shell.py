@@ -109,3 +109,8 @@ def test_tokenizer_keeps_braces_in_words_and_splits_redirections() -> None:
         ("echo", ["C:\\Dir\\a"]),
         ("true", []),
     ]
+
+
+def test_operator_right_after_a_word() -> None:
+    script = only_script("FROM a\nRUN apt-get install curl&& curl -s x > /dev/null 2>&1 &>/dev/null\n")
+    assert [(c.name, c.arguments) for c in script.commands] == [("apt-get", ["install", "curl"]), ("curl", ["-s", "x"])]

@@ -14,6 +14,7 @@ FROM quay.io/example/tools:1.0 AS tools
 FROM ubuntu:24.04
 LABEL version="v1" vendor="Example"
 COPY --from=tools /bin/tool /usr/local/bin/tool
+USER 1000
 """
 LABEL_AND_REGISTRY_CODES = {"DL3026", "DL3048", "DL3049", "DL3050", "DL3051", "DL3052", "DL3053", "DL3054"}
 LABEL_AND_REGISTRY_CODES |= {"DL3055", "DL3056", "DL3058"}

@@ -36,6 +36,8 @@ RULE = RuleMeta(
     level=Level.WARNING,
     security_severity=7.5,
     tags=("security", "CWE-250"),
+    # No peer among hadolint, BuildKit, Trivy, Checkov, dockle and KICS has it; semgrep's rule id.
+    aliases=("run-security-insecure",),
     documentation=__doc__,
 )
 

@@ -1,0 +1,66 @@
+"""
+## What it does
+Reports `CMD` and `ENTRYPOINT` in shell form when no `SHELL` instruction is
+in effect, as Docker's `JSONArgsRecommended` build check does. A `SHELL`
+earlier in the stage, or anywhere in a stage it is built on, counts; `RUN`
+is never reported.
+
+## Why is this bad?
+In shell form Docker runs the command as `/bin/sh -c "<command>"`, so the
+shell is process 1 in the container. It does not forward signals such as
+`SIGTERM`: `docker stop` waits for its timeout and then kills the process,
+which never gets the chance to shut down cleanly.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+CMD python -m http.server
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+CMD ["python", "-m", "http.server"]
+```
+"""
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.buildkit.conversion import buildkit_converts
+
+RULE = RuleMeta(
+    code="DG1007",
+    name="json-args-recommended",
+    summary="JSON arguments recommended for CMD and ENTRYPOINT",
+    level=Level.WARNING,
+    aliases=("JSONArgsRecommended",),
+    documentation=__doc__,
+)
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    assert context.document is not None
+    if not buildkit_converts(context.document):
+        return
+    for stage in context.semantics.stages:
+        # The image config's Shell comes from SHELL in this stage so far or in any stage it builds on
+        # (convert.go dispatchCmd / dispatchEntrypoint); a base image's own Shell is unknown here.
+        shell_set = False
+        ancestor = stage.base_stage
+        while ancestor is not None and not shell_set:
+            shell_set = any(instruction.keyword == "SHELL" for instruction in ancestor.instructions)
+            ancestor = ancestor.base_stage
+        for instruction in stage.instructions:
+            if instruction.keyword == "SHELL":
+                shell_set = True
+            elif instruction.keyword in ("CMD", "ENTRYPOINT") and not instruction.json_form and instruction.args:
+                if shell_set:
+                    continue
+                yield Violation(
+                    f"JSON arguments recommended for {instruction.keyword_as_written} "
+                    "to prevent unintended behavior related to OS signals",
+                    instruction.args[0].span.covering(instruction.args[-1].span),
+                    instruction.span.line,
+                )

@@ -1,0 +1,79 @@
+"""
+## What it does
+Reports the first `WORKDIR` of a stage chain when it is a relative path and
+no absolute `WORKDIR` came before it in this Dockerfile, as Docker's
+`WorkdirRelativePath` build check does. Stages a stage is built on count;
+the base image's working directory does not.
+
+## Why is this bad?
+A relative `WORKDIR` is resolved against the working directory of the base
+image. If a new version of the base image changes it, files land somewhere
+else and the build or the container breaks without any change to this file.
+
+## Example
+```dockerfile
+FROM node:20
+WORKDIR app
+COPY . .
+```
+
+## Use instead
+```dockerfile
+FROM node:20
+WORKDIR /app
+COPY . .
+```
+"""
+
+import re
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.parser import go_quote
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.buildkit.conversion import buildkit_converts
+from dockgate.linter.semantics import Stage
+
+RULE = RuleMeta(
+    code="DG1010",
+    name="workdir-relative-path",
+    summary="Relative WORKDIR without an absolute one before it",
+    level=Level.WARNING,
+    aliases=("WorkdirRelativePath",),
+    documentation=__doc__,
+)
+
+# BuildKit judges the path for the stage's OS (system.IsAbs); a drive-letter path only occurs in Windows builds.
+_WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:[\\/]|[\\]")
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    assert context.document is not None
+    if not buildkit_converts(context.document):
+        return
+    semantics = context.semantics
+    for stage in semantics.stages:
+        # Only the first WORKDIR of the chain is checked (convert.go dispatchWorkdir, d.workdirSet).
+        if _chain_sets_workdir(stage.base_stage):
+            continue
+        workdir = next((item for item in stage.instructions if item.keyword == "WORKDIR"), None)
+        if workdir is None or len(workdir.args) != 1:
+            continue
+        word = workdir.args[0]
+        # BuildKit expands the path before the check and prints the result.
+        path = semantics.expand_in(workdir, word.value).value
+        if path is None or path.startswith("/") or _WINDOWS_ABSOLUTE.match(path):
+            continue
+        yield Violation(
+            f"Relative workdir {go_quote(path)} can have unexpected results if the base image changes",
+            word.span,
+            workdir.span.line,
+        )
+
+
+def _chain_sets_workdir(stage: Stage | None) -> bool:
+    while stage is not None:
+        if any(instruction.keyword == "WORKDIR" for instruction in stage.instructions):
+            return True
+        stage = stage.base_stage
+    return False

@@ -1,0 +1,69 @@
+"""
+## What it does
+Reports an `ARG` or `ENV` inside a stage whose name contains a secret word
+(`apikey`, `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`,
+`secret`, `token`) as a whole `_`-separated part, unless the name also has a
+part `public`, `file` or `version`. The name is checked, never the value;
+ARGs before the first FROM are not checked, as in Docker's
+`SecretsUsedInArgOrEnv` build check.
+
+## Why is this bad?
+ARG and ENV values end up in the image: ENV in its configuration, ARG in
+the build history. Anyone who can pull the image can read them with
+`docker history` or `docker inspect`.
+
+## Example
+```dockerfile
+FROM alpine
+ARG GITHUB_TOKEN
+RUN git clone https://$GITHUB_TOKEN@github.com/acme/app.git
+```
+
+## Use instead
+```dockerfile
+FROM alpine
+RUN --mount=type=secret,id=github_token \\
+    git clone https://$(cat /run/secrets/github_token)@github.com/acme/app.git
+```
+"""
+
+import re
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+
+RULE = RuleMeta(
+    code="DG1015",
+    name="secrets-used-in-arg-or-env",
+    summary="Do not use ARG or ENV instructions for sensitive data",
+    level=Level.WARNING,
+    aliases=("SecretsUsedInArgOrEnv",),
+    documentation=__doc__,
+)
+
+# dockerfile2llb validations.go getSecretsRegex.
+_SECRET = re.compile(
+    r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)", re.IGNORECASE
+)
+_ALLOWED = re.compile(r"(?:_|^)(?:public|file|version)(?:_|$)", re.IGNORECASE)
+
+
+def is_secret_name(key: str) -> bool:
+    return _SECRET.search(key) is not None and _ALLOWED.search(key) is None
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    semantics = context.semantics
+    for stage in semantics.stages:
+        for instruction in stage.instructions:
+            if instruction.keyword not in ("ARG", "ENV"):
+                continue
+            for definition in semantics.definitions(instruction):
+                if is_secret_name(definition.key):
+                    yield Violation(
+                        "Do not use ARG or ENV instructions for sensitive data "
+                        f'({instruction.keyword} "{definition.key}")',
+                        definition.word.span,
+                        instruction.line,
+                    )

@@ -1,0 +1,32 @@
+"""The "did you mean" suggestion BuildKit adds to UndefinedArgInFrom and UndefinedVar.
+
+Not a rule: a helper for the BuildKit family, mirroring moby/buildkit
+util/suggest Search (Levenshtein distance below 3, first closest wins, an
+exact match means no suggestion).
+"""
+
+from typing import Iterable
+
+
+def _distance(left: str, right: str) -> int:
+    previous = list(range(len(right) + 1))
+    for row, left_char in enumerate(left, 1):
+        current = [row]
+        for column, right_char in enumerate(right, 1):
+            current.append(
+                min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (left_char != right_char))
+            )
+        previous = current
+    return previous[-1]
+
+
+def closest_name(name: str, options: Iterable[str]) -> str | None:
+    """The option BuildKit suggests for a misspelt `name` (case-sensitive, as on Linux), or None."""
+    match, best = None, 3
+    for option in options:
+        if option == name:
+            return None
+        distance = _distance(name, option)
+        if distance < best:
+            match, best = option, distance
+    return match

@@ -1,0 +1,200 @@
+"""
+## What it does
+Reports TLS certificate verification turned off: `curl -k`/`--insecure`,
+`wget --no-check-certificate`, `git -c http.sslVerify=false` (and
+`git config http.sslVerify false`), `pip --trusted-host`, npm/yarn/pnpm
+`strict-ssl false`, and the variables `GIT_SSL_NO_VERIFY`,
+`PIP_TRUSTED_HOST`, `NODE_TLS_REJECT_UNAUTHORIZED=0`,
+`PYTHONHTTPSVERIFY=0` and `NPM_CONFIG_STRICT_SSL=false`, whether ENV, an ARG
+default or a RUN sets them.
+
+## Why is this bad?
+Without certificate checks anyone on the network path can swap the
+download for their own. Set in ENV, the setting also ships in the image and
+weakens every connection the container makes at run time.
+
+## Example
+```dockerfile
+FROM python:3.12-slim
+ENV NODE_TLS_REJECT_UNAUTHORIZED=0
+RUN pip install --trusted-host pypi.org requests
+```
+
+## Use instead
+```dockerfile
+FROM python:3.12-slim
+# a private CA: install it instead of turning verification off
+COPY corp-ca.crt /usr/local/share/ca-certificates/
+RUN update-ca-certificates && pip install requests
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.model import Span
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.linter.shell import ShellCommand
+from dockgate.rules.security.evidence import (
+    instruction_line,
+    security_commands,
+    variable_settings,
+)
+
+RULE = RuleMeta(
+    code="DG2002",
+    name="tls-verification-disabled",
+    summary="TLS certificate verification is turned off",
+    level=Level.WARNING,
+    security_severity=7.4,
+    tags=("security", "CWE-295"),
+    aliases=(
+        "CKV2_DOCKER_2",
+        "CKV2_DOCKER_3",
+        "CKV2_DOCKER_4",
+        "CKV2_DOCKER_5",
+        "CKV2_DOCKER_6",
+        "CKV2_DOCKER_12",
+        "CKV2_DOCKER_13",
+        "CKV2_DOCKER_14",
+        "CKV2_DOCKER_16",
+    ),
+    documentation=__doc__,
+)
+
+_FALSE = frozenset({"false", "0", "no", "off"})
+# curl short options that take a value: the letters after one of these are its value.
+_CURL_SHORT_WITH_VALUE = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
+
+
+def _disabling_variable(name: str, value: str) -> bool:
+    """Whether setting `name` to `value` turns certificate checks off."""
+    name = name.upper()
+    value = value.strip().lower()
+    if name == "GIT_SSL_NO_VERIFY":
+        return True  # git checks only that it is set
+    if name == "PIP_TRUSTED_HOST":
+        return bool(value)
+    if name in ("NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY"):
+        return value == "0"
+    if name in ("NPM_CONFIG_STRICT_SSL", "YARN_STRICT_SSL"):
+        return value in _FALSE
+    return False
+
+
+def _curl_insecure(command: ShellCommand) -> Iterator[Span]:
+    for word in command.words:
+        value = word.value
+        if value == "--insecure" or value == "--proxy-insecure":
+            yield word.span
+        elif value.startswith("-") and not value.startswith("--"):
+            for letter in value[1:]:
+                if letter == "k":
+                    yield word.span
+                    break
+                if letter in _CURL_SHORT_WITH_VALUE:
+                    break
+
+
+def _git_insecure(command: ShellCommand) -> Iterator[Span]:
+    words = command.words
+    for index, word in enumerate(words):
+        value = word.value.lower()
+        setting = None
+        if value == "-c" and index + 1 < len(words):
+            setting, span = words[index + 1].value.lower(), words[index + 1].span
+        elif value.startswith("-c") and "=" in value:
+            setting, span = value[2:], word.span
+        if setting is not None:
+            key, _, setting_value = setting.partition("=")
+            if key.startswith("http.") and key.endswith(".sslverify") or key == "http.sslverify":
+                if setting_value in _FALSE:
+                    yield span
+        elif (value == "http.sslverify" or value.startswith("http.") and value.endswith(".sslverify")) and index + 1 < len(words):
+            if words[index + 1].value.lower() in _FALSE and any(w.value == "config" for w in words[:index]):
+                yield word.span
+
+
+def _pip_trusted_host(command: ShellCommand) -> Iterator[Span]:
+    words = command.words
+    if command.program.startswith("python") and not any(
+        word.value == "-m" and index + 1 < len(words) and words[index + 1].value == "pip" for index, word in enumerate(words)
+    ):
+        return
+    for index, word in enumerate(words):
+        value = word.value
+        if value == "--trusted-host" or value.startswith("--trusted-host=") or value in ("global.trusted-host", "install.trusted-host") and any(w.value == "config" for w in words[:index]):
+            yield word.span
+
+
+def _node_strict_ssl(command: ShellCommand) -> Iterator[Span]:
+    words = command.words
+    for index, word in enumerate(words):
+        value = word.value.lower()
+        if value in ("strict-ssl", "--strict-ssl", "strictssl") and index + 1 < len(words):
+            if words[index + 1].value.lower() in _FALSE:
+                yield word.span
+        elif value.split("=", 1)[0] in ("strict-ssl", "--strict-ssl") and value.split("=", 1)[-1] in _FALSE and "=" in value or value == "--no-strict-ssl":
+            yield word.span
+
+
+def _exported(command: ShellCommand) -> Iterator[Span]:
+    for word in command.words:
+        name, equals, value = word.value.partition("=")
+        if equals and _disabling_variable(name, value):
+            yield word.span
+
+
+_CHECKS = {
+    "curl": (_curl_insecure, "`curl {word}` skips certificate verification"),
+    "wget": (None, "`wget --no-check-certificate` skips certificate verification"),
+    "git": (_git_insecure, "git with `http.sslVerify` off skips certificate verification"),
+    "npm": (_node_strict_ssl, "`strict-ssl false` makes {program} skip certificate verification"),
+    "yarn": (_node_strict_ssl, "`strict-ssl false` makes {program} skip certificate verification"),
+    "pnpm": (_node_strict_ssl, "`strict-ssl false` makes {program} skip certificate verification"),
+    "export": (_exported, "`{word}` turns certificate verification off for what runs next"),
+    "declare": (_exported, "`{word}` turns certificate verification off for what runs next"),
+}
+_ADVICE = "; install the CA certificate the server needs instead"
+
+
+def _run_findings(command: ShellCommand) -> Iterator[tuple[Span, str]]:
+    program = command.program
+    if program == "wget":
+        for word in command.words:
+            if word.value == "--no-check-certificate":
+                yield word.span, "`wget --no-check-certificate` skips certificate verification"
+        return
+    if program.startswith(("pip", "python")):
+        for span in _pip_trusted_host(command):
+            yield span, "`pip --trusted-host` accepts the host without a valid certificate"
+        return
+    entry = _CHECKS.get(program)
+    if entry is None:
+        return
+    finder, template = entry
+    assert finder is not None
+    for span in finder(command):
+        word = next((w.value for w in command.words if w.span == span), "")
+        yield span, template.format(word=word, program=program)
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    findings: list[Violation] = []
+    for setting in variable_settings(context):
+        if _disabling_variable(setting.name, setting.value):
+            findings.append(
+                Violation(
+                    f"{setting.instruction.keyword} {setting.name} turns certificate verification off"
+                    f"{' in the image' if setting.instruction.keyword == 'ENV' else ''}{_ADVICE}",
+                    setting.name_span.covering(setting.span),
+                    setting.owner.line,
+                )
+            )
+    for run, command in security_commands(context):
+        for span, message in _run_findings(command):
+            findings.append(Violation(message + _ADVICE, span, instruction_line(run)))
+    findings.sort(key=lambda violation: (violation.span.line, violation.span.column))
+    yield from findings

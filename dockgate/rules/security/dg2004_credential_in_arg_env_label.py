@@ -1,0 +1,60 @@
+"""
+## What it does
+Reports an ARG default, ENV or LABEL whose **value** looks like a credential:
+a known token format (AWS access key ids, GitHub, GitLab, Slack, Stripe, npm,
+Google and OpenAI keys, private key blocks, JSON Web Tokens), a URL with
+`user:password@`, or a long random-looking value under a secret-like name
+(`*_PASSWORD`, `*_TOKEN`, `API_KEY`, `CLIENT_SECRET`). Names alone are
+DL3064's and BuildKit's SecretsUsedInArgOrEnv's business; file paths,
+`$VAR` references and placeholders (`changeme`, `xxx`, `<token>`) are not
+findings. The message names the kind of credential, never the value.
+
+## Why is this bad?
+ENV and LABEL values are stored in the image configuration and ARG values in
+its history: anyone who can pull the image can read them with
+`docker history` or `docker inspect`.
+
+## Example
+```dockerfile
+FROM alpine
+ENV GITHUB_TOKEN=ghp_0123456789abcdefghijABCDEFGHIJ012345
+```
+
+## Use instead
+```dockerfile
+FROM alpine
+RUN --mount=type=secret,id=github_token,env=GITHUB_TOKEN ./fetch-deps.sh
+```
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.security.credentials import credential_kind
+from dockgate.rules.security.evidence import variable_settings
+
+RULE = RuleMeta(
+    code="DG2004",
+    name="credential-in-arg-env-label",
+    summary="An ARG default, ENV or LABEL value looks like a credential",
+    level=Level.ERROR,
+    security_severity=8.6,
+    tags=("security", "CWE-798", "CWE-538"),
+    aliases=("DS-0031", "CKV_SECRET_2", "CKV_SECRET_6", "CIS-DI-0010", "CIS-4.10", "Passwords And Secrets"),
+    documentation=__doc__,
+)
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    for setting in variable_settings(context, ("ARG", "ENV", "LABEL")):
+        kind = credential_kind(setting.name, setting.raw)
+        if kind is not None:
+            yield Violation(
+                f"{setting.instruction.keyword} {setting.name} holds {kind}: it is readable in the image "
+                "configuration and history; pass it with RUN --mount=type=secret instead",
+                setting.span,
+                setting.owner.line,
+            )

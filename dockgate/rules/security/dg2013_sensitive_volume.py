@@ -1,0 +1,79 @@
+"""
+## What it does
+Reports a `VOLUME` on a path that holds the host's or the system's
+sensitive state: `/`, `/proc`, `/sys`, `/dev`, `/etc`, `/root`, or the
+Docker socket (`/var/run/docker.sock`, `/run/docker.sock`). Paths are
+expanded with the ARG and ENV values the file fixes and compared after
+removing trailing slashes. Only stages that end up in an image are checked.
+
+## Why is this bad?
+A `VOLUME` asks the runtime to mount a volume there on every `docker run`.
+Over `/proc`, `/sys` or `/dev` it hides the kernel interfaces the container
+needs or invites bind-mounting the host's; over `/etc` or `/root` it moves
+accounts, keys and configuration out of the image where they outlive it and
+can be shared between containers; a volume at the Docker socket path is an
+invitation to mount the host's daemon socket, which is root on the host.
+
+## Example
+```dockerfile
+FROM docker:27-cli
+VOLUME /var/run/docker.sock
+```
+
+## Use instead
+```dockerfile
+FROM alpine:3.20
+VOLUME /var/lib/app/data
+```
+"""
+
+from __future__ import annotations
+
+import posixpath
+from typing import Iterator
+
+from dockgate.linter.findings import Level, Violation
+from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.security.shipped_stages import shipped_stages
+
+RULE = RuleMeta(
+    code="DG2013",
+    name="sensitive-volume",
+    summary="VOLUME on a system path or the Docker socket",
+    level=Level.WARNING,
+    security_severity=7.5,
+    tags=("security", "CWE-668", "CWE-250"),
+    aliases=("DKL-DI-0002",),
+    documentation=__doc__,
+)
+
+SENSITIVE_PATHS = frozenset(
+    {"/", "/proc", "/sys", "/dev", "/etc", "/root", "/var/run/docker.sock", "/run/docker.sock"}
+)
+
+
+def check(context: LintContext) -> Iterator[Violation]:
+    semantics = context.semantics
+    for stage in shipped_stages(semantics):
+        for instruction in stage.instructions:
+            if instruction.keyword != "VOLUME":
+                continue
+            for word in instruction.args:
+                expanded = semantics.expand_in(instruction, word.value).value
+                if expanded is None:
+                    continue
+                path = _normalized(expanded)
+                if path in SENSITIVE_PATHS:
+                    yield Violation(
+                        f"VOLUME {path} mounts over sensitive system state; "
+                        "keep volumes to application data directories",
+                        word.span,
+                        instruction.line,
+                    )
+
+
+def _normalized(path: str) -> str:
+    path = path.strip()
+    if len(path) >= 2 and path[0] == path[-1] and path[0] in "'\"":
+        path = path[1:-1]
+    return posixpath.normpath(path) if path.startswith("/") else path
