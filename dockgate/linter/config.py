@@ -158,7 +158,9 @@ Selector = Annotated[str, AfterValidator(_check_selector)]
 class Config(BaseModel):
     """The settings in force for one file; see the module documentation for the keys."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # The schema is built on first validation only: a run without a config file never validates,
+    # which keeps pydantic's schema building out of the cold start.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     select: list[Selector] | None = None
     """None: every rule whose default level is not `off`."""
@@ -384,10 +386,15 @@ class ConfigResolver:
             config = (
                 _nearest(directory, self._dockgate_by_directory, _dockgate_config_in)
                 or _nearest(directory, self._hadolint_by_directory, _hadolint_config_in)
-                or Config()
+                or default_config()
             )
             self._by_directory[directory] = config
         return config
+
+
+def default_config() -> Config:
+    """The defaults, without validation (there is nothing to validate)."""
+    return Config.model_construct()
 
 
 def load_config(explicit: Path | None, no_config: bool) -> ConfigResolver:
@@ -396,7 +403,7 @@ def load_config(explicit: Path | None, no_config: bool) -> ConfigResolver:
     An explicit file is read here, so its errors surface before any linting.
     """
     if no_config:
-        return ConfigResolver(Config())
+        return ConfigResolver(default_config())
     if explicit is not None:
         return ConfigResolver(read_config_file(explicit))
     return ConfigResolver()

@@ -32,7 +32,6 @@ import errno
 import os
 import shutil
 import stat
-import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -181,6 +180,8 @@ def _git_ignored(directory: Path) -> set[str]:
         name: value for name, value in os.environ.items() if name not in _REPOSITORY_GIT_VARIABLES
     }
     try:
+        import subprocess  # only when a directory is searched: keeps it out of single-file runs
+
         completed = subprocess.run(
             [git, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"],
             cwd=directory,

@@ -41,13 +41,15 @@ RUN ./install.sh "$VERSION"
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.model import Span
 from dockgate.linter.rule import LintContext, RuleMeta
 from dockgate.linter.shell import RunScript, ShellScript
-from dockgate.linter.shellcheck import ShellCheckComment, ShellCheckUnavailable, run_shellcheck
+
+if TYPE_CHECKING:
+    from dockgate.linter.shellcheck import ShellCheckComment
 
 RULE = RuleMeta(
     code="SC",
@@ -154,6 +156,9 @@ def prepare_batch(contexts: list[LintContext]) -> list[str]:
         )
     if not files:
         return notices
+    # Imported here: a run with no RUN to check never pays for subprocess and thread pools.
+    from dockgate.linter.shellcheck import ShellCheckUnavailable, run_shellcheck
+
     try:
         comments = run_shellcheck(files)
     except ShellCheckUnavailable as error:
