@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of standard output")
     check.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
     check.add_argument("--no-config", action="store_true", help="ignore every configuration file")
+    check.add_argument("--context", metavar="DIR", help="the build context of every linted file (default: each Dockerfile's folder)")
     check.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input")
     check.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
     check.add_argument("--ignore", action="append", default=[], metavar="RULES", help="leave these rules out")
@@ -149,6 +150,9 @@ def run_check(args: argparse.Namespace) -> int:
     except ConfigError as error:
         raise UsageError(str(error)) from None
 
+    build_context = Path(args.context) if args.context else None
+    if build_context is not None and not build_context.is_dir():
+        raise UsageError(f"--context {args.context}: not a directory")
     paths = args.paths or ["."]
     read_stdin = "-" in paths
     discovery = find_dockerfiles([Path(path) for path in paths if path != "-"])
@@ -176,7 +180,9 @@ def run_check(args: argparse.Namespace) -> int:
         batch.clear()
 
     if read_stdin:
-        batch.append(LintJob(args.stdin_filename or "-", decode(sys.stdin.buffer.read()), base_config))
+        batch.append(
+            LintJob(args.stdin_filename or "-", decode(sys.stdin.buffer.read()), base_config, build_context=build_context)
+        )
     for path in discovery.files:
         try:
             config = resolver.for_file(path).merged_with(**overrides)
@@ -187,7 +193,7 @@ def run_check(args: argparse.Namespace) -> int:
         except SourceError as error:
             problems.append(f"{path}: {error}")
             continue
-        batch.append(LintJob(_display_path(path), source, config, path))
+        batch.append(LintJob(_display_path(path), source, config, path, build_context))
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()

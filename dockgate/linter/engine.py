@@ -59,6 +59,8 @@ class LintJob:
     config: Config
     path: Path | None = None
     """The file on disk (None for standard input): per-file ignores and the build context."""
+    build_context: Path | None = None
+    """The build context given by `--context`; by default the folder of `path`."""
 
 
 def load_rules(module_names: Iterable[str]) -> list[LoadedRule]:
@@ -117,7 +119,7 @@ class Engine:
             document=document,
             syntax_error=syntax_error,
             config=job.config,
-            build_context=job.path.parent if job.path is not None else None,
+            build_context=job.build_context or (job.path.parent if job.path is not None else None),
             source=job.source,
             suppressions=suppressions,
         )

@@ -1,7 +1,8 @@
 """The rule registry: every rule module, listed explicitly (no discovery magic).
 
 Families: `core` (the file as Docker reads it), `hadolint` (hadolint's DL
-rules under their DL codes), `buildkit` (Docker's build checks), `security`.
+rules under their DL codes), `buildkit` (Docker's build checks), `security`,
+`build` (build efficiency and the build context).
 To add a rule, copy a neighbour module and add its path here.
 """
 
@@ -117,4 +118,7 @@ RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.security.dg2015_secret_arg_in_run",
     "dockgate.rules.security.dg2016_cleartext_download",
     "dockgate.rules.security.dg2017_passwordless_privilege",
+    "dockgate.rules.build.dg3001_cache_unfriendly_copy",
+    "dockgate.rules.build.dg3002_update_alone",
+    "dockgate.rules.build.dg3003_missing_dockerignore",
 )

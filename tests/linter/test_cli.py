@@ -218,3 +218,15 @@ def test_buildkit_experimental_directive_switches_on_an_off_rule(tmp_path: Path,
     code, out, _ = run(["check", "--no-config", "--format", "json", str(plain), str(opted_in)], capsys)
     found = [(Path(f["file"]).parent.name, f["line"]) for f in json.loads(out) if f["code"] == "DG1019"]
     assert found == [("b", 4)]
+
+
+def test_context_option_sets_the_build_context(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    dockerfile = write(tmp_path, "docker/Dockerfile", "FROM alpine:3.20\nCOPY secrets/token /run/\nUSER 65534\n")
+    write(tmp_path, ".dockerignore", "secrets/\n")
+    code, out, _ = run(["check", "--no-config", "--select", "DG1018", "--format", "json", str(dockerfile)], capsys)
+    assert (code, json.loads(out)) == (0, [])
+    argv = ["check", "--no-config", "--select", "DG1018", "--format", "json", "--context", str(tmp_path), str(dockerfile)]
+    code, out, _ = run(argv, capsys)
+    assert code == 1 and [finding["code"] for finding in json.loads(out)] == ["DG1018"]
+    code, _, err = run(["check", "--no-config", "--context", str(tmp_path / "nowhere"), str(dockerfile)], capsys)
+    assert code == 2 and "--context" in err

@@ -4,8 +4,10 @@ A case lists the findings as [line, column, end_line, end_column, message]
 for the one rule under test, which runs alone with the default configuration
 plus the case's optional `config:` mapping (keyword arguments of
 `Config.merged_with`, e.g. `trusted_registries: [docker.io]`). A case with
-a `dockerignore:` text is linted from a temporary directory that holds the
-Dockerfile and that `.dockerignore`; the others are linted in memory.
+a `dockerignore:` text or a `context_files:` list (empty files to create,
+by relative path; `[]` for a bare context) is linted from a temporary
+directory, the build context, that holds the Dockerfile and those files;
+the others are linted in memory.
 """
 
 from __future__ import annotations
@@ -36,16 +38,26 @@ def _load_cases() -> list[tuple[str, dict]]:
 CASES = _load_cases()
 
 
-def lint_with_rule(code: str, data: bytes, options: dict | None = None, dockerignore: str | None = None) -> list[list]:
+def lint_with_rule(
+    code: str,
+    data: bytes,
+    options: dict | None = None,
+    dockerignore: str | None = None,
+    context_files: list[str] | None = None,
+) -> list[list]:
     engine = Engine([RULES[code]])
     config = Config().merged_with(select=[code], levels={code: "error"}, **(options or {}))
-    if dockerignore is None:
+    if dockerignore is None and context_files is None:
         findings = engine.lint("Dockerfile", decode(data), config)
     else:
         with tempfile.TemporaryDirectory() as directory:
             path = Path(directory) / "Dockerfile"
             path.write_bytes(data)
-            (path.parent / ".dockerignore").write_text(dockerignore, encoding="utf-8")
+            if dockerignore is not None:
+                (path.parent / ".dockerignore").write_text(dockerignore, encoding="utf-8")
+            for name in context_files or []:
+                (path.parent / name).parent.mkdir(parents=True, exist_ok=True)
+                (path.parent / name).touch()
             findings = engine.lint("Dockerfile", decode(data), config, path=path)
     return [[f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message] for f in findings]
 
@@ -56,7 +68,8 @@ def test_rule_case(code: str, case: dict) -> None:
         data = case["dockerfile_bytes"].encode("latin-1")
     else:
         data = case["dockerfile"].encode("utf-8")
-    assert lint_with_rule(code, data, case.get("config"), case.get("dockerignore")) == [list(f) for f in case["findings"]]
+    found = lint_with_rule(code, data, case.get("config"), case.get("dockerignore"), case.get("context_files"))
+    assert found == [list(f) for f in case["findings"]]
 
 
 def test_every_rule_has_positive_and_negative_cases() -> None:

@@ -8,6 +8,12 @@ kubeconfig files and Terraform state. Public certificates and signing keys
 (`ca.pem`, `cert.pem`, `*.pub`, `repo.gpg.key`) and example files
 (`.env.example`) are not reported.
 
+When the build context is on disk (the Dockerfile's folder, or `--context`),
+it also reports such files in the context that a copy of the whole context
+(`COPY . .`, `COPY * /app/`) in a stage that ships would send into the image
+because `.dockerignore` does not exclude them (`.git` and `node_modules` are
+not searched). The finding is on the `.` and names the files.
+
 ## Why is this bad?
 Whatever is copied stays in the image layer, even if a later RUN deletes it,
 and anyone who can pull the image can read it.
@@ -30,10 +36,17 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Iterator
 
+from dockgate.linter.dockerignore import (
+    context_files,
+    read_dockerignore,
+    whole_context_sources,
+)
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.security.shipped_stages import shipped_instruction_ids
 
 RULE = RuleMeta(
     code="DG2006",
@@ -100,3 +113,32 @@ def check(context: LintContext) -> Iterator[Violation]:
                     source.span,
                     owner.line,
                 )
+    yield from _context_credentials(context)
+
+
+def _context_credentials(context: LintContext) -> Iterator[Violation]:
+    """Credential files in the build context on disk that a whole-context copy ships."""
+    assert context.document is not None
+    if context.build_context is None:
+        return
+    shipped = shipped_instruction_ids(context.semantics)
+    sources = [
+        (instruction, word)
+        for instruction, word in whole_context_sources(context.document)
+        if id(instruction) in shipped
+    ]
+    if not sources:
+        return
+    ignore = read_dockerignore(context.build_context, Path(context.path).name)
+    credentials = [path for path in context_files(context.build_context, ignore) if credential_kind(path) is not None]
+    if not credentials:
+        return
+    named = ", ".join(f"`{path}`" for path in credentials[:3])
+    more = f" and {len(credentials) - 3} more" if len(credentials) > 3 else ""
+    for instruction, word in sources:
+        yield Violation(
+            f"{instruction.keyword} {word.value} ships credential files from the build context ({named}{more}): "
+            "exclude them in .dockerignore and use RUN --mount=type=secret instead",
+            word.span,
+            instruction.line,
+        )

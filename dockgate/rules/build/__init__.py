@@ -1,0 +1,1 @@
+"""Build efficiency and the build context (DG3xxx)."""
