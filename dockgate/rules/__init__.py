@@ -121,4 +121,5 @@ RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.build.dg3001_cache_unfriendly_copy",
     "dockgate.rules.build.dg3002_update_alone",
     "dockgate.rules.build.dg3003_missing_dockerignore",
+    "dockgate.rules.build.dg3004_published_port_not_exposed",
 )

@@ -4,8 +4,9 @@ A case lists the findings as [line, column, end_line, end_column, message]
 for the one rule under test, which runs alone with the default configuration
 plus the case's optional `config:` mapping (keyword arguments of
 `Config.merged_with`, e.g. `trusted_registries: [docker.io]`). A case with
-a `dockerignore:` text or a `context_files:` list (empty files to create,
-by relative path; `[]` for a bare context) is linted from a temporary
+a `dockerignore:` text or `context_files:` (a list of empty files to create,
+by relative path, `[]` for a bare context; or a mapping of path to text) is
+linted from a temporary
 directory, the build context, that holds the Dockerfile and those files;
 the others are linted in memory.
 """
@@ -43,7 +44,7 @@ def lint_with_rule(
     data: bytes,
     options: dict | None = None,
     dockerignore: str | None = None,
-    context_files: list[str] | None = None,
+    context_files: list[str] | dict[str, str] | None = None,
 ) -> list[list]:
     engine = Engine([RULES[code]])
     config = Config().merged_with(select=[code], levels={code: "error"}, **(options or {}))
@@ -55,9 +56,11 @@ def lint_with_rule(
             path.write_bytes(data)
             if dockerignore is not None:
                 (path.parent / ".dockerignore").write_text(dockerignore, encoding="utf-8")
-            for name in context_files or []:
+            # A list names empty files; a mapping gives each file its text.
+            files = context_files if isinstance(context_files, dict) else dict.fromkeys(context_files or [], "")
+            for name, text in files.items():
                 (path.parent / name).parent.mkdir(parents=True, exist_ok=True)
-                (path.parent / name).touch()
+                (path.parent / name).write_text(text, encoding="utf-8")
             findings = engine.lint("Dockerfile", decode(data), config, path=path)
     return [[f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message] for f in findings]
 
