@@ -133,6 +133,8 @@ class Engine:
                 level = Level.WARNING
             if level is Level.OFF or config.ignored_for_path(rule.meta, job.path):
                 continue
+            if _buildkit_errors(rule.meta, context):
+                level = Level.ERROR
             for violation in rule.check(context):
                 finding = self._stamp(rule.meta, level, violation, context, job.path)
                 if finding is None:
@@ -172,6 +174,13 @@ class Engine:
             aliases=aliases,
             fingerprint=_fingerprint(code, context.path, violation, context.document),
         )
+
+
+def _buildkit_errors(meta: RuleMeta, context: LintContext) -> bool:
+    """`# check=error=true`: Docker fails the build on its own checks, so they are errors here too."""
+    if context.suppressions is None or not context.suppressions.check.error:
+        return False
+    return any(alias in BUILDKIT_RULES for alias in meta.aliases)
 
 
 def _enabled_as_experimental(meta: RuleMeta, context: LintContext) -> bool:

@@ -230,3 +230,11 @@ def test_context_option_sets_the_build_context(tmp_path: Path, capsys: pytest.Ca
     assert code == 1 and [finding["code"] for finding in json.loads(out)] == ["DG1018"]
     code, _, err = run(["check", "--no-config", "--context", str(tmp_path / "nowhere"), str(dockerfile)], capsys)
     assert code == 2 and "--context" in err
+
+
+def test_buildkit_error_directive_makes_build_checks_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = "FROM alpine:3.20 as base\nUSER 65534\n"
+    plain = write(tmp_path, "a/Dockerfile", text)
+    strict = write(tmp_path, "b/Dockerfile", "# check=error=true\n" + text)
+    code, out, _ = run(["check", "--no-config", "--format", "json", "--select", "FromAsCasing", str(plain), str(strict)], capsys)
+    assert [(Path(f["file"]).parent.name, f["level"]) for f in json.loads(out)] == [("a", "warning"), ("b", "error")]
