@@ -103,7 +103,14 @@ class Engine:
             ]
             if enabled:
                 notices.extend(rule.prepare_batch(enabled))
-        return [self._findings(context, job) for context, job in zip(contexts, jobs)], notices
+        # Files of one directory share one Config: work out each rule's level once per Config.
+        levels: dict[int, list[Level]] = {}
+        for job in jobs:
+            if id(job.config) not in levels:
+                levels[id(job.config)] = [job.config.level_for(rule.meta) for rule in self.rules]
+        return [
+            self._findings(context, job, levels[id(job.config)]) for context, job in zip(contexts, jobs)
+        ], notices
 
     def _context(self, job: LintJob) -> LintContext:
         try:
@@ -124,11 +131,12 @@ class Engine:
             suppressions=suppressions,
         )
 
-    def _findings(self, context: LintContext, job: LintJob) -> list[Finding]:
+    def _findings(self, context: LintContext, job: LintJob, rule_levels: list[Level]) -> list[Finding]:
         config = job.config
         findings: list[Finding] = []
-        for rule in self._rules_for(context.document):
-            level = config.level_for(rule.meta)
+        for rule, level in zip(self.rules, rule_levels):
+            if not _applies(rule, context.document):
+                continue
             if level is Level.OFF and _enabled_as_experimental(rule.meta, context):
                 level = Level.WARNING
             if level is Level.OFF or config.ignored_for_path(rule.meta, job.path):
@@ -144,12 +152,6 @@ class Engine:
                 findings.append(finding)
         findings.sort(key=Finding.sort_key)
         return findings
-
-    def _rules_for(self, document: Document | None) -> list[LoadedRule]:
-        # A file that does not parse has nothing for the other rules to look at.
-        if document is None:
-            return [rule for rule in self.rules if rule.meta.code in (PARSE_ERROR_CODE, INVALID_UTF8_CODE)]
-        return [rule for rule in self.rules if rule.meta.code != PARSE_ERROR_CODE]
 
     def _stamp(
         self, meta: RuleMeta, level: Level, violation: Violation, context: LintContext, path: Path | None
@@ -174,6 +176,13 @@ class Engine:
             aliases=aliases,
             fingerprint=_fingerprint(code, context.path, violation, context.document),
         )
+
+
+def _applies(rule: LoadedRule, document: Document | None) -> bool:
+    # A file that does not parse has nothing for the other rules to look at.
+    if document is None:
+        return rule.meta.code in (PARSE_ERROR_CODE, INVALID_UTF8_CODE)
+    return rule.meta.code != PARSE_ERROR_CODE
 
 
 def _buildkit_errors(meta: RuleMeta, context: LintContext) -> bool:

@@ -57,11 +57,11 @@ class ShellCommand:
     name: str
     name_span: Span
     words: list[ShellWord] = field(default_factory=list)
+    program: str = field(init=False)
+    """The name without a directory (`/usr/bin/pip3` -> `pip3`); every rule asks, so it is worked out once."""
 
-    @property
-    def program(self) -> str:
-        """The name without a directory (`/usr/bin/pip3` -> `pip3`)."""
-        return self.name.rsplit("/", 1)[-1]
+    def __post_init__(self) -> None:
+        self.program = self.name.rsplit("/", 1)[-1]
 
     @property
     def span(self) -> Span:
@@ -120,9 +120,18 @@ class ShellScript:
     line_map: LineMap
     """Offsets in `text` -> positions in the Dockerfile."""
 
+    _pipes: list[int] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def pipes(self) -> list[int]:
+        """Offsets of the script's pipe operators, worked out once (several rules ask)."""
+        if self._pipes is None:
+            self._pipes = pipe_offsets(self.text) if "|" in self.text else []
+        return self._pipes
+
     @property
     def has_pipe(self) -> bool:
-        return bool(pipe_offsets(self.text))
+        return bool(self.pipes)
 
     def calls(self, *programs: str) -> list[ShellCommand]:
         return [command for command in self.commands if command.program in programs]

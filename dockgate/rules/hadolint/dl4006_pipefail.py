@@ -42,7 +42,7 @@ from typing import Iterator
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.model import Span
 from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, ShellScript, pipe_offsets
+from dockgate.linter.shell import RunScript, ShellScript
 from dockgate.rules.hadolint.package_managers import instruction_line
 
 RULE = RuleMeta(
@@ -106,7 +106,7 @@ def _pipefail_set_before(script: ShellScript, pipeline: Span) -> bool:
 
 def _first_pipeline(script: ShellScript) -> Span | None:
     """The span of the first pipeline (`a | b | c`) of the script, None when there is none."""
-    offsets = pipe_offsets(script.text) if "|" in script.text else []
+    offsets = script.pipes
     if not offsets:
         return None
     pipes = [_start(script.line_map.span(offset, offset + 1)) for offset in offsets]

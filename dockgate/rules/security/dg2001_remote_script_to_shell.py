@@ -32,7 +32,7 @@ from typing import Iterator
 
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand, ShellScript, pipe_offsets
+from dockgate.linter.shell import ShellCommand, ShellScript
 from dockgate.rules.security.evidence import instruction_line, unwrapped
 
 RULE = RuleMeta(
@@ -119,7 +119,7 @@ def _command_start(script: ShellScript, raw: ShellCommand, after: int) -> int:
 def _piped_pairs(script: ShellScript) -> Iterator[tuple[ShellCommand, ShellCommand]]:
     """Consecutive commands joined by a pipe: (writer, reader as run)."""
     text = script.text
-    pipes = pipe_offsets(text)
+    pipes = script.pipes
     commands = script.commands
     for writer, reader in pairwise(commands):
         if not writer.words:
