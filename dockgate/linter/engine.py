@@ -8,6 +8,10 @@ Files are linted in batches: a rule module may define
 `prepare_batch(contexts) -> list[str]` to do expensive work once for many
 files (the ShellCheck pass runs a few processes for a whole batch rather than
 one per RUN); it returns notices for the user.
+
+Built images go through `lint_image`: the image rules run on one image, and
+a finding whose history entry matches an instruction of the Dockerfile given
+with the image is placed on that instruction.
 """
 
 from __future__ import annotations
@@ -17,15 +21,19 @@ import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from dockgate.linter.config import Config
-from dockgate.linter.findings import Finding, Level, Violation
+from dockgate.linter.findings import Finding, ImageViolation, Level, Violation
 from dockgate.linter.model import Document, DockerfileSyntaxError
 from dockgate.linter.parser import parse
-from dockgate.linter.rule import CheckFunction, LintContext, RuleMeta
+from dockgate.linter.rule import CheckFunction, ImageContext, LintContext, RuleMeta
 from dockgate.linter.source import SourceText
 from dockgate.linter.suppressions import BUILDKIT_RULES, Suppressions
+
+if TYPE_CHECKING:
+    from dockgate.image.image import Image
+    from dockgate.linter.model import Instruction
 
 PARSE_ERROR_CODE = "DL1000"
 INVALID_UTF8_CODE = "DG0004"
@@ -63,6 +71,17 @@ class LintJob:
     """The build context given by `--context`; by default the folder of `path`."""
 
 
+@dataclass(slots=True)
+class ImageJob:
+    """One image to lint, and the Dockerfile (if any) its findings are placed on."""
+
+    image: Image
+    config: Config
+    dockerfile_path: str | None = None
+    """The Dockerfile as the user named it; findings it explains are reported there."""
+    dockerfile: Document | None = None
+
+
 def load_rules(module_names: Iterable[str]) -> list[LoadedRule]:
     """Import each rule module of the registry and pair its metadata with its check."""
     rules = []
@@ -82,7 +101,8 @@ class Engine:
     """Lints files with a fixed set of rules."""
 
     def __init__(self, rules: list[LoadedRule]) -> None:
-        self.rules = rules
+        self.rules = [rule for rule in rules if rule.meta.target == "dockerfile"]
+        self.image_rules = [rule for rule in rules if rule.meta.target == "image"]
 
     def lint(self, display_path: str, source: SourceText, config: Config, *, path: Path | None = None) -> list[Finding]:
         """All findings for one file, sorted; a file that does not parse gets one DL1000."""
@@ -175,6 +195,69 @@ class Engine:
             instruction_line=violation.instruction_line or violation.span.line,
             aliases=aliases,
             fingerprint=_fingerprint(code, context.path, violation, context.document),
+        )
+
+
+    def lint_image(self, job: ImageJob) -> tuple[list[Finding], list[str]]:
+        """All findings for one image, sorted, and notices (such as layer rules skipped)."""
+        image, config = job.image, job.config
+        context = ImageContext(image=image, config=config)
+        instructions: dict[int, Instruction] = {}
+        if job.dockerfile is not None:
+            from dockgate.image.attribution import attribute
+
+            instructions = attribute(image, job.dockerfile)
+        findings: list[Finding] = []
+        notices: list[str] = []
+        for rule in self.image_rules:
+            level = config.level_for(rule.meta)
+            if level is Level.OFF:
+                continue
+            if rule.meta.needs_layers and image.layers is None:
+                notice = f"{image.name}: {image.source} has no layer contents; the layer rules were skipped"
+                if notice not in notices:
+                    notices.append(notice)
+                continue
+            for violation in rule.check(context):
+                finding = self._stamp_image(rule.meta, level, violation, job, instructions)
+                if finding is not None:
+                    findings.append(finding)
+        findings.sort(key=Finding.sort_key)
+        return findings, notices
+
+    def _stamp_image(
+        self,
+        meta: RuleMeta,
+        level: Level,
+        violation: ImageViolation,
+        job: ImageJob,
+        instructions: dict[int, Instruction],
+    ) -> Finding | None:
+        code, name, aliases = meta.code, meta.name, meta.aliases
+        if violation.code is not None:
+            member = FamilyMember(violation.code, f"{meta.name}-{violation.code.lower()}", (), violation.level or level)
+            level = job.config.level_for(member)
+            if level is Level.OFF:
+                return None
+            code, name, aliases = member.code, member.name, member.aliases
+        location = violation.location
+        instruction = instructions.get(location.history) if location.history is not None else None
+        if instruction is None and location.layer is not None and job.image.layers is not None:
+            history = job.image.layers[location.layer].history_index
+            instruction = instructions.get(history) if history is not None else None
+        subject = "\0".join(str(part) for part in (location.layer_digest, location.history, location.path))
+        digest = hashlib.sha256("\0".join((code, job.image.name, subject, violation.message)).encode("utf-8", "replace"))
+        return Finding(
+            code=code,
+            name=name,
+            level=level,
+            message=violation.message,
+            file=job.dockerfile_path if instruction is not None and job.dockerfile_path else job.image.name,
+            span=instruction.span if instruction is not None else None,
+            instruction_line=instruction.line if instruction is not None else None,
+            aliases=aliases,
+            fingerprint=digest.hexdigest()[:32],
+            image=location,
         )
 
 

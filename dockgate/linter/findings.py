@@ -47,6 +47,44 @@ class Violation:
     """For a rule family: the member's default level."""
 
 
+@dataclass(frozen=True, slots=True)
+class ImageLocation:
+    """Where in a built image a problem is: the image, and the layer, history entry or file."""
+
+    image: str
+    """The image as the user named it."""
+    layer: int | None = None
+    """0-based index of the layer."""
+    layer_digest: str | None = None
+    history: int | None = None
+    """0-based index into the config's history."""
+    path: str | None = None
+    """A file inside the layer, without a leading slash."""
+
+    def describe(self) -> str:
+        """`layer 2 (sha256:0123456789ab) /root/.ssh/id_rsa`, `history 5`, or `config`."""
+        parts = []
+        if self.layer is not None:
+            digest = f" ({self.layer_digest[:19]})" if self.layer_digest else ""
+            parts.append(f"layer {self.layer}{digest}")
+        elif self.history is not None:
+            parts.append(f"history {self.history}")
+        if self.path is not None:
+            parts.append(f"/{self.path}")
+        return " ".join(parts) or "config"
+
+
+@dataclass(slots=True)
+class ImageViolation:
+    """What an image rule yields: a message and where in the image it is."""
+
+    message: str
+    location: ImageLocation
+    code: str | None = None
+    """For a rule family (DG4007 runs Dockerfile rules on history): the member code."""
+    level: Level | None = None
+
+
 @dataclass(slots=True)
 class Finding:
     """A violation stamped by the engine with its rule, level, file and fingerprint."""
@@ -56,10 +94,19 @@ class Finding:
     level: Level
     message: str
     file: str
-    span: Span
-    instruction_line: int
+    """The Dockerfile, or the image's name for an image finding no Dockerfile line explains."""
+    span: Span | None
+    """None only for an image finding that is not attributed to a Dockerfile instruction."""
+    instruction_line: int | None
     aliases: tuple[str, ...]
     fingerprint: str = ""
+    image: ImageLocation | None = None
+    """Set for findings about a built image, attributed to a Dockerfile or not."""
 
-    def sort_key(self) -> tuple[str, int, int, str]:
-        return (self.file, self.span.line, self.span.column, self.code)
+    def sort_key(self) -> tuple[str, int, int, str, tuple[int, int, str]]:
+        line, column = (self.span.line, self.span.column) if self.span is not None else (0, 0)
+        where = (-1, -1, "")
+        if self.image is not None:
+            image = self.image
+            where = (image.layer if image.layer is not None else -1, image.history if image.history is not None else -1, image.path or "")
+        return (self.file, line, column, self.code, where)

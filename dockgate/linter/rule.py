@@ -1,7 +1,9 @@
 """The rule API: metadata every rule declares, and the context it checks.
 
 A rule module defines `RULE` (a `RuleMeta` whose `documentation` is the
-module docstring) and `check(context)`, a generator of `Violation`s.
+module docstring) and `check(context)`, a generator of `Violation`s. An
+image rule (`target="image"`) gets an `ImageContext` and yields
+`ImageViolation`s instead.
 """
 
 from __future__ import annotations
@@ -10,14 +12,16 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dockgate.linter.findings import Level, Violation
+from dockgate.linter.findings import ImageViolation, Level, Violation
 from dockgate.linter.model import Document, DockerfileSyntaxError
 
 if TYPE_CHECKING:
+    from dockgate.image.filesystem import LayeredFilesystem
+    from dockgate.image.image import Image
     from dockgate.linter.config import Config
     from dockgate.linter.semantics import SemanticModel
     from dockgate.linter.shell import RunScript
@@ -41,6 +45,10 @@ class RuleMeta(BaseModel):
     aliases: tuple[str, ...] = ()
     """The ids other tools give the same check (hadolint, BuildKit, Trivy, Checkov, ...)."""
     fixable: bool = False
+    target: Literal["dockerfile", "image"] = "dockerfile"
+    """What the rule checks: a Dockerfile, or a built image (`dockgate image`)."""
+    needs_layers: bool = False
+    """An image rule that reads layer contents: skipped for sources without them."""
     documentation: str = Field(min_length=1)
     """Markdown: what it does, why it matters, an example, what to use instead."""
 
@@ -104,4 +112,20 @@ class LintContext:
         return run_scripts(self.document, shells)
 
 
+@dataclass
+class ImageContext:
+    """What an image rule sees: the image, its layers' files (read on first use), the options."""
+
+    image: Image
+    config: Config | None = None
+
+    @cached_property
+    def filesystem(self) -> LayeredFilesystem:
+        """Every layer's own entries, streamed once for all the layer rules of a run."""
+        from dockgate.image.filesystem import scan_image
+
+        return scan_image(self.image)
+
+
 CheckFunction = Callable[[LintContext], Iterator[Violation]]
+ImageCheckFunction = Callable[[ImageContext], Iterator[ImageViolation]]

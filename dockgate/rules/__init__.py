@@ -2,7 +2,8 @@
 
 Families: `core` (the file as Docker reads it), `hadolint` (hadolint's DL
 rules under their DL codes), `buildkit` (Docker's build checks), `security`,
-`build` (build efficiency and the build context).
+`build` (build efficiency and the build context); for built images
+(`dockgate image`), `image` (config and history) and `layers` (layer contents).
 To add a rule, copy a neighbour module and add its path here.
 """
 
@@ -122,4 +123,6 @@ RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.build.dg3002_update_alone",
     "dockgate.rules.build.dg3003_missing_dockerignore",
     "dockgate.rules.build.dg3004_published_port_not_exposed",
+    # image rules (config and history)
+    # image rules (layer contents)
 )

@@ -24,7 +24,8 @@ from dockgate.linter.engine import Engine, all_rules
 from dockgate.linter.source import decode
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
-RULES = {rule.meta.code: rule for rule in all_rules()}
+RULES = {rule.meta.code: rule for rule in all_rules() if rule.meta.target == "dockerfile"}
+"""Image rules have their own cases, in tests/image/rule_cases."""
 
 
 def _load_cases() -> list[tuple[str, dict]]:

@@ -1,0 +1,1 @@
+"""Image rules on the config and history of a built image (DG4xxx)."""

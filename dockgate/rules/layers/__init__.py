@@ -1,0 +1,1 @@
+"""Image rules on the files in a built image's layers (DG5xxx)."""
