@@ -1,4 +1,4 @@
-"""The `dockgate` command: `check` (the main job), `parse` and `rules`.
+"""The `dockgate` command: `check` (the main job), `image`, `parse` and `rules`.
 
 Exit codes, the same whatever the output format:
   0  no finding at or above the failure threshold
@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING, Sequence
 from dockgate import __version__
 
 if TYPE_CHECKING:
+    from dockgate.linter.config import Config
+    from dockgate.linter.findings import Finding
+    from dockgate.linter.model import Document
     from dockgate.linter.rule import RuleMeta
 
 EXIT_CLEAN = 0
@@ -44,27 +47,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="lint Dockerfiles (default: every Dockerfile below the current directory)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads standard input")
-    check.add_argument("--format", "-f", default="text", choices=("text", "json", "sarif"))
-    check.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of standard output")
-    check.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
-    check.add_argument("--no-config", action="store_true", help="ignore every configuration file")
+    _add_run_options(check)
     check.add_argument("--context", metavar="DIR", help="the build context of every linted file (default: each Dockerfile's folder)")
     check.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input")
-    check.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
-    check.add_argument("--ignore", action="append", default=[], metavar="RULES", help="leave these rules out")
-    check.add_argument("--level", action="append", default=[], metavar="RULE=LEVEL", help="set a rule's level (error, warning, info, style, off)")
-    for level in ("error", "warning", "info", "style"):
-        check.add_argument(f"--{level}", action="append", default=[], metavar="RULE", help=f"report RULE at level {level} (hadolint's flag)")
-    check.add_argument("--failure-threshold", "-t", metavar="LEVEL", help="fail on findings at or above LEVEL (default: info)")
-    check.add_argument("--no-fail", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY")
     check.add_argument("--require-label", action="append", default=[], metavar="NAME:TYPE")
     check.add_argument("--strict-labels", action="store_true")
     check.add_argument("--disable-ignore-pragma", action="store_true", help="ignore `# dockgate: ignore` and `# hadolint ignore` comments")
-    check.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
-    check.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR in the environment too)")
-    check.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     check.set_defaults(handler=run_check)
+
+    image = commands.add_parser(
+        "image",
+        help="lint built images: docker save tars, OCI layouts and archives, docker inspect JSON, registries",
+        description="Lint built images. SOURCE is docker-archive:FILE, oci:DIR[:TAG], oci-archive:FILE[:TAG], "
+        "inspect:FILE, registry:REF, - (a docker save tar or docker inspect JSON on standard input), "
+        "an existing path (its kind is recognised), or an image reference such as ghcr.io/org/app:1.2.",
+    )
+    image.add_argument("sources", nargs="+", metavar="SOURCE")
+    _add_run_options(image)
+    image.add_argument("--dockerfile", metavar="FILE", help="the Dockerfile the image was built from: findings are placed on its lines")
+    image.add_argument("--platform", metavar="OS/ARCH[/VARIANT]", help="which image of a multi-platform index (default: this machine's)")
+    image.add_argument("--insecure-registry", action="append", default=[], metavar="HOST[:PORT]", help="talk plain HTTP to this registry")
+    image.set_defaults(handler=run_image)
 
     parse = commands.add_parser("parse", help="print the parse tree of a Dockerfile")
     parse.add_argument("path", metavar="FILE", help="a Dockerfile, or - for standard input")
@@ -80,10 +84,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_run_options(command: argparse.ArgumentParser) -> None:
+    """The options `check` and `image` share: output, configuration, rule selection, exit status."""
+    command.add_argument("--format", "-f", default="text", choices=("text", "json", "sarif"))
+    command.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of standard output")
+    command.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
+    command.add_argument("--no-config", action="store_true", help="ignore every configuration file")
+    command.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
+    command.add_argument("--ignore", action="append", default=[], metavar="RULES", help="leave these rules out")
+    command.add_argument("--level", action="append", default=[], metavar="RULE=LEVEL", help="set a rule's level (error, warning, info, style, off)")
+    for level in ("error", "warning", "info", "style"):
+        command.add_argument(f"--{level}", action="append", default=[], metavar="RULE", help=f"report RULE at level {level} (hadolint's flag)")
+    command.add_argument("--failure-threshold", "-t", metavar="LEVEL", help="fail on findings at or above LEVEL (default: info)")
+    command.add_argument("--no-fail", action="store_true", help="exit 0 even when there are findings")
+    command.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
+    command.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR in the environment too)")
+    command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     # `dockgate` and `dockgate Dockerfile` mean `dockgate check ...`.
-    if not words or words[0] not in ("check", "parse", "rules", "-h", "--help", "--version"):
+    if not words or words[0] not in ("check", "image", "parse", "rules", "-h", "--help", "--version"):
         words.insert(0, "check")
     args = build_parser().parse_args(words)
     try:
@@ -125,21 +147,34 @@ def _command_line_overrides(args: argparse.Namespace) -> dict[str, object]:
         "select": _split_list(args.select),
         "ignore": _split_list(args.ignore),
         "levels": levels,
-        "trusted_registries": list(args.trusted_registry),
-        "require_labels": list(args.require_label),
-        "strict_labels": args.strict_labels,
-        "disable_ignore_pragma": args.disable_ignore_pragma,
         "no_fail": args.no_fail,
         "failure_threshold": args.failure_threshold,
     }
+    if args.command == "check":
+        overrides.update(
+            trusted_registries=list(args.trusted_registry),
+            require_labels=list(args.require_label),
+            strict_labels=args.strict_labels,
+            disable_ignore_pragma=args.disable_ignore_pragma,
+        )
     return overrides
+
+
+def _fails(findings: list[Finding], config: Config) -> bool:
+    """Whether these findings make the run fail under `config`'s threshold."""
+    from dockgate.linter.findings import Level
+
+    threshold = config.failure_threshold
+    if config.no_fail or threshold is Level.OFF:
+        return False
+    return any(finding.level.rank >= threshold.rank for finding in findings)
 
 
 def run_check(args: argparse.Namespace) -> int:
     from dockgate.linter.config import ConfigError, load_config
     from dockgate.linter.discovery import find_dockerfiles
     from dockgate.linter.engine import Engine, LintJob, all_rules
-    from dockgate.linter.findings import Finding, Level
+    from dockgate.linter.findings import Level
     from dockgate.linter.source import SourceError, decode, read_source
     from dockgate.reporters import Report, render
 
@@ -174,9 +209,7 @@ def run_check(args: argparse.Namespace) -> int:
         for job, found in zip(batch, results):
             files_checked += 1
             findings.extend(found)
-            threshold = job.config.failure_threshold
-            if not job.config.no_fail and threshold is not Level.OFF and any(f.level.rank >= threshold.rank for f in found):
-                failing = True
+            failing = failing or _fails(found, job.config)
         batch.clear()
 
     if read_stdin:
@@ -213,6 +246,90 @@ def run_check(args: argparse.Namespace) -> int:
     if problems:
         return EXIT_ERROR
     return EXIT_FINDINGS if failing else EXIT_CLEAN
+
+
+# ----------------------------------------------------------------------- image
+
+IMAGE_SARIF_CATEGORY = "dockgate/images/"
+"""Image findings are uploaded apart from Dockerfile findings (GitHub allows one run per category)."""
+
+
+def run_image(args: argparse.Namespace) -> int:
+    from dockgate.image.errors import ImageError
+    from dockgate.image.platforms import parse_platform
+    from dockgate.image.sources import open_images
+    from dockgate.linter.config import ConfigError, load_config
+    from dockgate.linter.engine import Engine, ImageJob, all_rules
+    from dockgate.linter.findings import Level
+    from dockgate.reporters import Report, render
+
+    try:
+        config = load_config(Path(args.config) if args.config else None, args.no_config).for_file(None)
+        config = config.merged_with(**_command_line_overrides(args))
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    try:
+        platform = parse_platform(args.platform) if args.platform else None
+    except ImageError as error:
+        raise UsageError(str(error)) from None
+    if args.sources.count("-") > 1:
+        raise UsageError("standard input can be read only once")
+    dockerfile_path, dockerfile = _read_dockerfile(args.dockerfile)
+
+    engine = Engine(all_rules())
+    findings: list[Finding] = []
+    notices: list[str] = []
+    problems: list[str] = []
+    images_checked = 0
+    for source in args.sources:
+        try:
+            images = open_images(
+                source,
+                platform=platform,
+                insecure_registries=frozenset(args.insecure_registry),
+                stdin=sys.stdin.buffer if source == "-" else None,
+            )
+            for image in images:
+                with image:
+                    found, image_notices = engine.lint_image(ImageJob(image, config, dockerfile_path, dockerfile))
+                notices.extend(image.notices + image_notices)
+                findings.extend(found)
+                images_checked += 1
+        except ImageError as error:
+            problems.append(str(error))
+
+    for notice in dict.fromkeys(notices):
+        print(f"dockgate: {notice}", file=sys.stderr)
+    for problem in problems:
+        print(f"dockgate: error: {problem}", file=sys.stderr)
+    report = Report(
+        rules=[rule.meta for rule in engine.image_rules if config.level_for(rule.meta) is not Level.OFF],
+        files_checked=images_checked,
+        checked_noun=("image", "images"),
+        color=args.format == "text" and not args.output and _wants_color(args),
+        sarif_category=args.sarif_category or IMAGE_SARIF_CATEGORY,
+        root=Path.cwd(),
+    )
+    _write(render(args.format, findings, report), args.output)
+    if problems:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if _fails(findings, config) else EXIT_CLEAN
+
+
+def _read_dockerfile(name: str | None) -> tuple[str | None, Document | None]:
+    """The `--dockerfile` as the user named it, parsed; a file that cannot be used is a usage error."""
+    if name is None:
+        return None, None
+    from dockgate.linter.model import DockerfileSyntaxError
+    from dockgate.linter.parser import parse
+    from dockgate.linter.source import SourceError, read_source
+
+    try:
+        return Path(name).as_posix(), parse(read_source(name).text)
+    except SourceError as error:
+        raise UsageError(f"--dockerfile {name}: {error}") from None
+    except DockerfileSyntaxError as error:
+        raise UsageError(f"--dockerfile {name}:{error.span.line}:{error.span.column}: {error.message}") from None
 
 
 def _display_path(path: Path) -> str:

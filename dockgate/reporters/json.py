@@ -10,8 +10,33 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
-from dockgate.linter.findings import Finding
+from dockgate.linter.findings import Finding, ImageLocation
 from dockgate.reporters.report import Report
+
+
+class JsonImageLocation(BaseModel):
+    """Where in a built image an image finding is."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    layer: int | None
+    """0-based layer index."""
+    layer_digest: str | None
+    history: int | None
+    """0-based index into the image config's history."""
+    path: str | None
+    """File inside the layer, without a leading slash."""
+
+    @classmethod
+    def from_location(cls, location: ImageLocation) -> JsonImageLocation:
+        return cls(
+            name=location.image,
+            layer=location.layer,
+            layer_digest=location.layer_digest,
+            history=location.history,
+            path=location.path,
+        )
 
 
 class JsonFinding(BaseModel):
@@ -20,28 +45,32 @@ class JsonFinding(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
+    """The Dockerfile; for an image finding no Dockerfile line explains, the image."""
+    line: int | None
+    """The position fields are null only for such image findings."""
+    column: int | None
+    end_line: int | None
+    end_column: int | None
     """Exclusive: the column after the last character, as in SARIF."""
     code: str
     name: str
     aliases: list[str]
     level: str
     message: str
-    instruction_line: int
+    instruction_line: int | None
     fingerprint: str
+    image: JsonImageLocation | None = None
+    """Present only for findings about a built image (`dockgate image`)."""
 
     @classmethod
     def from_finding(cls, finding: Finding) -> JsonFinding:
         span = finding.span
         return cls(
             file=finding.file,
-            line=span.line,
-            column=span.column,
-            end_line=span.end_line,
-            end_column=span.end_column,
+            line=span.line if span else None,
+            column=span.column if span else None,
+            end_line=span.end_line if span else None,
+            end_column=span.end_column if span else None,
             code=finding.code,
             name=finding.name,
             aliases=list(finding.aliases),
@@ -49,10 +78,12 @@ class JsonFinding(BaseModel):
             message=finding.message,
             instruction_line=finding.instruction_line,
             fingerprint=finding.fingerprint,
+            image=JsonImageLocation.from_location(finding.image) if finding.image is not None else None,
         )
 
 
 def render(findings: list[Finding], report: Report) -> str:
     """The findings as a JSON array; `report` adds nothing to this contract."""
-    rows = [JsonFinding.from_finding(finding).model_dump() for finding in findings]
+    # `image` is left out of Dockerfile findings, so `dockgate check` output keeps its keys.
+    rows = [JsonFinding.from_finding(finding).model_dump(exclude={"image"} if finding.image is None else None) for finding in findings]
     return json.dumps(rows, indent=2)

@@ -19,6 +19,9 @@ class Report:
     rules: list[RuleMeta] = field(default_factory=list)
     """Every enabled rule; SARIF lists them all in `driver.rules`."""
     files_checked: int = 0
+    """How many files (or, for `dockgate image`, images) were checked."""
+    checked_noun: tuple[str, str] = ("file", "files")
+    """Singular and plural of what was checked, for the text summary."""
     color: bool = False
     """ANSI colour in the text format; the CLI decides (TTY, NO_COLOR)."""
     sarif_category: str | None = None

@@ -16,7 +16,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.linter.findings import Finding, Level
+from dockgate.linter.findings import Finding, ImageLocation, Level
 from dockgate.reporters.report import Report
 
 if TYPE_CHECKING:
@@ -167,26 +167,41 @@ def _descriptor_from_finding(finding: Finding) -> sarif.ReportingDescriptor:
 
 
 def _result(finding: Finding, rule_index: int, root: Path) -> sarif.Result:
-    span = finding.span
-    region = sarif.Region(
-        start_line=span.line,
-        start_column=span.column,
-        end_line=span.end_line,
-        end_column=span.end_column,
-    )
-    location = sarif.Location(
-        physical_location=sarif.PhysicalLocation(
-            artifact_location=_artifact_location(finding.file, root), region=region
+    span, image = finding.span, finding.image
+    message = finding.message
+    properties = None
+    logical_locations = None
+    if image is not None:
+        # The image location rides along in the message (what people read) and,
+        # structured, in the properties (what tools read).
+        message = f"{message} [{image.image}: {image.describe()}]"
+        properties = {"image": _image_properties(image)}
+        logical_locations = [sarif.LogicalLocation(fully_qualified_name=f"{image.image} {image.describe()}", kind="resource")]
+    if span is None:
+        # An image finding no Dockerfile line explains: the image is the artifact.
+        physical = sarif.PhysicalLocation(artifact_location=sarif.ArtifactLocation(uri=quote(finding.file, safe="/:@")))
+    else:
+        region = sarif.Region(
+            start_line=span.line,
+            start_column=span.column,
+            end_line=span.end_line,
+            end_column=span.end_column,
         )
-    )
+        physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, root), region=region)
     return sarif.Result(
         rule_id=finding.code,
         rule_index=rule_index,
         level=_SARIF_LEVELS[finding.level],
-        message=sarif.Message(text=finding.message),
-        locations=[location],
+        message=sarif.Message(text=message),
+        locations=[sarif.Location(physical_location=physical, logical_locations=logical_locations)],
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint} if finding.fingerprint else None,
+        properties=properties,
     )
+
+
+def _image_properties(image: ImageLocation) -> dict[str, Any]:
+    values = {"name": image.image, "layer": image.layer, "layerDigest": image.layer_digest, "history": image.history, "path": image.path}
+    return {key: value for key, value in values.items() if value is not None}
 
 
 def _artifact_location(file: str, root: Path) -> sarif.ArtifactLocation:

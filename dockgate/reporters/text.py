@@ -1,7 +1,10 @@
 """Human-readable output: `path:line:col: CODE [level] message`, then a summary.
 
 The `path:line:col:` prefix is what editors' compile modes and quickfix lists
-recognise, so the lines are clickable without a custom parser.
+recognise, so the lines are clickable without a custom parser. An image
+finding that no Dockerfile line explains reads `image: where: CODE [level]
+message`, where is the layer, history entry, file or `config`; one placed on
+a Dockerfile line keeps the image location at the end of its message.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ _SUMMARY_NOUNS = (
 
 def render(findings: list[Finding], report: Report) -> str:
     lines = [_finding_line(finding, report.color) for finding in findings]
-    lines.append(_summary(findings, report.files_checked))
+    lines.append(_summary(findings, report.files_checked, report.checked_noun))
     return "\n".join(lines)
 
 
@@ -39,12 +42,16 @@ def _finding_line(finding: Finding, color: bool) -> str:
     level = finding.level.value
     if color:
         level = f"{_LEVEL_COLORS[finding.level]}{level}{_RESET}"
-    span = finding.span
-    return f"{finding.file}:{span.line}:{span.column}: {finding.code} [{level}] {finding.message}"
+    span, image = finding.span, finding.image
+    if span is None:
+        where = image.describe() if image is not None else "?"
+        return f"{finding.file}: {where}: {finding.code} [{level}] {finding.message}"
+    suffix = f" ({image.image}: {image.describe()})" if image is not None else ""
+    return f"{finding.file}:{span.line}:{span.column}: {finding.code} [{level}] {finding.message}{suffix}"
 
 
-def _summary(findings: list[Finding], files_checked: int) -> str:
-    files = _count(files_checked, "file", "files")
+def _summary(findings: list[Finding], files_checked: int, noun: tuple[str, str]) -> str:
+    files = _count(files_checked, *noun)
     if not findings:
         return f"no findings in {files}"
     per_level = Counter(finding.level for finding in findings)
