@@ -1,18 +1,26 @@
-"""An image built by buildah from a real Dockerfile, with one layer per RUN and COPY.
+"""Images built by buildah from real Dockerfiles, with one layer per RUN and COPY.
 
 The recipe follows ../shared/reference/images.md section 10.5: a busybox base
 made with umoci, imported into a private vfs storage, then `buildah bud
---layers` with chroot isolation (no daemon, no mounts left behind). The
+--layers` with chroot isolation (no daemon, no mounts left behind). The bad
 Dockerfile plants problems whose history entries are Dockerfile steps, so
-image findings can be traced back to its lines.
+image findings can be traced back to its lines; the clean one is built the
+recommended way (non-root user, health check, provenance labels) in Docker's
+format, the one that keeps HEALTHCHECK.
 """
 
 from __future__ import annotations
 
+import gzip
+import hashlib
+import json
 import shutil
 import subprocess
+import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from dockgate.image.models import OCI_MANIFEST
 
 DOCKERFILE = """\
 FROM localhost/busybox-base:latest
@@ -27,6 +35,17 @@ RUN rm /root/.ssh/id_rsa
 EXPOSE 22
 USER 0
 CMD python3 /app/main.py
+"""
+
+CLEAN_DOCKERFILE = """\
+FROM localhost/busybox-base:latest
+LABEL org.opencontainers.image.source="https://example.test/app" \\
+      org.opencontainers.image.revision="0123456789abcdef0123456789abcdef01234567"
+COPY --chown=65534:65534 main.py /app/main.py
+WORKDIR /app
+USER 65534
+HEALTHCHECK --interval=30s CMD ["/bin/true"]
+CMD ["/bin/cat", "/app/main.py"]
 """
 
 _BUILD_SCRIPT = r"""
@@ -53,39 +72,92 @@ rm -rf "$D/bundle"
 bah() { buildah --root "$D/storage" --runroot "$D/run" --storage-driver vfs "$@"; }
 skopeo --insecure-policy copy -q "oci:$D/base:latest" \
     "containers-storage:[vfs@$D/storage+$D/run]localhost/busybox-base:latest"
-bah bud -q --layers --isolation chroot -t localhost/bad-run:1 "$D/ctx" > /dev/null
-bah push -q localhost/bad-run:1 "oci:$D/oci:1"
-bah push -q localhost/bad-run:1 "docker-archive:$D/docker-archive.tar:bad/run:1"
-bah push -q localhost/bad-run:1 "oci-archive:$D/oci-archive.tar:1"
+for name in bad clean; do
+    format=oci
+    [ "$name" = clean ] && format=docker
+    bah bud -q --layers --format "$format" --isolation chroot -t "localhost/$name:1" "$D/$name/ctx" > /dev/null
+    bah push -q "localhost/$name:1" "docker-archive:$D/$name/docker-archive.tar:$name/app:1"
+done
 bah rmi -a -f > /dev/null 2>&1 || true
+"""
+
+_OCI_ARCHIVE_SCRIPT = r"""
+set -eu
+skopeo --insecure-policy copy -q "oci:$1:1" "oci-archive:$2:1"
 """
 
 
 @dataclass(frozen=True)
 class BuildahImage:
     dockerfile: Path
+    layout: Path
+    """The OCI layout (tag `1`), for pushing to a registry."""
     sources: dict[str, str]
     """Input kind -> the SOURCE argument of `dockgate image`."""
 
 
-def build_buildah_image(directory: Path) -> BuildahImage:
-    """Build the image into `directory` (about 4 s) and write it in the three local kinds."""
-    context = directory / "ctx"
-    context.mkdir(parents=True)
-    (context / "Dockerfile").write_text(DOCKERFILE)
-    (context / "main.py").write_text('print("hi")\n')
+def build_buildah_images(directory: Path) -> dict[str, BuildahImage]:
+    """Build the `bad` and `clean` images into `directory` (about 6 s), each in the three local kinds."""
+    for name, text in (("bad", DOCKERFILE), ("clean", CLEAN_DOCKERFILE)):
+        context = directory / name / "ctx"
+        context.mkdir(parents=True)
+        (context / "Dockerfile").write_text(text)
+        (context / "main.py").write_text('print("hi")\n')
     completed = subprocess.run(
         ["sh", "-c", _BUILD_SCRIPT, "build", str(directory)], capture_output=True, text=True, timeout=300
     )
     if completed.returncode != 0:
         raise RuntimeError(f"buildah build failed: {completed.stderr[-2000:]}")
-    # The storage holds root-owned vfs layers nobody needs once the image is written out.
+    # The storage holds root-owned vfs layers nobody needs once the images are written out.
     shutil.rmtree(directory / "storage", ignore_errors=True)
-    return BuildahImage(
-        dockerfile=context / "Dockerfile",
-        sources={
-            "oci": f"oci:{directory / 'oci'}:1",
-            "docker-archive": f"docker-archive:{directory / 'docker-archive.tar'}",
-            "oci-archive": f"oci-archive:{directory / 'oci-archive.tar'}:1",
-        },
-    )
+    shutil.rmtree(directory / "run", ignore_errors=True)
+    for name in ("bad", "clean"):
+        # buildah's and skopeo's OCI conversions drop a Docker config's Healthcheck, which
+        # BuildKit keeps in OCI images; copy the config bytes as they are instead.
+        archive_to_layout(directory / name / "docker-archive.tar", directory / name / "oci")
+        subprocess.run(
+            ["sh", "-c", _OCI_ARCHIVE_SCRIPT, "copy", str(directory / name / "oci"), str(directory / name / "oci-archive.tar")],
+            check=True,
+            timeout=120,
+        )
+    return {
+        name: BuildahImage(
+            dockerfile=directory / name / "ctx" / "Dockerfile",
+            layout=directory / name / "oci",
+            sources={
+                "oci": f"oci:{directory / name / 'oci'}:1",
+                "docker-archive": f"docker-archive:{directory / name / 'docker-archive.tar'}",
+                "oci-archive": f"oci-archive:{directory / name / 'oci-archive.tar'}:1",
+            },
+        )
+        for name in ("bad", "clean")
+    }
+
+
+def archive_to_layout(archive: Path, layout: Path) -> None:
+    """Write the one image of a pre-25 docker-archive as an OCI layout tagged `1`, config bytes unchanged."""
+    blobs = layout / "blobs" / "sha256"
+    blobs.mkdir(parents=True)
+
+    def store(data: bytes) -> dict[str, object]:
+        digest = hashlib.sha256(data).hexdigest()
+        (blobs / digest).write_bytes(data)
+        return {"digest": f"sha256:{digest}", "size": len(data)}
+
+    with tarfile.open(archive) as tar:
+        entry = json.load(tar.extractfile("manifest.json"))[0]  # type: ignore[arg-type]
+        config = store(tar.extractfile(entry["Config"]).read())  # type: ignore[union-attr]
+        layers = [store(gzip.compress(tar.extractfile(name).read(), mtime=0)) for name in entry["Layers"]]  # type: ignore[union-attr]
+    manifest = {
+        "schemaVersion": 2,
+        "mediaType": OCI_MANIFEST,
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **config},
+        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", **layer} for layer in layers],
+    }
+    descriptor = store(json.dumps(manifest).encode())
+    index = {
+        "schemaVersion": 2,
+        "manifests": [{"mediaType": OCI_MANIFEST, **descriptor, "annotations": {"org.opencontainers.image.ref.name": "1"}}],
+    }
+    (layout / "index.json").write_text(json.dumps(index))
+    (layout / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
