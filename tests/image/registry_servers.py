@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from cryptography.x509.oid import NameOID
 
+from dockgate.image.models import OCI_INDEX, OCI_MANIFEST
+
 USER = "fixture"
 PASSWORD = "s3cret"
 BASIC_AUTHORIZATION = "Basic " + base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
@@ -272,3 +274,63 @@ class _RedirectingHandler(_QuietHandler):
             self.send_body(307, b"", {"Location": f"{server.redirect_base}/{digest}"})
         else:
             self.send_body(404, b"", {})
+
+
+# --- images for the registries ------------------------------------------------------------------
+
+
+def run_tool(*command: str | Path) -> None:
+    subprocess.run([str(part) for part in command], check=True, capture_output=True, timeout=60)
+
+
+def add_platform_index(layout: Path, new_tag: str, tags: list[str]) -> None:
+    """Tag an OCI image index in `layout` that lists the manifests of `tags` with their platforms."""
+    index_path = layout / "index.json"
+    index = json.loads(index_path.read_text())
+    entries = []
+    for tag in tags:
+        descriptor = next(d for d in index["manifests"] if d["annotations"]["org.opencontainers.image.ref.name"] == tag)
+        manifest = json.loads(layout_blob(layout, descriptor["digest"]))
+        config = json.loads(layout_blob(layout, manifest["config"]["digest"]))
+        platform = {"os": config["os"], "architecture": config["architecture"]}
+        entries.append(
+            {
+                "mediaType": OCI_MANIFEST,
+                "digest": descriptor["digest"],
+                "size": descriptor["size"],
+                "platform": platform,
+            }
+        )
+    body = json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries}).encode()
+    (layout / "blobs" / "sha256" / hashlib.sha256(body).hexdigest()).write_bytes(body)
+    index["manifests"].append(
+        {
+            "mediaType": OCI_INDEX,
+            "digest": sha256_digest(body),
+            "size": len(body),
+            "annotations": {"org.opencontainers.image.ref.name": new_tag},
+        }
+    )
+    index_path.write_text(json.dumps(index))
+
+
+def layout_blob(layout: Path, digest: str) -> bytes:
+    return (layout / "blobs" / "sha256" / digest.partition(":")[2]).read_bytes()
+
+
+def push_forms(layout: Path, host: str, forms: tuple[str, ...], *credentials: str, repository: str = "bad/app") -> None:
+    """Push tags of `layout` as `forms`: a `-v2s2` suffix converts to Docker schema 2, `multi` is an index."""
+    for form in forms:
+        tag = form.removesuffix("-v2s2")
+        options = (["--format", "v2s2"] if form.endswith("-v2s2") else []) + (["--all"] if tag == "multi" else [])
+        run_tool(
+            "skopeo",
+            "--insecure-policy",
+            "copy",
+            "-q",
+            "--dest-tls-verify=false",
+            *credentials,
+            *options,
+            f"oci:{layout}:{tag}",
+            f"docker://{host}/{repository}:{form}",
+        )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import hashlib
 import io
 import json
 import os
@@ -34,13 +33,22 @@ from registry_servers import (
     RedirectingRegistry,
     RegistryProcess,
     TokenServer,
+    add_platform_index,
+    layout_blob,
+    push_forms,
+    run_tool,
     sha256_digest,
 )
 
 from dockgate.image import registry
 from dockgate.image.errors import ImageError
 from dockgate.image.image import Image
-from dockgate.image.models import DOCKER_MANIFEST, DOCKER_SCHEMA1_SIGNED, OCI_INDEX, OCI_MANIFEST
+from dockgate.image.models import (
+    DOCKER_MANIFEST,
+    DOCKER_SCHEMA1_SIGNED,
+    OCI_INDEX,
+    OCI_MANIFEST,
+)
 from dockgate.image.platforms import host_platform, parse_platform
 from dockgate.image.registry import find_credentials, open_registry_image
 
@@ -53,51 +61,12 @@ LAYER_FILES = {"app/main.py": "print('hello')\n", "etc/passwd": "root:x:0:0:root
 # --- fixtures: the test image, the registries ---------------------------------------------------
 
 
-def _run(*command: str | Path) -> None:
-    subprocess.run([str(part) for part in command], check=True, capture_output=True, timeout=60)
-
-
-def _add_index(layout: Path, new_tag: str, tags: list[str]) -> None:
-    """Tag an OCI image index in `layout` that lists the manifests of `tags` with their platforms."""
-    index_path = layout / "index.json"
-    index = json.loads(index_path.read_text())
-    entries = []
-    for tag in tags:
-        descriptor = next(d for d in index["manifests"] if d["annotations"]["org.opencontainers.image.ref.name"] == tag)
-        manifest = json.loads(_blob(layout, descriptor["digest"]))
-        config = json.loads(_blob(layout, manifest["config"]["digest"]))
-        platform = {"os": config["os"], "architecture": config["architecture"]}
-        entries.append(
-            {
-                "mediaType": OCI_MANIFEST,
-                "digest": descriptor["digest"],
-                "size": descriptor["size"],
-                "platform": platform,
-            }
-        )
-    body = json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": entries}).encode()
-    (layout / "blobs" / "sha256" / hashlib.sha256(body).hexdigest()).write_bytes(body)
-    index["manifests"].append(
-        {
-            "mediaType": OCI_INDEX,
-            "digest": sha256_digest(body),
-            "size": len(body),
-            "annotations": {"org.opencontainers.image.ref.name": new_tag},
-        }
-    )
-    index_path.write_text(json.dumps(index))
-
-
-def _blob(layout: Path, digest: str) -> bytes:
-    return (layout / "blobs" / "sha256" / digest.partition(":")[2]).read_bytes()
-
-
 def _layout_image(layout: Path, tag: str) -> tuple[str, dict]:
     """(manifest digest, config) of `tag` in the layout, the truth the registry forms are checked against."""
     index = json.loads((layout / "index.json").read_text())
     descriptor = next(d for d in index["manifests"] if d["annotations"]["org.opencontainers.image.ref.name"] == tag)
-    manifest = json.loads(_blob(layout, descriptor["digest"]))
-    return descriptor["digest"], json.loads(_blob(layout, manifest["config"]["digest"]))
+    manifest = json.loads(layout_blob(layout, descriptor["digest"]))
+    return descriptor["digest"], json.loads(layout_blob(layout, manifest["config"]["digest"]))
 
 
 @pytest.fixture(scope="session")
@@ -110,9 +79,9 @@ def small_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
     entries = [{"path": "app", "type": "dir"}, {"path": "etc", "type": "dir"}]
     entries += [{"path": name, "content": content} for name, content in LAYER_FILES.items()]
     layer.write_bytes(layer_tar(entries, compression=None))
-    _run("umoci", "init", "--layout", path)
-    _run("umoci", "new", "--image", f"{path}:1.0")
-    _run(
+    run_tool("umoci", "init", "--layout", path)
+    run_tool("umoci", "new", "--image", f"{path}:1.0")
+    run_tool(
         "umoci",
         "raw",
         "add-layer",
@@ -124,7 +93,7 @@ def small_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "fixture files",
         layer,
     )
-    _run(
+    run_tool(
         "umoci",
         "config",
         "--image",
@@ -140,7 +109,7 @@ def small_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--config.env",
         "FIXTURE_GREETING=hello",
     )
-    _run(
+    run_tool(
         "umoci",
         "config",
         "--image",
@@ -154,25 +123,8 @@ def small_image(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "--history.created",
         EPOCH,
     )
-    _add_index(path, "multi", ["1.0", "1.0-arm64"])
+    add_platform_index(path, "multi", ["1.0", "1.0-arm64"])
     return path
-
-
-def _push(layout: Path, host: str, forms: tuple[str, ...], *credentials: str) -> None:
-    for form in forms:
-        tag = form.removesuffix("-v2s2")
-        options = (["--format", "v2s2"] if form.endswith("-v2s2") else []) + (["--all"] if tag == "multi" else [])
-        _run(
-            "skopeo",
-            "--insecure-policy",
-            "copy",
-            "-q",
-            "--dest-tls-verify=false",
-            *credentials,
-            *options,
-            f"oci:{layout}:{tag}",
-            f"docker://{host}/bad/app:{form}",
-        )
 
 
 @pytest.fixture(scope="session")
@@ -180,7 +132,7 @@ def anonymous_registry(small_image: Path, tmp_path_factory: pytest.TempPathFacto
     require_tools("docker-registry", "skopeo")
     server = RegistryProcess(tmp_path_factory.mktemp("anonymous-registry"), "anonymous").start()
     try:
-        _push(small_image, server.host, FORMS)
+        push_forms(small_image, server.host, FORMS)
         yield server.host
     finally:
         server.stop()
@@ -195,7 +147,7 @@ def basic_registry(small_image: Path, tmp_path_factory: pytest.TempPathFactory) 
         work, "basic", f'{{htpasswd: {{realm: fixture-realm, path: "{work / "htpasswd"}"}}}}'
     ).start()
     try:
-        _push(small_image, server.host, ("1.0",), "--dest-creds", f"{USER}:{PASSWORD}")
+        push_forms(small_image, server.host, ("1.0",), "--dest-creds", f"{USER}:{PASSWORD}")
         yield server.host
     finally:
         server.stop()
@@ -208,7 +160,7 @@ def token_registry(small_image: Path, tmp_path_factory: pytest.TempPathFactory) 
     with TokenServer(work) as tokens:
         server = RegistryProcess(work, "token", tokens.registry_auth()).start()
         try:
-            _push(small_image, server.host, ("1.0",), "--dest-creds", f"{USER}:{PASSWORD}")
+            push_forms(small_image, server.host, ("1.0",), "--dest-creds", f"{USER}:{PASSWORD}")
             yield server.host, tokens
         finally:
             server.stop()
@@ -742,7 +694,7 @@ def test_docker_config_keys_match_by_host(
         ({"auths": {"ghcr.io": {"auth": "not base64!"}}}, None),
     ],
 )
-def test_credential_helpers_are_noticed_not_run(no_ambient_credentials: Path, config: dict, notice: str | None) -> None:
+def test_credential_helpers_are_noticed_notrun_tool(no_ambient_credentials: Path, config: dict, notice: str | None) -> None:
     _write_docker_config(no_ambient_credentials, config)
     credentials, found_notice = find_credentials("ghcr.io", {"DOCKER_CONFIG": str(no_ambient_credentials)})
     assert credentials is None
