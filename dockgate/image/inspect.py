@@ -39,11 +39,17 @@ class _InspectOutput(RootModel[list[_InspectedImage]]):
 
 
 def read_inspect(data: bytes, name: str) -> list[Image]:
-    """One config-only Image per element of the inspect output in `data`."""
+    """One config-only Image per element of the inspect output in `data`.
+
+    With several images in the output, each is named `name#N` (1-based), so
+    their findings can be told apart.
+    """
     items = load_json(data, _InspectOutput, "docker inspect JSON", MAX_CONFIG_BYTES).root
     if not items:
         raise ImageError("docker inspect JSON: an empty list, no image in it")
-    return [_image(item, name) for item in items]
+    if len(items) == 1:
+        return [_image(items[0], name)]
+    return [_image(item, f"{name}#{number}") for number, item in enumerate(items, start=1)]
 
 
 def _image(item: _InspectedImage, name: str) -> Image:

@@ -235,11 +235,17 @@ class Engine:
     ) -> Finding | None:
         code, name, aliases = meta.code, meta.name, meta.aliases
         if violation.code is not None:
-            member = FamilyMember(violation.code, f"{meta.name}-{violation.code.lower()}", (), violation.level or level)
+            # DG4007's members are Dockerfile rule codes: selecting or ignoring DG4007 covers them all.
+            member = FamilyMember(
+                violation.code, f"{meta.name}-{violation.code.lower()}", (meta.code,), violation.level or level
+            )
             level = job.config.level_for(member)
             if level is Level.OFF:
                 return None
             code, name, aliases = member.code, member.name, member.aliases
+        elif violation.level is not None and level is meta.level and violation.level.rank < level.rank:
+            # A rule may lower one finding (a distribution-standard setuid binary) unless the user set its level.
+            level = violation.level
         location = violation.location
         instruction = instructions.get(location.history) if location.history is not None else None
         if instruction is None and location.layer is not None and job.image.layers is not None:

@@ -124,5 +124,21 @@ RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.build.dg3003_missing_dockerignore",
     "dockgate.rules.build.dg3004_published_port_not_exposed",
     # image rules (config and history)
+    "dockgate.rules.image.dg4001_image_runs_as_root",
+    "dockgate.rules.image.dg4002_no_healthcheck",
+    "dockgate.rules.image.dg4003_credential_in_env",
+    "dockgate.rules.image.dg4004_ssh_port_exposed",
+    "dockgate.rules.image.dg4005_credential_in_history",
+    "dockgate.rules.image.dg4006_sensitive_volume",
+    "dockgate.rules.image.dg4007_history_shell_rules",
+    "dockgate.rules.image.dg4008_missing_provenance",
     # image rules (layer contents)
+    "dockgate.rules.layers.dg5000_unreadable_layer",
+    "dockgate.rules.layers.dg5001_credential_file_in_layer",
+    "dockgate.rules.layers.dg5002_setuid_file",
+    "dockgate.rules.layers.dg5003_world_writable_path",
+    "dockgate.rules.layers.dg5004_package_cache_left",
+    "dockgate.rules.layers.dg5005_vcs_metadata",
+    "dockgate.rules.layers.dg5006_weak_account",
+    "dockgate.rules.layers.dg5007_wasted_space",
 )

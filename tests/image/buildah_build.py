@@ -25,9 +25,10 @@ from dockgate.image.models import OCI_MANIFEST
 DOCKERFILE = """\
 FROM localhost/busybox-base:latest
 ARG DB_PASSWORD=hunter2
-ENV API_TOKEN=fixture-token-not-real
+ENV API_TOKEN=q8Tk3LwQmZ7vN2xR5pYbHc4J
 RUN mkdir -p /root/.ssh /app/.git /opt/shared \\
- && echo fake-key > /root/.ssh/id_rsa \\
+ && printf '%s\\n' '-----BEGIN OPENSSH PRIVATE KEY-----' 'b3BlbnNzaC1rZXktdjEAAAAA' \\
+      '-----END OPENSSH PRIVATE KEY-----' > /root/.ssh/id_rsa \\
  && cp /bin/busybox /bin/suid-busybox && chmod 4755 /bin/suid-busybox \\
  && chmod 777 /opt/shared
 COPY main.py /app/main.py

@@ -24,7 +24,9 @@ from image_tools import require_tools
 EPOCH = "2024-01-01T00:00:00Z"
 _EPOCH_SECONDS = datetime(2024, 1, 1, tzinfo=timezone.utc).timestamp()
 FAKE_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZS1rZXktZm9yLXRlc3RzLW9ubHk=\n-----END OPENSSH PRIVATE KEY-----\n"
-AWS_EXAMPLE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+# AWS's documented example secret contains EXAMPLE, which dockgate rightly treats as a
+# placeholder; a made-up value of the same shape is a planted secret.
+AWS_FIXTURE_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYq8Tk3LwQmZ"
 BAD_REPO_TAG = "example.test/bad/app:1.0"
 DELETED_REPO_TAG = "example.test/bad/app:deleted-secret"
 CLEAN_REPO_TAG = "example.test/clean/app:1.0"
@@ -123,7 +125,7 @@ def bad_image_layout(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, st
     _build(layout, "1.0", _bad_rootfs, [
         "--config.user", "root", "--config.workingdir", "/app",
         "--config.env", "PATH=/usr/local/bin:/bin",
-        "--config.env", f"AWS_SECRET_ACCESS_KEY={AWS_EXAMPLE_SECRET}",
+        "--config.env", f"AWS_SECRET_ACCESS_KEY={AWS_FIXTURE_SECRET}",
         "--config.exposedports", "22/tcp",
         "--config.entrypoint", "/bin/sh", "--config.cmd", "-c", "--config.cmd", "python3 /app/main.py",
     ])

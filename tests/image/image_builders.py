@@ -49,17 +49,36 @@ def layer_tar(entries: list[dict[str, Any]], compression: str | None = "gzip") -
     return gzip.compress(raw, mtime=0) if compression == "gzip" else raw
 
 
+def without_end_marker(raw: bytes) -> bytes:
+    """A plain layer tar cut after its last member's data: no padding, no end-of-archive
+    blocks, as umoci 0.4.7 `insert` writes them (images.md §9 #1)."""
+    with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
+        last = tar.getmembers()[-1]
+    return raw[: last.offset_data + last.size]
+
+
+def layer_blob(layer_spec: dict[str, Any]) -> bytes:
+    """The stored bytes of one layer spec: `entries`, `compression` (gzip or None),
+    `end_marker: false` (see without_end_marker) and `cut: N` (only the first N stored
+    bytes, as a truncated download leaves them)."""
+    raw = layer_tar(layer_spec.get("entries", []), None)
+    if layer_spec.get("end_marker", True) is False:
+        raw = without_end_marker(raw)
+    blob = gzip.compress(raw, mtime=0) if layer_spec.get("compression", "gzip") == "gzip" else raw
+    return blob[: layer_spec["cut"]] if "cut" in layer_spec else blob
+
+
 def image_from_spec(spec: dict[str, Any], name: str = "test-image") -> Image:
     """An Image from a test spec: `config` (an OCI image config as JSON data), `layers`
-    (each a list of entries, or a mapping with `entries` and `compression`),
-    `annotations`, and `source` (`inspect` makes an image without layers)."""
+    (each a list of entries, or a mapping for layer_blob), `annotations`, and `source`
+    (`inspect` makes an image without layers)."""
     layer_specs = [item if isinstance(item, dict) else {"entries": item} for item in spec.get("layers", [])]
     config_data = dict(spec.get("config", {}))
     config_data.setdefault("architecture", "amd64")
     config_data.setdefault("os", "linux")
     if "history" not in config_data:
         config_data["history"] = [{"created_by": f"layer {index}"} for index in range(len(layer_specs))]
-    blobs = [layer_tar(item.get("entries", []), item.get("compression", "gzip")) for item in layer_specs]
+    blobs = [layer_blob(item) for item in layer_specs]
     config_data.setdefault("rootfs", {"type": "layers", "diff_ids": []})
     config = validate(config_data, ImageConfig, "test config")
     source = spec.get("source", "oci")

@@ -34,6 +34,7 @@ from typing import Iterator
 
 from dockgate.linter.findings import Level, Violation
 from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rules.security.evidence import SENSITIVE_VOLUME_PATHS
 from dockgate.rules.security.shipped_stages import shipped_stages
 
 RULE = RuleMeta(
@@ -45,10 +46,6 @@ RULE = RuleMeta(
     tags=("security", "CWE-668", "CWE-250"),
     aliases=("DKL-DI-0002",),
     documentation=__doc__,
-)
-
-SENSITIVE_PATHS = frozenset(
-    {"/", "/proc", "/sys", "/dev", "/etc", "/root", "/var/run/docker.sock", "/run/docker.sock"}
 )
 
 
@@ -63,7 +60,7 @@ def check(context: LintContext) -> Iterator[Violation]:
                 if expanded is None:
                     continue
                 path = _normalized(expanded)
-                if path in SENSITIVE_PATHS:
+                if path in SENSITIVE_VOLUME_PATHS:
                     yield Violation(
                         f"VOLUME {path} mounts over sensitive system state; "
                         "keep volumes to application data directories",

@@ -4,6 +4,7 @@
   `sudo`, `env` or `exec` taken off (`sudo chmod 777 x` is a `chmod`).
 * `file_mode_bits`: what a numeric or symbolic chmod mode adds.
 * `variable_settings`: ENV pairs and ARG defaults with the span of the value.
+* `SENSITIVE_VOLUME_PATHS`: where a volume hides system state (VOLUME, and a built image's Volumes).
 """
 
 from __future__ import annotations
@@ -210,3 +211,11 @@ def _value_span(instruction: Instruction, key_word) -> Span:  # type: ignore[no-
             value_word = args[index + 1]
             return value_word.span if value_word.value else key_word.span
     return key_word.span
+
+
+# ------------------------------------------------------------------ volumes
+
+SENSITIVE_VOLUME_PATHS = frozenset(
+    {"/", "/proc", "/sys", "/dev", "/etc", "/root", "/var/run/docker.sock", "/run/docker.sock"}
+)
+"""System state a volume would hide, or the Docker socket it invites mounting (DG2013, DG4006)."""

@@ -1,0 +1,81 @@
+"""Which files in an image hold credentials by their path, and which hold private keys by content.
+
+Shared by the layer scanner (which keeps the contents of these files, and only
+these, while streaming a layer) and DG5001 (which judges the contents). Paths
+are layer paths: relative, without a leading slash.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+ACCOUNT_FILES = frozenset({"etc/passwd", "etc/shadow", "etc/group", "etc/master.passwd"})
+"""The account databases DG5006 reads, by exact path."""
+
+
+class CredentialFile(NamedTuple):
+    """A kind of credential file: a short key, and what such a file holds when it holds
+    credentials (`/root/.pypirc holds a password`)."""
+
+    key: str
+    holds: str
+
+
+# The files that credential tools and CLIs write, by a pattern on the whole path.
+_CREDENTIAL_PATHS: tuple[tuple[CredentialFile, re.Pattern[str]], ...] = (
+    (CredentialFile("aws", "AWS credentials"), re.compile(r"(^|/)\.aws/credentials$")),
+    (CredentialFile("gcloud", "Google Cloud credentials"), re.compile(
+        r"(^|/)\.config/gcloud/(application_default_credentials\.json|credentials\.db|access_tokens\.db"
+        r"|legacy_credentials/[^/]+/(adc\.json|\.boto))$"
+    )),
+    (CredentialFile("azure", "Azure CLI tokens"), re.compile(
+        r"(^|/)\.azure/(accessTokens\.json|msal_token_cache\.(json|bin)|service_principal_entries\.(json|bin))$"
+    )),
+    (CredentialFile("dotenv", "secret values"), re.compile(r"(^|/)\.env(\.[^/]+)?$")),
+    (CredentialFile("npmrc", "a registry token or password"), re.compile(r"(^|/)\.npmrc$")),
+    (CredentialFile("pypirc", "a password"), re.compile(r"(^|/)\.pypirc$")),
+    (CredentialFile("netrc", "a password"), re.compile(r"(^|/)[._]netrc$")),
+    (CredentialFile("git", "Git credentials"), re.compile(r"(^|/)\.git-credentials$")),
+    (CredentialFile("kubeconfig", "Kubernetes credentials"),
+     re.compile(r"(^|/)(\.kube/config|kubeconfig|[^/]+\.kubeconfig)$")),
+    (CredentialFile("docker", "Docker registry credentials"), re.compile(r"(^|/)\.docker/config\.json$")),
+)
+# One search rejects the many paths that are none of the above (the scanner asks for every file).
+_ANY_CREDENTIAL_PATH = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _CREDENTIAL_PATHS))
+# `.env.example` and friends document the variables; they are not credentials.
+_EXAMPLE_SUFFIX = re.compile(r"\.(example|sample|template|dist|defaults?|tmpl|tpl)$", re.IGNORECASE)
+
+MAX_CREDENTIAL_FILE_BYTES = 256 * 1024
+"""Credential files are small; a larger file of such a name is read no further than this."""
+
+PRIVATE_KEY_PEEK_BYTES = 4096
+"""Bytes read from the start of a file to look for a private key (a certificate may come first)."""
+PRIVATE_KEY_MIN_BYTES, PRIVATE_KEY_MAX_BYTES = len("-----BEGIN PRIVATE KEY-----"), 64 * 1024
+"""Files outside these sizes are not peeked: shorter than the PEM header, or larger than any key
+file (an RSA 16384-bit key with its certificate chain stays far below 64 KiB)."""
+
+_PEM_PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
+_PUTTY_KEY = b"PuTTY-User-Key-File-"
+_KEY_WORDS = {"OPENSSH": "OpenSSH", "ENCRYPTED": "encrypted"}
+
+
+def credential_file(path: str) -> CredentialFile | None:
+    """What kind of credential file `path` is by its name, or None."""
+    if not _ANY_CREDENTIAL_PATH.search(path) or _EXAMPLE_SUFFIX.search(path):
+        return None
+    for kind, pattern in _CREDENTIAL_PATHS:
+        if pattern.search(path):
+            return kind
+    return None
+
+
+def private_key_label(head: bytes) -> str | None:
+    """The kind of private key `head` (a file's first bytes) holds: `RSA`, `OpenSSH`,
+    `encrypted`, `PuTTY`, or `` for a PKCS #8 key; None when it holds none."""
+    match = _PEM_PRIVATE_KEY.search(head)
+    if match is not None:
+        return " ".join(_KEY_WORDS.get(word, word) for word in match.group(1).decode("ascii").split())
+    if head.startswith(_PUTTY_KEY):
+        return "PuTTY"
+    return None

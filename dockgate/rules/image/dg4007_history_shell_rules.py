@@ -1,0 +1,111 @@
+"""
+## What it does
+Runs the Dockerfile rules about shell commands over the image history:
+every RUN step recorded in `created_by` (and every ADD or COPY whose
+sources are named) is written back as a Dockerfile and checked by these
+rules, which report under their own codes:
+
+| code | what it finds |
+|---|---|
+| DG2001 | a downloaded script piped into a shell |
+| DG2002 | TLS verification switched off for a download or package manager |
+| DG2003 | package signature checks switched off |
+| DG2007 | world-writable permissions |
+| DG2008 | setuid/setgid bits or file capabilities added |
+| DG2016 | a download over cleartext `http://` |
+| DG2017 | privilege granted without a password (NOPASSWD, empty password, root SSH login) |
+| DG3002 | a package index update alone, the install in a later step |
+| DL3004 | `sudo` in a step |
+| DL3009 | apt lists left in the layer |
+| DL3019 | `apk add` without `--no-cache` |
+| DL3020 | ADD for a plain file instead of COPY |
+
+Rules that need what history does not keep (flags such as `--mount` or
+`--checksum`, comments, stage structure, pinned versions' intent) are not in
+the list, and credentials are DG4005's. Each finding points at the history
+entry (and its layer) it was found in; the base image's root file system
+(`ADD file:<hash> in /`) and steps recorded by content hash only are
+skipped. Each code can be ignored or re-levelled on its own
+(`ignore = ["DL3009"]`, which applies to Dockerfiles as well); naming
+DG4007 in `select` or `ignore` covers them all, a prefix such as `DG4`
+does not reach the members.
+
+## Why is this bad?
+A built image may come from a Dockerfile you never see (a base image, a
+vendor's image), or from a Dockerfile that changed since. Its history still
+says what ran, and the same mistakes are mistakes there: dockle's
+CIS-DI-0007, DKL-DI-0001, DKL-DI-0004 and DKL-DI-0005 check history the
+same way, with word splitting instead of a shell parser.
+
+## Example
+History of an image:
+```text
+/bin/sh -c #(nop) ADD file:9a4f77dfaba7fd2aa78186e4ef0e7486ad55101cefc1fabbc1b385601bb38920 in /
+/bin/sh -c apt-get update
+/bin/sh -c curl -fsSL https://get.example.com/install.sh | sh
+```
+
+## Use instead
+```dockerfile
+FROM debian:12-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+ADD --checksum=sha256:24454f830cdb571e2c4ad15481119c43b3cafd48dd869a9b2945d1036d1dc68d https://get.example.com/install.sh /tmp/install.sh
+RUN sh /tmp/install.sh
+```
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Iterator
+
+from dockgate.image.history import synthetic_dockerfile
+from dockgate.linter.config import Config
+from dockgate.linter.engine import Engine, all_rules
+from dockgate.linter.findings import ImageViolation, Level
+from dockgate.linter.rule import ImageContext, RuleMeta
+from dockgate.linter.source import SourceText
+from dockgate.rules.image.history_entries import history_location
+
+RULE = RuleMeta(
+    code="DG4007",
+    name="history-shell-rules",
+    summary="a step in the image history breaks a Dockerfile shell rule",
+    level=Level.WARNING,
+    tags=("security", "history"),
+    aliases=("CIS-DI-0007", "DKL-DI-0001", "DKL-DI-0004", "DKL-DI-0005", "CIS-4.7"),
+    target="image",
+    documentation=__doc__,
+)
+
+HISTORY_RULE_CODES = (
+    "DG2001", "DG2002", "DG2003", "DG2007", "DG2008", "DG2016", "DG2017",
+    "DG3002", "DL3004", "DL3009", "DL3019", "DL3020",
+)  # fmt: skip
+"""The Dockerfile rules that judge a step by its command text alone, as history records it."""
+
+
+@cache
+def _history_linter() -> tuple[Engine, Config, dict[str, Level]]:
+    """The Dockerfile rules of HISTORY_RULE_CODES, at their default levels (the user's config
+    applies to the findings afterwards, code by code)."""
+    rules = [rule for rule in all_rules() if rule.meta.code in HISTORY_RULE_CODES]
+    return Engine(rules), Config().merged_with(select=HISTORY_RULE_CODES), {rule.meta.code: rule.meta.level for rule in rules}
+
+
+def check(context: ImageContext) -> Iterator[ImageViolation]:
+    image = context.image
+    dockerfile = synthetic_dockerfile(image.config.history)
+    if not dockerfile.history_by_line:
+        return
+    engine, config, default_levels = _history_linter()
+    for finding in engine.lint(f"{image.name} history", SourceText(dockerfile.text), config):
+        line = finding.instruction_line or (finding.span.line if finding.span is not None else 0)
+        history_index = dockerfile.history_index(line)
+        if history_index is None:
+            continue
+        yield ImageViolation(
+            finding.message, history_location(image, history_index), finding.code, default_levels[finding.code]
+        )

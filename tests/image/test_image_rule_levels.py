@@ -1,0 +1,27 @@
+"""A finding an image rule yields with a lower level keeps it only at the rule's default level."""
+
+from __future__ import annotations
+
+from image_builders import image_from_spec
+
+from dockgate.linter.config import Config
+from dockgate.linter.engine import Engine, ImageJob, all_rules
+from dockgate.linter.findings import Level
+
+SETUID_IMAGE = {"layers": [[{"path": "usr/bin/passwd", "mode": "4755"}, {"path": "opt/tool", "mode": "4755"}]]}
+
+
+def levels(config: Config) -> dict[str, Level]:
+    engine = Engine([rule for rule in all_rules() if rule.meta.code == "DG5002"])
+    with image_from_spec(SETUID_IMAGE) as image:
+        findings, _ = engine.lint_image(ImageJob(image, config))
+    return {finding.image.path: finding.level for finding in findings if finding.image is not None}
+
+
+def test_distribution_standard_setuid_is_info_at_the_default_level() -> None:
+    assert levels(Config().merged_with(select=["DG5002"])) == {"usr/bin/passwd": Level.INFO, "opt/tool": Level.WARNING}
+
+
+def test_a_configured_level_applies_to_every_finding() -> None:
+    config = Config().merged_with(select=["DG5002"], levels={"DG5002": "error"})
+    assert levels(config) == {"usr/bin/passwd": Level.ERROR, "opt/tool": Level.ERROR}
