@@ -27,6 +27,8 @@ from registry_servers import RegistryProcess, add_platform_index, push_forms, ru
 
 from dockgate.linter.cli import main
 
+pytestmark = pytest.mark.image_tools
+
 EPOCH = "2024-01-01T00:00:00Z"
 REGISTRY_FORMS = ("1", "1-v2s2", "multi", "multi-v2s2")
 CONFIG_ONLY_CODES = ("DG4001", "DG4002", "DG4003", "DG4004", "DG4006", "DG4008")
