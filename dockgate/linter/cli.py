@@ -195,7 +195,7 @@ def run_check(args: argparse.Namespace) -> int:
     for notice in discovery.notices:
         print(f"dockgate: {notice}", file=sys.stderr)
 
-    engine = Engine(all_rules())
+    engine = Engine(all_rules("dockerfile"))
     findings: list[Finding] = []
     failing = False
     files_checked = 0

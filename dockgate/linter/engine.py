@@ -91,10 +91,12 @@ def load_rules(module_names: Iterable[str]) -> list[LoadedRule]:
     return rules
 
 
-def all_rules() -> list[LoadedRule]:
-    from dockgate.rules import RULE_MODULES
+def all_rules(target: str | None = None) -> list[LoadedRule]:
+    """Every registered rule, or only those for `target` ("dockerfile" or "image")."""
+    from dockgate.rules import DOCKERFILE_RULE_MODULES, IMAGE_RULE_MODULES, RULE_MODULES
 
-    return load_rules(RULE_MODULES)
+    modules = {"dockerfile": DOCKERFILE_RULE_MODULES, "image": IMAGE_RULE_MODULES}.get(target or "", RULE_MODULES)
+    return load_rules(modules)
 
 
 class Engine:

@@ -4,10 +4,12 @@ Families: `core` (the file as Docker reads it), `hadolint` (hadolint's DL
 rules under their DL codes), `buildkit` (Docker's build checks), `security`,
 `build` (build efficiency and the build context); for built images
 (`dockgate image`), `image` (config and history) and `layers` (layer contents).
-To add a rule, copy a neighbour module and add its path here.
+To add a rule, copy a neighbour module and add its path here. The two
+targets have their own lists so that `dockgate check` never imports the
+image rules (they pull in the image model).
 """
 
-RULE_MODULES: tuple[str, ...] = (
+DOCKERFILE_RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.core.dl1000_parse_error",
     "dockgate.rules.core.dg0001_unknown_instruction",
     "dockgate.rules.core.dg0002_invalid_arguments",
@@ -123,6 +125,9 @@ RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.build.dg3002_update_alone",
     "dockgate.rules.build.dg3003_missing_dockerignore",
     "dockgate.rules.build.dg3004_published_port_not_exposed",
+)
+
+IMAGE_RULE_MODULES: tuple[str, ...] = (
     # image rules (config and history)
     "dockgate.rules.image.dg4001_image_runs_as_root",
     "dockgate.rules.image.dg4002_no_healthcheck",
@@ -142,3 +147,5 @@ RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.layers.dg5006_weak_account",
     "dockgate.rules.layers.dg5007_wasted_space",
 )
+
+RULE_MODULES: tuple[str, ...] = DOCKERFILE_RULE_MODULES + IMAGE_RULE_MODULES

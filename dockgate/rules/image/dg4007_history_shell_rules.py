@@ -91,7 +91,7 @@ HISTORY_RULE_CODES = (
 def _history_linter() -> tuple[Engine, Config, dict[str, Level]]:
     """The Dockerfile rules of HISTORY_RULE_CODES, at their default levels (the user's config
     applies to the findings afterwards, code by code)."""
-    rules = [rule for rule in all_rules() if rule.meta.code in HISTORY_RULE_CODES]
+    rules = [rule for rule in all_rules("dockerfile") if rule.meta.code in HISTORY_RULE_CODES]
     return Engine(rules), Config().merged_with(select=HISTORY_RULE_CODES), {rule.meta.code: rule.meta.level for rule in rules}
 
 
