@@ -10,8 +10,6 @@ rules, which report under their own codes:
 | DG2001 | a downloaded script piped into a shell |
 | DG2002 | TLS verification switched off for a download or package manager |
 | DG2003 | package signature checks switched off |
-| DG2007 | world-writable permissions |
-| DG2008 | setuid/setgid bits or file capabilities added |
 | DG2016 | a download over cleartext `http://` |
 | DG2017 | privilege granted without a password (NOPASSWD, empty password, root SSH login) |
 | DG3002 | a package index update alone, the install in a later step |
@@ -22,7 +20,10 @@ rules, which report under their own codes:
 
 Rules that need what history does not keep (flags such as `--mount` or
 `--checksum`, comments, stage structure, pinned versions' intent) are not in
-the list, and credentials are DG4005's. Each finding points at the history
+the list, and credentials are DG4005's. World-writable and setuid modes
+(DG2007, DG2008) are left to the layer rules DG5003 and DG5002, which see
+the modes the files really have rather than the `chmod` that set them, so
+one problem is not reported twice. Each finding points at the history
 entry (and its layer) it was found in; the base image's root file system
 (`ADD file:<hash> in /`) and steps recorded by content hash only are
 skipped. Each code can be ignored or re-levelled on its own
@@ -81,7 +82,7 @@ RULE = RuleMeta(
 )
 
 HISTORY_RULE_CODES = (
-    "DG2001", "DG2002", "DG2003", "DG2007", "DG2008", "DG2016", "DG2017",
+    "DG2001", "DG2002", "DG2003", "DG2016", "DG2017",
     "DG3002", "DL3004", "DL3009", "DL3019", "DL3020",
 )  # fmt: skip
 """The Dockerfile rules that judge a step by its command text alone, as history records it."""
