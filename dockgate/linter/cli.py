@@ -274,6 +274,8 @@ def run_image(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     if args.sources.count("-") > 1:
         raise UsageError("standard input can be read only once")
+    if any(not source.strip() for source in args.sources):
+        raise UsageError("an empty SOURCE; give a file, a directory, an image reference or -")
     dockerfile_path, dockerfile = _read_dockerfile(args.dockerfile)
 
     engine = Engine(all_rules())

@@ -20,6 +20,7 @@ import tarfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import jsonschema
 import pytest
 from buildah_build import BuildahImage, build_buildah_images
 from image_tools import require_tools
@@ -174,3 +175,16 @@ def test_docker_save_piped_into_standard_input(buildah_images: dict[str, Buildah
     from_file = keys(findings_of(f"docker-archive:{archive}", capsys))
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(archive.read_bytes())))
     assert keys(findings_of("-", capsys)) == from_file
+
+
+def test_sarif_of_an_image_is_valid_and_has_its_own_category(buildah_images: dict[str, BuildahImage], capsys) -> None:
+    image = buildah_images["bad"]
+    exit_code = main(["image", image.sources["oci"], "--dockerfile", str(image.dockerfile), "--format", "sarif", "--no-config"])
+    log = json.loads(capsys.readouterr().out)
+    schema = json.loads((Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    assert [error.message for error in validator.iter_errors(log)] == []
+    run = log["runs"][0]
+    assert exit_code == 1 and run["automationDetails"]["id"] == "dockgate/images/"
+    placed = [result for result in run["results"] if "region" in result["locations"][0]["physicalLocation"]]
+    assert placed and all(result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].endswith("Dockerfile") for result in placed)
