@@ -4,8 +4,8 @@ The client always sends all four manifest media types (distribution answers
 404 or a down-converted schema 1 manifest otherwise, images.md 7.2), picks a
 platform from an index and fetches that child by digest, verifies every
 digest it can, and answers 401 challenges with Basic or Bearer-token auth.
-Credentials come from the environment or the Docker client config and never
-leave the client object: messages are built from status codes and the
+Credentials come from the environment or the Docker client config (its
+`auths`, or the credential helper it names) and never leave the client object: messages are built from status codes and the
 registry's error codes, and httpx drops `Authorization` on a redirect to
 another origin (tests/image/test_registry.py checks that).
 """
@@ -20,6 +20,8 @@ import io
 import json
 import os
 import re
+import shutil
+import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,6 +69,8 @@ _TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 _CHUNK_BYTES = 64 * 1024
 _MAX_SMALL_BODY = 64 * 1024  # error bodies and token responses
 _MAX_MESSAGE_CHARS = 300
+HELPER_TIMEOUT_SECONDS = 30
+"""A helper may prompt a keychain unlock; past this, pull without credentials."""
 _DOCKER_HUB_CONFIG_HOSTS = frozenset({DOCKER_HUB, "index.docker.io", DOCKER_HUB_API_HOST})
 _TOKEN = re.compile(r"^[\x21-\x7e]+$")  # what may go into an Authorization header verbatim
 _CHALLENGE_PARAM = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))')
@@ -116,8 +120,8 @@ def find_credentials(
 ) -> tuple[RegistryCredentials | None, str | None]:
     """Credentials for `registry` from the environment, else the Docker client config.
 
-    The second value is a notice for the user when the config points at a
-    credential helper instead of holding the credentials (dockgate runs no helpers).
+    The second value is a notice for the user when the config's credentials
+    cannot be had (a credential helper that is missing or fails, an unreadable file).
     """
     environ = os.environ if environ is None else environ
     user, password = environ.get(USER_ENV), environ.get(PASSWORD_ENV)
@@ -152,12 +156,50 @@ def _docker_config_credentials(
         if credentials is not None:
             return credentials, None
     helpers = data.get("credHelpers") if isinstance(data.get("credHelpers"), dict) else {}
-    if any(_config_key_host(key) in hosts for key in helpers) or (entries and data.get("credsStore")):
+    helper = next((name for key, name in helpers.items() if _config_key_host(key) in hosts), None)
+    if helper is None and entries and isinstance(data.get("credsStore"), str):
+        helper = data["credsStore"]
+    if isinstance(helper, str) and helper:
+        server = next((key for key in auths if _config_key_host(key) in hosts), None)
+        return _helper_credentials(helper, server or _helper_server(registry))
+    return None, None
+
+
+def _helper_server(registry: str) -> str:
+    """The server name the Docker CLI hands a credential helper: Docker Hub's v1 URL, else the host."""
+    return "https://index.docker.io/v1/" if registry in _DOCKER_HUB_CONFIG_HOSTS else registry
+
+
+def _helper_credentials(helper: str, server: str) -> tuple[RegistryCredentials | None, str | None]:
+    """Ask `docker-credential-<helper> get` for `server`, as the Docker CLI does.
+
+    Only the helper's name and exit status ever reach a message: its output
+    may hold the secret. A helper that has nothing for the server exits
+    non-zero, and the pull goes on anonymously.
+    """
+    program = shutil.which(f"docker-credential-{helper}")
+    if program is None:
         return None, (
-            f"{path} keeps the credentials for {registry} in a credential helper, which dockgate does not run; "
+            f"the Docker config names the credential helper docker-credential-{helper}, which is not installed; "
             f"set {USER_ENV} and {PASSWORD_ENV} instead"
         )
-    return None, None
+    try:
+        completed = subprocess.run(
+            [program, "get"], input=server.encode(), capture_output=True, timeout=HELPER_TIMEOUT_SECONDS, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None, f"the credential helper docker-credential-{helper} did not answer; continuing without credentials"
+    if completed.returncode != 0:
+        return None, None
+    try:
+        answer = json.loads(completed.stdout)
+        user, secret = answer["Username"], answer["Secret"]
+    except (ValueError, KeyError, TypeError):
+        return None, f"the credential helper docker-credential-{helper} gave no credentials dockgate can read"
+    if not isinstance(user, str) or not isinstance(secret, str) or not user or user == "<token>":
+        # `<token>` marks an OAuth identity token, which needs a token exchange dockgate does not do.
+        return None, f"the credential helper docker-credential-{helper} holds no user and password for {server}"
+    return RegistryCredentials(user, secret, f"docker-credential-{helper}"), None
 
 
 def _config_key_host(key: str) -> str:

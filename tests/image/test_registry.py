@@ -688,13 +688,13 @@ def test_docker_config_keys_match_by_host(
 @pytest.mark.parametrize(
     "config,notice",
     [
-        ({"auths": {"ghcr.io": {}}, "credsStore": "desktop"}, "credential helper"),
-        ({"credHelpers": {"ghcr.io": "gcloud"}}, "credential helper"),
-        ({"credsStore": "desktop"}, None),
+        ({"auths": {"ghcr.io": {}}, "credsStore": "absent-in-tests"}, "credential helper"),
+        ({"credHelpers": {"ghcr.io": "absent-in-tests"}}, "credential helper"),
+        ({"credsStore": "absent-in-tests"}, None),
         ({"auths": {"ghcr.io": {"auth": "not base64!"}}}, None),
     ],
 )
-def test_credential_helpers_are_noticed_notrun_tool(no_ambient_credentials: Path, config: dict, notice: str | None) -> None:
+def test_missing_credential_helpers_are_noticed(no_ambient_credentials: Path, config: dict, notice: str | None) -> None:
     _write_docker_config(no_ambient_credentials, config)
     credentials, found_notice = find_credentials("ghcr.io", {"DOCKER_CONFIG": str(no_ambient_credentials)})
     assert credentials is None
@@ -710,11 +710,11 @@ def test_unreadable_docker_config_is_a_notice(no_ambient_credentials: Path) -> N
 
 
 def test_credential_helper_hint_joins_the_authentication_error(no_ambient_credentials: Path) -> None:
-    _write_docker_config(no_ambient_credentials, {"credHelpers": {"registry.example.test": "pass"}})
+    _write_docker_config(no_ambient_credentials, {"credHelpers": {"registry.example.test": "absent-in-tests"}})
     mock = MockRegistry()
     mock.challenge = 'Basic realm="x"'
     with pytest.raises(
-        ImageError, match=r"authentication required; .* \(.*credential helper, which dockgate does not run"
+        ImageError, match=r"authentication required; .* \(.*credential helper docker-credential-absent-in-tests, which is not installed"
     ):
         mock.open()
 
@@ -764,3 +764,49 @@ def test_cli_never_prints_credentials(basic_registry: str, no_ambient_credential
         f"dockgate: error: registry {basic_registry}: bad/app:1.0: the registry refused the credentials from "
         "DOCKGATE_REGISTRY_USER/DOCKGATE_REGISTRY_PASSWORD"
     )
+
+
+def _install_helper(directory: Path, monkeypatch: pytest.MonkeyPatch, name: str, script: str) -> None:
+    """A fake `docker-credential-<name>` first on PATH."""
+    helper = directory / f"docker-credential-{name}"
+    helper.write_text("#!/bin/sh\n" + script)
+    helper.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{directory}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+@pytest.mark.parametrize(
+    "config,server",
+    [
+        ({"credHelpers": {"ghcr.io": "fake"}}, "ghcr.io"),
+        ({"auths": {"ghcr.io": {}}, "credsStore": "fake"}, "ghcr.io"),
+    ],
+)
+def test_credential_helpers_are_asked_like_the_docker_cli(
+    no_ambient_credentials: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, config: dict, server: str
+) -> None:
+    asked = tmp_path / "asked"
+    _install_helper(tmp_path, monkeypatch, "fake", f'[ "$1" = get ] && cat > {asked} && echo \'{{"Username":"u","Secret":"s3"}}\'\n')
+    _write_docker_config(no_ambient_credentials, config)
+    credentials, notice = find_credentials("ghcr.io", {"DOCKER_CONFIG": str(no_ambient_credentials)})
+    assert notice is None and credentials is not None
+    assert (credentials.username, credentials.password, credentials.source) == ("u", "s3", "docker-credential-fake")
+    assert asked.read_text() == server
+    assert "s3" not in repr(credentials)
+
+
+@pytest.mark.parametrize(
+    "script,notice",
+    [
+        ("echo 'credentials not found in native keychain'; exit 1\n", None),
+        ("echo '{\"Username\":\"<token>\",\"Secret\":\"refresh-s3\"}'\n", "holds no user and password"),
+        ("echo 'not json s3'\n", "gave no credentials dockgate can read"),
+    ],
+)
+def test_credential_helper_failures_never_show_its_output(
+    no_ambient_credentials: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, script: str, notice: str | None
+) -> None:
+    _install_helper(tmp_path, monkeypatch, "fake", script)
+    _write_docker_config(no_ambient_credentials, {"credHelpers": {"ghcr.io": "fake"}})
+    credentials, found = find_credentials("ghcr.io", {"DOCKER_CONFIG": str(no_ambient_credentials)})
+    assert credentials is None
+    assert (notice in found and "s3" not in found) if notice else found is None
