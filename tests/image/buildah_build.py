@@ -12,13 +12,14 @@ format, the one that keeps HEALTHCHECK.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import shutil
 import subprocess
 import tarfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from archive_builders import descriptor, layout_members, manifest_bytes, write_members
 
 from dockgate.image.models import OCI_MANIFEST
 
@@ -137,28 +138,10 @@ def build_buildah_images(directory: Path) -> dict[str, BuildahImage]:
 
 def archive_to_layout(archive: Path, layout: Path) -> None:
     """Write the one image of a pre-25 docker-archive as an OCI layout tagged `1`, config bytes unchanged."""
-    blobs = layout / "blobs" / "sha256"
-    blobs.mkdir(parents=True)
-
-    def store(data: bytes) -> dict[str, object]:
-        digest = hashlib.sha256(data).hexdigest()
-        (blobs / digest).write_bytes(data)
-        return {"digest": f"sha256:{digest}", "size": len(data)}
-
     with tarfile.open(archive) as tar:
-        entry = json.load(tar.extractfile("manifest.json"))[0]  # type: ignore[arg-type]
-        config = store(tar.extractfile(entry["Config"]).read())  # type: ignore[union-attr]
-        layers = [store(gzip.compress(tar.extractfile(name).read(), mtime=0)) for name in entry["Layers"]]  # type: ignore[union-attr]
-    manifest = {
-        "schemaVersion": 2,
-        "mediaType": OCI_MANIFEST,
-        "config": {"mediaType": "application/vnd.oci.image.config.v1+json", **config},
-        "layers": [{"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip", **layer} for layer in layers],
-    }
-    descriptor = store(json.dumps(manifest).encode())
-    index = {
-        "schemaVersion": 2,
-        "manifests": [{"mediaType": OCI_MANIFEST, **descriptor, "annotations": {"org.opencontainers.image.ref.name": "1"}}],
-    }
-    (layout / "index.json").write_text(json.dumps(index))
-    (layout / "oci-layout").write_text('{"imageLayoutVersion": "1.0.0"}')
+        entry = json.load(tar.extractfile("manifest.json"))  # type: ignore[arg-type]
+        config = tar.extractfile(entry[0]["Config"]).read()  # type: ignore[union-attr]
+        layers = [gzip.compress(tar.extractfile(name).read(), mtime=0) for name in entry[0]["Layers"]]  # type: ignore[union-attr]
+    manifest = manifest_bytes(config, layers)
+    tagged = descriptor(OCI_MANIFEST, manifest, annotations={"org.opencontainers.image.ref.name": "1"})
+    write_members(layout, layout_members([tagged], [config, *layers, manifest]))

@@ -18,7 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from docker25 import write_docker25
+from archive_builders import write_docker25
 from image_tools import require_tools
 
 EPOCH = "2024-01-01T00:00:00Z"

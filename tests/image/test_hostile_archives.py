@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from docker25 import (
+from archive_builders import (
     OCI_INDEX,
     OCI_MANIFEST,
     descriptor,
@@ -243,7 +243,7 @@ def test_docker_25_without_manifest_json_falls_back_to_index_json(tmp_path: Path
 
 
 def _layout(tmp_path: Path, *, manifest: bytes | None = None) -> tuple[Path, bytes]:
-    gzipped = gzip.compress(LAYER)
+    gzipped = gzip.compress(LAYER, mtime=0)
     manifest = manifest or manifest_bytes(CONFIG, [gzipped])
     entry = descriptor(OCI_MANIFEST, manifest, annotations={"org.opencontainers.image.ref.name": "1"})
     return write_members(tmp_path / "layout", layout_members([entry], [CONFIG, gzipped, manifest])), manifest
@@ -255,8 +255,8 @@ def _blob(layout: Path, data: bytes) -> Path:
 
 def test_missing_blobs(tmp_path: Path) -> None:
     layout, _ = _layout(tmp_path)
-    gzipped_hex = hashlib.sha256(gzip.compress(LAYER)).hexdigest()
-    _blob(layout, gzip.compress(LAYER)).unlink()
+    gzipped_hex = hashlib.sha256(gzip.compress(LAYER, mtime=0)).hexdigest()
+    _blob(layout, gzip.compress(LAYER, mtime=0)).unlink()
     assert _error(f"oci:{layout}") == f"layer 0: blobs/sha256/{gzipped_hex}: missing"
     _blob(layout, CONFIG).unlink()
     assert _error(f"oci:{layout}:1") == f"blobs/sha256/{CONFIG_HEX}: missing"
@@ -276,7 +276,7 @@ def test_blob_that_does_not_match_its_digest(tmp_path: Path) -> None:
     (json.dumps({"schemaVersion": 1, "name": "x", "fsLayers": []}).encode(), "Docker schema 1 manifests are not supported"),
 ])
 def test_malformed_manifest(tmp_path: Path, manifest: bytes, message: str) -> None:
-    gzipped = gzip.compress(LAYER)
+    gzipped = gzip.compress(LAYER, mtime=0)
     entry = descriptor("", manifest)
     layout = write_members(tmp_path / "layout", layout_members([entry], [CONFIG, gzipped, manifest]))
     digest = f"sha256:{hashlib.sha256(manifest).hexdigest()}"
@@ -291,7 +291,7 @@ def test_indexes_nested_too_deep(tmp_path: Path) -> None:
         index = json.dumps({"schemaVersion": 2, "mediaType": OCI_INDEX, "manifests": [child]}).encode()
         blobs_added.append(index)
         child = descriptor(OCI_INDEX, index)
-    write_members(layout, layout_members([child], [*blobs_added, CONFIG, gzip.compress(LAYER), manifest]))
+    write_members(layout, layout_members([child], [*blobs_added, CONFIG, gzip.compress(LAYER, mtime=0), manifest]))
     assert _error(f"oci:{layout}") == "more than 4 indexes nested in one another"
 
 
@@ -373,11 +373,11 @@ def test_names_the_system_refuses(tmp_path: Path) -> None:
 def test_a_layer_gone_after_opening_is_named_when_streamed(tmp_path: Path) -> None:
     layout, _ = _layout(tmp_path)
     (image,) = open_images(f"oci:{layout}")
-    _blob(layout, gzip.compress(LAYER)).unlink()
+    _blob(layout, gzip.compress(LAYER, mtime=0)).unlink()
     with image, pytest.raises(ImageError) as caught:
         assert image.layers is not None
         image.layers[0].open()
-    gzipped_hex = hashlib.sha256(gzip.compress(LAYER)).hexdigest()
+    gzipped_hex = hashlib.sha256(gzip.compress(LAYER, mtime=0)).hexdigest()
     assert str(caught.value) == f"oci:{layout}: layer 0: blobs/sha256/{gzipped_hex}: missing"
 
 

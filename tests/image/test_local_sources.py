@@ -17,7 +17,7 @@ import types
 from pathlib import Path
 
 import pytest
-from docker25 import (
+from archive_builders import (
     OCI_INDEX,
     OCI_MANIFEST,
     descriptor,

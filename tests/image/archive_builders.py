@@ -18,12 +18,9 @@ import json
 import tarfile
 from pathlib import Path
 
+from dockgate.image.models import OCI_CONFIG, OCI_INDEX, OCI_MANIFEST
+
 GZIP_MAGIC = b"\x1f\x8b"
-
-
-OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json"
-OCI_INDEX = "application/vnd.oci.image.index.v1+json"
-OCI_CONFIG = "application/vnd.oci.image.config.v1+json"
 OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip"
 
 
