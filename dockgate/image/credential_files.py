@@ -1,8 +1,9 @@
 """Which files in an image hold credentials by their path, and which hold private keys by content.
 
 Shared by the layer scanner (which keeps the contents of these files, and only
-these, while streaming a layer) and DG5001 (which judges the contents). Paths
-are layer paths: relative, without a leading slash.
+these, while streaming a layer) and the rules that judge the contents: DG5001
+(credential files), DG5006 (account databases), DG5008 and DG5009 (SSH and
+sudo access). Paths are layer paths: relative, without a leading slash.
 """
 
 from __future__ import annotations
@@ -12,6 +13,24 @@ from typing import NamedTuple
 
 ACCOUNT_FILES = frozenset({"etc/passwd", "etc/shadow", "etc/group", "etc/master.passwd"})
 """The account databases DG5006 reads, by exact path."""
+SUDOERS, SSHD_CONFIG = "etc/sudoers", "etc/ssh/sshd_config"
+ACCESS_FILES = frozenset({SUDOERS, SSHD_CONFIG})
+"""The sudo and SSH server configurations DG5009 and DG5008 read, by exact path."""
+SUDOERS_DROP_IN_DIR = "etc/sudoers.d"
+"""Its files are read too: sudo includes them from /etc/sudoers (`@includedir`)."""
+_AUTHORIZED_KEYS = re.compile(r"(^|/)\.ssh/authorized_keys2?$")
+
+
+def access_file(path: str) -> bool:
+    """Whether `path` grants privilege or remote login by its contents: sudoers (with its
+    drop-ins), sshd_config, and any account's authorized_keys."""
+    return path in ACCESS_FILES or path.rpartition("/")[0] == SUDOERS_DROP_IN_DIR or authorized_keys_file(path)
+
+
+def authorized_keys_file(path: str) -> bool:
+    """Whether `path` is an account's list of SSH keys allowed to log in (`~/.ssh/authorized_keys`)."""
+    # The suffix test first: the scanner asks about every file of every layer.
+    return path.endswith(("authorized_keys", "authorized_keys2")) and _AUTHORIZED_KEYS.search(path) is not None
 
 
 class CredentialFile(NamedTuple):

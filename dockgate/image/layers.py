@@ -4,10 +4,11 @@ A layer blob is read front to back (a registry stream cannot seek), its
 compression sniffed from the first bytes rather than trusted from the media
 type (images.md §9 #6), and the tar walked with `tarfile` in stream mode.
 What is kept per entry is its metadata; contents are kept only for the few
-files the layer rules judge (account databases and credential files, chosen
-by name) and, for private keys, a label when the first bytes of a small
-regular file hold one. Memory therefore grows with the number of entries,
-not with the bytes in the layer, and both are bounded below.
+files the layer rules judge (account databases, sudo and SSH access files,
+and credential files, chosen by name) and, for private keys, a label when
+the first bytes of a small regular file hold one. Memory therefore grows
+with the number of entries, not with the bytes in the layer, and both are
+bounded below.
 
 A layer that cannot be read to its end keeps the entries read before the
 problem; the problem is recorded on the scan (DG5000 reports it), never
@@ -30,6 +31,7 @@ from dockgate.image.credential_files import (
     PRIVATE_KEY_MAX_BYTES,
     PRIVATE_KEY_MIN_BYTES,
     PRIVATE_KEY_PEEK_BYTES,
+    access_file,
     credential_file,
     private_key_label,
 )
@@ -106,7 +108,7 @@ class LayerScan:
     opaque_dirs: list[str] = field(default_factory=list)
     """Directories whose lower-layer contents this layer hides (`.wh..wh..opq`); '' is the root."""
     contents: dict[str, bytes] = field(default_factory=dict)
-    """Contents of the account and credential files, at most MAX_CREDENTIAL_FILE_BYTES each."""
+    """Contents of the account, access and credential files, at most MAX_CREDENTIAL_FILE_BYTES each."""
     private_keys: dict[str, str] = field(default_factory=dict)
     """Regular files whose first bytes hold a private key, with its kind (`RSA`, `OpenSSH`, or `` for PKCS #8)."""
     problems: list[LayerProblem] = field(default_factory=list)
@@ -375,20 +377,20 @@ class _ContentBudget:
         if not self.spent:
             self.spent = True
             scan.problems.append(LayerProblem(
-                f"more than {MAX_KEPT_CONTENT_BYTES // 1024**2} MiB of account and credential files; "
+                f"more than {MAX_KEPT_CONTENT_BYTES // 1024**2} MiB of account, access and credential files; "
                 "the contents of the rest were not checked"
             ))
         return False
 
 
 def _read_content(tar: tarfile.TarFile, member: tarfile.TarInfo, path: str, scan: LayerScan, budget: _ContentBudget) -> None:
-    """Keep what the rules need of a regular file: the contents of the account and credential
-    files, and for other small files whether they start with a private key.
+    """Keep what the rules need of a regular file: the contents of the account, access and
+    credential files, and for other small files whether they start with a private key.
 
     The data is read straight from tarfile's stream, which `next()` has left at the start of
     the member's data and later skips forward from wherever reading stopped: `extractfile`
     would cost more than the rest of the member's handling on layers of many small files."""
-    wanted = path in ACCOUNT_FILES or credential_file(path) is not None
+    wanted = path in ACCOUNT_FILES or access_file(path) or credential_file(path) is not None
     if not wanted and not PRIVATE_KEY_MIN_BYTES <= member.size <= PRIVATE_KEY_MAX_BYTES:
         return
     stream = tar.fileobj

@@ -137,6 +137,7 @@ IMAGE_RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.image.dg4006_sensitive_volume",
     "dockgate.rules.image.dg4007_history_shell_rules",
     "dockgate.rules.image.dg4008_missing_provenance",
+    "dockgate.rules.image.dg4009_env_disables_tls",
     # image rules (layer contents)
     "dockgate.rules.layers.dg5000_unreadable_layer",
     "dockgate.rules.layers.dg5001_credential_file_in_layer",
@@ -146,6 +147,8 @@ IMAGE_RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.layers.dg5005_vcs_metadata",
     "dockgate.rules.layers.dg5006_weak_account",
     "dockgate.rules.layers.dg5007_wasted_space",
+    "dockgate.rules.layers.dg5008_ssh_server_in_image",
+    "dockgate.rules.layers.dg5009_sudoers_nopasswd",
 )
 
 RULE_MODULES: tuple[str, ...] = DOCKERFILE_RULE_MODULES + IMAGE_RULE_MODULES

@@ -193,7 +193,7 @@ def test_real_zstd_layer() -> None:
     assert len(scan.entries) == 4
 
 
-def test_contents_are_kept_only_for_account_and_credential_files_and_keys_only_as_a_kind() -> None:
+def test_contents_are_kept_only_for_account_access_and_credential_files_and_keys_only_as_a_kind() -> None:
     key = "-----BEGIN EC PRIVATE KEY-----\n" + "MHcCAQEEIBkg" * 20 + "\n-----END EC PRIVATE KEY-----\n"
     scan = scan_layer(layer_of(layer_tar([
         {"path": "etc/shadow", "content": "root:*:1::::::\n"},
@@ -201,8 +201,16 @@ def test_contents_are_kept_only_for_account_and_credential_files_and_keys_only_a
         {"path": "app/config.yaml", "content": "a: 1\n" * 50},
         {"path": "srv/tls.key", "content": key},
         {"path": "srv/big.key", "content": key + "x" * 70000},
+        {"path": "etc/sudoers", "content": "root ALL=(ALL) ALL\n"},
+        {"path": "etc/sudoers.d/app", "content": "app ALL=(ALL) ALL\n"},
+        {"path": "etc/sudoers.d/nested/app", "content": "sudo does not read below sudoers.d\n"},
+        {"path": "etc/ssh/sshd_config", "content": "PermitRootLogin no\n"},
+        {"path": "home/app/.ssh/authorized_keys", "content": "ssh-ed25519 AAAAC3Nza app@host\n"},
     ])))  # fmt: skip
-    assert set(scan.contents) == {"etc/shadow", "app/.env"}
+    assert set(scan.contents) == {
+        "etc/shadow", "app/.env", "etc/sudoers", "etc/sudoers.d/app", "etc/ssh/sshd_config",
+        "home/app/.ssh/authorized_keys",
+    }  # fmt: skip
     assert scan.private_keys == {"srv/tls.key": "EC"}  # big.key is above the size peeked
 
 

@@ -9,8 +9,8 @@ expansion past the first 128 MiB, or more than 64 GiB from one layer), an
 entry whose name or hard-link target climbs out of the layer root with
 `..` (the first twenty of a layer are listed, then one finding says there
 are more), more than 1,000,000 entries in one layer, and more than 16 MiB of
-account and credential files in one layer (their contents are not checked
-past that).
+account, access and credential files in one layer (their contents are not
+checked past that).
 
 Everything read before the problem is still checked by the other layer
 rules; what comes after it is not, so their silence about this layer proves

@@ -38,6 +38,8 @@ from dockgate.linter.model import Span
 from dockgate.linter.rule import LintContext, RuleMeta
 from dockgate.linter.shell import ShellCommand
 from dockgate.rules.security.evidence import (
+    FALSE_WORDS,
+    disables_tls_verification,
     instruction_line,
     security_commands,
     variable_settings,
@@ -64,24 +66,8 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_FALSE = frozenset({"false", "0", "no", "off"})
 # curl short options that take a value: the letters after one of these are its value.
 _CURL_SHORT_WITH_VALUE = frozenset("AbcCdDeEFHKmoPQrtTuUwxXyYz")
-
-
-def _disabling_variable(name: str, value: str) -> bool:
-    """Whether setting `name` to `value` turns certificate checks off."""
-    name = name.upper()
-    value = value.strip().lower()
-    if name == "GIT_SSL_NO_VERIFY":
-        return True  # git checks only that it is set
-    if name == "PIP_TRUSTED_HOST":
-        return bool(value)
-    if name in ("NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY"):
-        return value == "0"
-    if name in ("NPM_CONFIG_STRICT_SSL", "YARN_STRICT_SSL"):
-        return value in _FALSE
-    return False
 
 
 def _curl_insecure(command: ShellCommand) -> Iterator[Span]:
@@ -110,10 +96,10 @@ def _git_insecure(command: ShellCommand) -> Iterator[Span]:
         if setting is not None:
             key, _, setting_value = setting.partition("=")
             if key.startswith("http.") and key.endswith(".sslverify") or key == "http.sslverify":
-                if setting_value in _FALSE:
+                if setting_value in FALSE_WORDS:
                     yield span
         elif (value == "http.sslverify" or value.startswith("http.") and value.endswith(".sslverify")) and index + 1 < len(words):
-            if words[index + 1].value.lower() in _FALSE and any(w.value == "config" for w in words[:index]):
+            if words[index + 1].value.lower() in FALSE_WORDS and any(w.value == "config" for w in words[:index]):
                 yield word.span
 
 
@@ -134,16 +120,16 @@ def _node_strict_ssl(command: ShellCommand) -> Iterator[Span]:
     for index, word in enumerate(words):
         value = word.value.lower()
         if value in ("strict-ssl", "--strict-ssl", "strictssl") and index + 1 < len(words):
-            if words[index + 1].value.lower() in _FALSE:
+            if words[index + 1].value.lower() in FALSE_WORDS:
                 yield word.span
-        elif value.split("=", 1)[0] in ("strict-ssl", "--strict-ssl") and value.split("=", 1)[-1] in _FALSE and "=" in value or value == "--no-strict-ssl":
+        elif value.split("=", 1)[0] in ("strict-ssl", "--strict-ssl") and value.split("=", 1)[-1] in FALSE_WORDS and "=" in value or value == "--no-strict-ssl":
             yield word.span
 
 
 def _exported(command: ShellCommand) -> Iterator[Span]:
     for word in command.words:
         name, equals, value = word.value.partition("=")
-        if equals and _disabling_variable(name, value):
+        if equals and disables_tls_verification(name, value):
             yield word.span
 
 
@@ -184,7 +170,7 @@ def _run_findings(command: ShellCommand) -> Iterator[tuple[Span, str]]:
 def check(context: LintContext) -> Iterator[Violation]:
     findings: list[Violation] = []
     for setting in variable_settings(context):
-        if _disabling_variable(setting.name, setting.value):
+        if disables_tls_verification(setting.name, setting.value):
             findings.append(
                 Violation(
                     f"{setting.instruction.keyword} {setting.name} turns certificate verification off"

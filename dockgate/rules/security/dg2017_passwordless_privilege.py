@@ -45,7 +45,7 @@ from dockgate.linter.findings import Level, Violation
 from dockgate.linter.model import Span
 from dockgate.linter.rule import LintContext, RuleMeta
 from dockgate.linter.shell import ShellCommand, ShellWord
-from dockgate.rules.security.evidence import instruction_line, unwrapped
+from dockgate.rules.security.evidence import NOPASSWD_TAG, instruction_line, unwrapped
 from dockgate.rules.security.shipped_stages import (
     shipped_instruction_ids,
     shipped_stages,
@@ -61,7 +61,6 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_NOPASSWD = re.compile(r"\bNOPASSWD\s*:")
 _SSHD_SETTING = re.compile(r"\b(PermitRootLogin|PermitEmptyPasswords)\s+yes\b")
 # `root:` or `app:` alone: a chpasswd line with an empty password.
 _EMPTY_PASSWORD_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*:\n?")
@@ -129,7 +128,7 @@ def _passwordless(command: ShellCommand, feeds_chpasswd: bool) -> tuple[ShellWor
 
 def _written_setting(text: str) -> tuple[tuple[int, int], str] | None:
     """Where `text` grants passwordless access (a NOPASSWD rule, an sshd setting), and the message."""
-    nopasswd = _NOPASSWD.search(text)
+    nopasswd = NOPASSWD_TAG.search(text)
     if nopasswd is not None:
         return nopasswd.span(), _NOPASSWD_MESSAGE
     setting = _SSHD_SETTING.search(text)

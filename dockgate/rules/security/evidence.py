@@ -4,6 +4,10 @@
   `sudo`, `env` or `exec` taken off (`sudo chmod 777 x` is a `chmod`).
 * `file_mode_bits`: what a numeric or symbolic chmod mode adds.
 * `variable_settings`: ENV pairs and ARG defaults with the span of the value.
+* `disables_tls_verification`: whether a variable turns certificate checks off
+  (DG2002 in a Dockerfile, DG4009 in a built image's Env).
+* `NOPASSWD_TAG`: a sudoers rule that needs no password (DG2017 in what a RUN
+  writes, DG5009 in a built image's sudoers files).
 * `SENSITIVE_VOLUME_PATHS`: where a volume hides system state (VOLUME, and a built image's Volumes).
 """
 
@@ -211,6 +215,33 @@ def _value_span(instruction: Instruction, key_word) -> Span:  # type: ignore[no-
             value_word = args[index + 1]
             return value_word.span if value_word.value else key_word.span
     return key_word.span
+
+
+# ------------------------------------------------------------------ TLS verification
+
+FALSE_WORDS = frozenset({"false", "0", "no", "off"})
+"""The values that switch a boolean setting off in git, npm and yarn configuration."""
+
+
+def disables_tls_verification(name: str, value: str) -> bool:
+    """Whether setting the variable `name` to `value` turns certificate checks off."""
+    name = name.upper()
+    value = value.strip().lower()
+    if name == "GIT_SSL_NO_VERIFY":
+        return True  # git checks only that it is set
+    if name == "PIP_TRUSTED_HOST":
+        return bool(value)
+    if name in ("NODE_TLS_REJECT_UNAUTHORIZED", "PYTHONHTTPSVERIFY"):
+        return value == "0"
+    if name in ("NPM_CONFIG_STRICT_SSL", "YARN_STRICT_SSL"):
+        return value in FALSE_WORDS
+    return False
+
+
+# ------------------------------------------------------------------ sudoers
+
+NOPASSWD_TAG = re.compile(r"\bNOPASSWD\s*:")
+"""The sudoers tag that lets a rule's commands run without the user's password."""
 
 
 # ------------------------------------------------------------------ volumes
