@@ -311,7 +311,7 @@ def _read_members(stream: _GuardedReader, scan: LayerScan) -> None:
     while (member := tar.next()) is not None:
         tar.members.clear()  # tarfile keeps every member for random access, which a stream never has
         scan.members_end = member.offset_data + (member.size if member.isreg() else 0)
-        path = normalised_path(member.name)
+        path = member_path(member.name)
         if path is None:
             _hostile_entry(scan, LayerProblem("the entry's name climbs out of the layer root", member.name))
             continue
@@ -355,7 +355,7 @@ def _entry(path: str, member: tarfile.TarInfo) -> LayerEntry | None:
     elif member.issym():
         kind, target = "symlink", member.linkname
     elif member.islnk():
-        kind, target = "hardlink", normalised_path(member.linkname)
+        kind, target = "hardlink", member_path(member.linkname)
         if not target:
             return None
     else:
@@ -430,7 +430,7 @@ def _check_end(tar: tarfile.TarFile, scan: LayerScan) -> None:
             return
 
 
-def normalised_path(name: str) -> str | None:
+def member_path(name: str) -> str | None:
     """`./usr/bin/` -> `usr/bin`, `.` -> `` (the root); None when the name climbs above the root."""
     path = posixpath.normpath(name.lstrip("/") or ".")
     if path == ".":

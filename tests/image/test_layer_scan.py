@@ -16,7 +16,7 @@ from image_builders import image_from_spec, layer_tar, without_end_marker
 from dockgate.image import layers
 from dockgate.image.filesystem import Removal, scan_image
 from dockgate.image.image import Layer
-from dockgate.image.layers import LayerEntry, normalised_path, scan_layer
+from dockgate.image.layers import LayerEntry, member_path, scan_layer
 
 ENTRIES = [
     {"path": "etc", "type": "dir"},
@@ -142,7 +142,7 @@ def test_names_that_climb_out_of_the_root_are_problems_and_skipped() -> None:
      ("..", None), ("a/../../b", None), ("/../etc", None)],
 )  # fmt: skip
 def test_normalised_path(name: str, expected: str | None) -> None:
-    assert normalised_path(name) == expected
+    assert member_path(name) == expected
 
 
 def test_layers_that_are_not_tars_say_what_they_are() -> None:
