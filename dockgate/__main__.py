@@ -2,6 +2,6 @@
 
 import sys
 
-from dockgate.linter.cli import main
+from dockgate.cli.main import main
 
 sys.exit(main())

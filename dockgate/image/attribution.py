@@ -27,8 +27,8 @@ import posixpath
 
 from dockgate.image.history import INSTRUCTION_KEYWORDS, HistoryInstruction, normalised_path, parse_created_by
 from dockgate.image.image import Image
-from dockgate.linter.model import Document, Instruction
-from dockgate.linter.semantics import SemanticModel, Stage
+from dockgate.dockerfile.model import Document, Instruction
+from dockgate.analysis.semantics import SemanticModel, Stage
 
 
 def attribute(image: Image, document: Document) -> dict[int, Instruction]:

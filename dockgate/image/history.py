@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass, field
 
 from dockgate.image.models import HistoryEntry
-from dockgate.linter.parser import MAX_LINE_BYTES
+from dockgate.dockerfile.parser import MAX_LINE_BYTES
 
 INSTRUCTION_KEYWORDS = frozenset(
     {

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from dockgate.reporters.report import Report
 
 if TYPE_CHECKING:
-    from dockgate.linter.findings import Finding
+    from dockgate.rule_api.findings import Finding
 
 __all__ = ["FORMATS", "Report", "render"]
 

@@ -10,7 +10,7 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
-from dockgate.linter.findings import Finding, ImageLocation
+from dockgate.rule_api.findings import Finding, ImageLocation
 from dockgate.reporters.report import Report
 
 

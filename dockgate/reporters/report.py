@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from dockgate import __version__
 
 if TYPE_CHECKING:
-    from dockgate.linter.rule import RuleMeta
+    from dockgate.rule_api.rule import RuleMeta
 
 
 @dataclass(frozen=True)

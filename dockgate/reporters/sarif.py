@@ -16,11 +16,11 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.linter.findings import Finding, ImageLocation, Level
+from dockgate.rule_api.findings import Finding, ImageLocation, Level
 from dockgate.reporters.report import Report
 
 if TYPE_CHECKING:
-    from dockgate.linter.rule import RuleMeta
+    from dockgate.rule_api.rule import RuleMeta
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/dockgate/dockgate"

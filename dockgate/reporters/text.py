@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dockgate.linter.findings import Finding, Level
+from dockgate.rule_api.findings import Finding, Level
 from dockgate.reporters.report import Report
 
 _LEVEL_COLORS = {

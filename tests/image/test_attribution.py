@@ -5,9 +5,9 @@ from __future__ import annotations
 from image_builders import image_from_spec
 
 from dockgate.image.attribution import attribute
-from dockgate.linter.config import Config
-from dockgate.linter.engine import Engine, ImageJob, all_rules
-from dockgate.linter.parser import parse
+from dockgate.rule_api.config import Config
+from dockgate.engine.engine import Engine, ImageJob, all_rules
+from dockgate.dockerfile.parser import parse
 
 DOCKERFILE = """\
 FROM golang:1.22 AS build

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from image_builders import image_from_spec
 
-from dockgate.linter.config import Config
-from dockgate.linter.engine import Engine, ImageJob, all_rules
+from dockgate.rule_api.config import Config
+from dockgate.engine.engine import Engine, ImageJob, all_rules
 from dockgate.rules.image.dg4007_history_shell_rules import HISTORY_RULE_CODES
 
 HISTORY = [

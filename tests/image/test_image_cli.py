@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dockgate.linter.cli import EXIT_ERROR, main
+from dockgate.cli.main import EXIT_ERROR, main
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 from image_builders import image_from_spec
 
-from dockgate.linter.config import Config
-from dockgate.linter.engine import Engine, ImageJob, all_rules
+from dockgate.rule_api.config import Config
+from dockgate.engine.engine import Engine, ImageJob, all_rules
 
 SPEC = {
     "config": {"config": {"User": "root"}},

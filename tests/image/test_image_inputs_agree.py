@@ -26,7 +26,7 @@ from buildah_build import BuildahImage, build_buildah_images
 from image_tools import require_tools
 from registry_servers import RegistryProcess, add_platform_index, push_forms, run_tool
 
-from dockgate.linter.cli import main
+from dockgate.cli.main import main
 
 pytestmark = pytest.mark.image_tools
 

@@ -16,8 +16,8 @@ import pytest
 import yaml
 from image_builders import image_from_spec
 
-from dockgate.linter.config import Config
-from dockgate.linter.engine import Engine, ImageJob, all_rules
+from dockgate.rule_api.config import Config
+from dockgate.engine.engine import Engine, ImageJob, all_rules
 
 CASES_DIR = Path(__file__).resolve().parent / "rule_cases"
 RULES = {rule.meta.code: rule for rule in all_rules() if rule.meta.target == "image"}

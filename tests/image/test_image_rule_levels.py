@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from image_builders import image_from_spec
 
-from dockgate.linter.config import Config
-from dockgate.linter.engine import Engine, ImageJob, all_rules
-from dockgate.linter.findings import Level
+from dockgate.rule_api.config import Config
+from dockgate.engine.engine import Engine, ImageJob, all_rules
+from dockgate.rule_api.findings import Level
 
 SETUID_IMAGE = {"layers": [[{"path": "usr/bin/passwd", "mode": "4755"}, {"path": "opt/tool", "mode": "4755"}]]}
 

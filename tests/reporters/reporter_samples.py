@@ -14,9 +14,9 @@ from urllib.parse import unquote, urlsplit
 
 import jsonschema
 
-from dockgate.linter.findings import Finding, Level
-from dockgate.linter.model import Span
-from dockgate.linter.rule import RuleMeta
+from dockgate.rule_api.findings import Finding, Level
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.rule import RuleMeta
 
 SCHEMA_PATH = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"
 

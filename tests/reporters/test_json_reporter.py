@@ -4,7 +4,7 @@ import json
 
 from reporter_samples import CASING_RULE, PIN_RULE, SECRET_RULE, finding
 
-from dockgate.linter.findings import Level
+from dockgate.rule_api.findings import Level
 from dockgate.reporters import Report, render
 
 CONTRACT_KEYS = [

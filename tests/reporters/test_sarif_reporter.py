@@ -22,8 +22,8 @@ from reporter_samples import (
     schema_errors,
 )
 
-from dockgate.linter.findings import Finding, Level
-from dockgate.linter.rule import RuleMeta
+from dockgate.rule_api.findings import Finding, Level
+from dockgate.rule_api.rule import RuleMeta
 from dockgate.reporters import Report, render
 from dockgate.reporters.sarif import to_json_value
 

@@ -4,7 +4,7 @@ import re
 
 from reporter_samples import CASING_RULE, PIN_RULE, SECRET_RULE, finding
 
-from dockgate.linter.findings import Level
+from dockgate.rule_api.findings import Level
 from dockgate.reporters import Report, render
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

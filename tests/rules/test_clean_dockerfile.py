@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from dockgate.linter.config import default_config
-from dockgate.linter.engine import Engine, all_rules
-from dockgate.linter.findings import Level
-from dockgate.linter.source import read_source
+from dockgate.rule_api.config import default_config
+from dockgate.engine.engine import Engine, all_rules
+from dockgate.rule_api.findings import Level
+from dockgate.dockerfile.source import read_source
 
 CLEAN = Path(__file__).resolve().parent.parent / "data" / "clean" / "Dockerfile"
 

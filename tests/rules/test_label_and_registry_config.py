@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dockgate.linter.cli import main
+from dockgate.cli.main import main
 
 DOCKERFILE = """\
 FROM quay.io/example/tools:1.0 AS tools

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dockgate.linter.config import Config
-from dockgate.linter.engine import Engine, all_rules
-from dockgate.linter.source import decode
+from dockgate.rule_api.config import Config
+from dockgate.engine.engine import Engine, all_rules
+from dockgate.dockerfile.source import decode
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 RULES = {rule.meta.code: rule for rule in all_rules() if rule.meta.target == "dockerfile"}

@@ -40,12 +40,12 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, ShellCommand
-from dockgate.rules.hadolint.language_packages import pip_installs
-from dockgate.rules.hadolint.package_managers import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript, ShellCommand
+from dockgate.rules.common.language_packages import pip_installs
+from dockgate.rules.common.package_managers import (
     OptionSyntax,
     instruction_line,
     parse_command,

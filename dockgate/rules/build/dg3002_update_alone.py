@@ -32,10 +32,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript
-from dockgate.rules.hadolint.package_managers import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript
+from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
     APT_OPTIONS,
     RPM_TOOL_OPTIONS,

@@ -33,9 +33,9 @@ COPY . .
 from pathlib import Path
 from typing import Iterator
 
-from dockgate.linter.dockerignore import ignore_file_path, whole_context_sources
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.analysis.dockerignore import ignore_file_path, whole_context_sources
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG3003",

@@ -36,9 +36,9 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import Stage
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import Stage
 
 RULE = RuleMeta(
     code="DG3004",

@@ -26,9 +26,9 @@ CMD ["python", "-m", "http.server"]
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.buildkit.conversion import buildkit_converts
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.conversion import buildkit_converts
 
 RULE = RuleMeta(
     code="DG1007",

@@ -25,10 +25,10 @@ FROM alpine:${VERSION}
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import AUTOMATIC_PLATFORM_ARGS
-from dockgate.rules.buildkit.did_you_mean import closest_name
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import AUTOMATIC_PLATFORM_ARGS
+from dockgate.rules.common.did_you_mean import closest_name
 
 RULE = RuleMeta(
     code="DG1009",

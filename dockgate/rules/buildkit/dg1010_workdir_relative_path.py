@@ -28,11 +28,11 @@ COPY . .
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.parser import go_quote
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.buildkit.conversion import buildkit_converts
-from dockgate.linter.semantics import Stage
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.parser import go_quote
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.conversion import buildkit_converts
+from dockgate.analysis.semantics import Stage
 
 RULE = RuleMeta(
     code="DG1010",

@@ -37,11 +37,11 @@ WORKDIR $APP_DIR
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction, Span
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import SCRATCH, Stage
-from dockgate.rules.buildkit.did_you_mean import closest_name
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction, Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import SCRATCH, Stage
+from dockgate.rules.common.did_you_mean import closest_name
 
 RULE = RuleMeta(
     code="DG1011",

@@ -27,10 +27,10 @@ CMD ["nginx", "-g", "daemon off;"]
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.buildkit.conversion import buildkit_converts
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.conversion import buildkit_converts
 
 RULE = RuleMeta(
     code="DG1012",

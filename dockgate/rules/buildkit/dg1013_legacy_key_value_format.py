@@ -28,9 +28,9 @@ LABEL maintainer=team@example.com
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.buildkit.conversion import buildkit_converts
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.conversion import buildkit_converts
 
 RULE = RuleMeta(
     code="DG1013",

@@ -27,9 +27,9 @@ FROM busybox:$VERSION
 import re
 from typing import Iterator
 
-from dockgate.linter.expansion import ExpansionError, ShellLexer
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.dockerfile.expansion import ExpansionError, ShellLexer
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG1016",

@@ -32,9 +32,9 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from dockgate.linter.dockerignore import go_clean, read_dockerignore
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.analysis.dockerignore import go_clean, read_dockerignore
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG1018",

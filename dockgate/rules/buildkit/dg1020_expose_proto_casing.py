@@ -23,9 +23,9 @@ EXPOSE 80/tcp 53/udp
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.buildkit.conversion import expose_entries
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.conversion import expose_entries
 
 RULE = RuleMeta(
     code="DG1020",

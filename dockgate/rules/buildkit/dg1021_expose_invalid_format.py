@@ -25,9 +25,9 @@ EXPOSE 80
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.buildkit.conversion import expose_entries
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.conversion import expose_entries
 
 RULE = RuleMeta(
     code="DG1021",

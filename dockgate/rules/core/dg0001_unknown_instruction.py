@@ -26,9 +26,9 @@ RUN apk add --no-cache curl && \\
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.parser import KNOWN_KEYWORDS
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.parser import KNOWN_KEYWORDS
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG0001",

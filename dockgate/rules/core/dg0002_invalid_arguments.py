@@ -28,9 +28,9 @@ COPY main.go /src/
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG0002",

@@ -18,9 +18,9 @@ Save the file as UTF-8 (with or without a byte-order mark).
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Span
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG0004",

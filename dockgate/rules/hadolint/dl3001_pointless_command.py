@@ -33,10 +33,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.package_managers import instruction_line
-from dockgate.rules.hadolint.run_commands import first_calls
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.package_managers import instruction_line
+from dockgate.rules.common.run_commands import first_calls
 
 RULE = RuleMeta(
     code="DL3001",

@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import SemanticModel, Stage
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import SemanticModel, Stage
 
 RULE = RuleMeta(
     code="DL3002",

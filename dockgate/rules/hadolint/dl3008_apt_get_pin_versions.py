@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.package_managers import APT_OPTIONS, instruction_line, package_commands, package_values
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.package_managers import APT_OPTIONS, instruction_line, package_commands, package_values
 
 RULE = RuleMeta(
     code="DL3008",

@@ -34,10 +34,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, ShellCommand
-from dockgate.rules.hadolint.package_managers import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript, ShellCommand
+from dockgate.rules.common.package_managers import (
     APT_OPTIONS,
     has_cache_mount,
     instruction_line,

@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction, Word
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand, ShellScript
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction, Word
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import ShellCommand, ShellScript
 
 RULE = RuleMeta(
     code="DL3010",

@@ -45,10 +45,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import SCRATCH
-from dockgate.linter.stage_references import from_references
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import SCRATCH
+from dockgate.analysis.stage_references import from_references
 
 RULE = RuleMeta(
     code="DL3026",

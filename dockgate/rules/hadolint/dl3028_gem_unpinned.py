@@ -33,10 +33,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, ShellCommand, ShellWord
-from dockgate.rules.hadolint.package_managers import instruction_line, package_values
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
+from dockgate.rules.common.package_managers import instruction_line, package_values
 
 RULE = RuleMeta(
     code="DL3028",

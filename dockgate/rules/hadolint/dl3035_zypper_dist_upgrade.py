@@ -25,9 +25,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.package_managers import ZYPPER_OPTIONS, instruction_line, package_commands
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.package_managers import ZYPPER_OPTIONS, instruction_line, package_commands
 
 RULE = RuleMeta(
     code="DL3035",

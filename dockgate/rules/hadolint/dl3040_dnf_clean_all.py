@@ -29,9 +29,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.package_managers import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.package_managers import (
     DNF_CACHE_DIRECTORIES,
     DNF_PROGRAMS,
     RPM_TOOL_OPTIONS,

@@ -32,11 +32,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript
-from dockgate.rules.hadolint.language_packages import PipInstall, has_cache_mount_on, pip_installs
-from dockgate.rules.hadolint.package_managers import instruction_line
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript
+from dockgate.rules.common.language_packages import PipInstall, has_cache_mount_on, pip_installs
+from dockgate.rules.common.package_managers import instruction_line
 
 RULE = RuleMeta(
     code="DL3042",

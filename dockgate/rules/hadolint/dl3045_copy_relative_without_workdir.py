@@ -34,10 +34,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction, Word
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import SemanticModel, Stage
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction, Word
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import SemanticModel, Stage
 
 RULE = RuleMeta(
     code="DL3045",

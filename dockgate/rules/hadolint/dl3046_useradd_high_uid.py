@@ -29,11 +29,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.model import Span
-from dockgate.linter.shell import RunScript, ShellCommand, ShellWord
-from dockgate.rules.hadolint.package_managers import OptionSyntax, instruction_line, parse_command
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.dockerfile.model import Span
+from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
+from dockgate.rules.common.package_managers import OptionSyntax, instruction_line, parse_command
 
 RULE = RuleMeta(
     code="DL3046",

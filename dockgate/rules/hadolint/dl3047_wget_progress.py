@@ -28,10 +28,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand
-from dockgate.rules.hadolint.package_managers import instruction_line
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import ShellCommand
+from dockgate.rules.common.package_managers import instruction_line
 
 RULE = RuleMeta(
     code="DL3047",

@@ -34,9 +34,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.label_schema import LabelPair, label_pairs
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.label_schema import LabelPair, label_pairs
 
 RULE = RuleMeta(
     code="DL3048",

@@ -41,10 +41,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import Stage
-from dockgate.rules.hadolint.label_schema import label_pairs, label_schema
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import Stage
+from dockgate.rules.common.label_schema import label_pairs, label_schema
 
 RULE = RuleMeta(
     code="DL3049",

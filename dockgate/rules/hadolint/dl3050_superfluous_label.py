@@ -28,9 +28,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.label_schema import label_pairs, label_schema
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.label_schema import label_pairs, label_schema
 
 RULE = RuleMeta(
     code="DL3050",

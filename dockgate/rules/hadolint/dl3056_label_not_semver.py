@@ -33,10 +33,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.config import LabelType
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.hadolint.label_schema import schema_labels_of_type
+from dockgate.rule_api.config import LabelType
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.label_schema import schema_labels_of_type
 
 RULE = RuleMeta(
     code="DL3056",

@@ -36,10 +36,10 @@ from __future__ import annotations
 import csv
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, parse_script
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript, parse_script
 
 RULE = RuleMeta(
     code="DL3059",

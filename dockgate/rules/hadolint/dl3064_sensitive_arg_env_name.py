@@ -31,9 +31,9 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Span, Word
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span, Word
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL3064",

@@ -21,9 +21,9 @@ FROM alpine:3.20
 
 from typing import Iterator
 
-from dockgate.linter.expansion import ExpansionError, ShellLexer
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.dockerfile.expansion import ExpansionError, ShellLexer
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL3065",

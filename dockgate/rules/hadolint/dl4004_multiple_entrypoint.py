@@ -22,8 +22,8 @@ ENTRYPOINT ["/sbin/tini", "--", "/usr/local/bin/server"]
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL4004",

@@ -39,11 +39,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Span
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, ShellScript
-from dockgate.rules.hadolint.package_managers import instruction_line
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript, ShellScript
+from dockgate.rules.common.package_managers import instruction_line
 
 RULE = RuleMeta(
     code="DL4006",

@@ -43,13 +43,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Span
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import RunScript, ShellScript
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import RunScript, ShellScript
 
 if TYPE_CHECKING:
-    from dockgate.linter.shellcheck import ShellCheckComment
+    from dockgate.analysis.shellcheck import ShellCheckComment
 
 RULE = RuleMeta(
     code="SC",
@@ -157,7 +157,7 @@ def prepare_batch(contexts: list[LintContext]) -> list[str]:
     if not files:
         return notices
     # Imported here: a run with no RUN to check never pays for subprocess and thread pools.
-    from dockgate.linter.shellcheck import ShellCheckUnavailable, run_shellcheck
+    from dockgate.analysis.shellcheck import ShellCheckUnavailable, run_shellcheck
 
     try:
         comments = run_shellcheck(files)

@@ -37,9 +37,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
-from dockgate.rules.image.history_entries import MASK, config_or_entry, last_entry, secret_setting_kind
+from dockgate.rule_api.findings import ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.history_entries import MASK, config_or_entry, last_entry, secret_setting_kind
 
 RULE = RuleMeta(
     code="DG4003",

@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
-from dockgate.rules.image.history_entries import config_or_entry, last_entry
+from dockgate.rule_api.findings import ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.history_entries import config_or_entry, last_entry
 
 RULE = RuleMeta(
     code="DG4004",

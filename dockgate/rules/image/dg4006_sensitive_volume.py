@@ -34,10 +34,10 @@ from __future__ import annotations
 from typing import Iterator
 
 from dockgate.image.history import normalised_path
-from dockgate.linter.findings import ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
-from dockgate.rules.image.history_entries import config_or_entry, last_entry
-from dockgate.rules.security.evidence import SENSITIVE_VOLUME_PATHS
+from dockgate.rule_api.findings import ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.history_entries import config_or_entry, last_entry
+from dockgate.rules.common.evidence import SENSITIVE_VOLUME_PATHS
 
 RULE = RuleMeta(
     code="DG4006",

@@ -63,12 +63,12 @@ from functools import cache
 from typing import Iterator
 
 from dockgate.image.history import synthetic_dockerfile
-from dockgate.linter.config import Config
-from dockgate.linter.engine import Engine, all_rules
-from dockgate.linter.findings import ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
-from dockgate.linter.source import SourceText
-from dockgate.rules.image.history_entries import history_location
+from dockgate.rule_api.config import Config
+from dockgate.engine.engine import Engine, all_rules
+from dockgate.rule_api.findings import ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.dockerfile.source import SourceText
+from dockgate.rules.common.history_entries import history_location
 
 RULE = RuleMeta(
     code="DG4007",

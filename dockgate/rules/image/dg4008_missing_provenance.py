@@ -34,8 +34,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import ImageLocation, ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
+from dockgate.rule_api.findings import ImageLocation, ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG4008",

@@ -51,10 +51,10 @@ from typing import Callable, Iterator
 
 from dockgate.image.credential_files import credential_file
 from dockgate.image.filesystem import LayeredFilesystem
-from dockgate.linter.findings import ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
-from dockgate.rules.layers.reporting import layer_location
-from dockgate.rules.security.credentials import credential_kind, is_placeholder, is_secret_name, url_with_password
+from dockgate.rule_api.findings import ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.layer_reporting import layer_location
+from dockgate.rules.common.credentials import credential_kind, is_placeholder, is_secret_name, url_with_password
 
 RULE = RuleMeta(
     code="DG5001",

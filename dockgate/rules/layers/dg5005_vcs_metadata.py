@@ -36,9 +36,9 @@ from collections import Counter
 from typing import Iterator
 
 from dockgate.image.filesystem import Provider
-from dockgate.linter.findings import ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
-from dockgate.rules.layers.reporting import human_size, layer_location
+from dockgate.rule_api.findings import ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.layer_reporting import human_size, layer_location
 
 RULE = RuleMeta(
     code="DG5005",

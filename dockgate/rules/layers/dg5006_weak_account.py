@@ -36,9 +36,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import ImageViolation, Level
-from dockgate.linter.rule import ImageContext, RuleMeta
-from dockgate.rules.layers.reporting import layer_location
+from dockgate.rule_api.findings import ImageViolation, Level
+from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.layer_reporting import layer_location
 
 RULE = RuleMeta(
     code="DG5006",

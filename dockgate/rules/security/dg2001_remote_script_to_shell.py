@@ -30,10 +30,10 @@ import re
 from itertools import pairwise
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand, ShellScript
-from dockgate.rules.security.evidence import instruction_line, unwrapped
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import ShellCommand, ShellScript
+from dockgate.rules.common.evidence import instruction_line, unwrapped
 
 RULE = RuleMeta(
     code="DG2001",

@@ -33,11 +33,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Span
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand
-from dockgate.rules.security.evidence import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import ShellCommand
+from dockgate.rules.common.evidence import (
     FALSE_WORDS,
     disables_tls_verification,
     instruction_line,

@@ -30,9 +30,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.security.evidence import instruction_line, security_commands
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.evidence import instruction_line, security_commands
 
 RULE = RuleMeta(
     code="DG2003",

@@ -31,10 +31,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.security.credentials import credential_kind
-from dockgate.rules.security.evidence import variable_settings
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.credentials import credential_kind
+from dockgate.rules.common.evidence import variable_settings
 
 RULE = RuleMeta(
     code="DG2004",

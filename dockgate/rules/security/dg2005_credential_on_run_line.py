@@ -30,16 +30,16 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Span
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand
-from dockgate.rules.security.credentials import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import ShellCommand
+from dockgate.rules.common.credentials import (
     is_placeholder,
     known_token_kind,
     url_with_password,
 )
-from dockgate.rules.security.evidence import instruction_line, security_commands
+from dockgate.rules.common.evidence import instruction_line, security_commands
 
 RULE = RuleMeta(
     code="DG2005",

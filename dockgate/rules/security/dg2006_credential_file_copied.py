@@ -39,14 +39,14 @@ import re
 from pathlib import Path
 from typing import Iterator
 
-from dockgate.linter.dockerignore import (
+from dockgate.analysis.dockerignore import (
     context_files,
     read_dockerignore,
     whole_context_sources,
 )
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.security.shipped_stages import shipped_instruction_ids
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.shipped_stages import shipped_instruction_ids
 
 RULE = RuleMeta(
     code="DG2006",

@@ -38,11 +38,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Instruction, Span
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import SemanticModel
-from dockgate.rules.hadolint.package_managers import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction, Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import SemanticModel
+from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
     APT_OPTIONS,
     RPM_TOOL_OPTIONS,
@@ -50,8 +50,8 @@ from dockgate.rules.hadolint.package_managers import (
     OptionSyntax,
     parse_command,
 )
-from dockgate.rules.security.evidence import instruction_line, unwrapped
-from dockgate.rules.security.shipped_stages import (
+from dockgate.rules.common.evidence import instruction_line, unwrapped
+from dockgate.rules.common.shipped_stages import (
     shipped_instruction_ids,
     shipped_stages,
 )

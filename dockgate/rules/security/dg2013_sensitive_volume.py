@@ -32,10 +32,10 @@ from __future__ import annotations
 import posixpath
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.rules.security.evidence import SENSITIVE_VOLUME_PATHS
-from dockgate.rules.security.shipped_stages import shipped_stages
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.evidence import SENSITIVE_VOLUME_PATHS
+from dockgate.rules.common.shipped_stages import shipped_stages
 
 RULE = RuleMeta(
     code="DG2013",

@@ -26,8 +26,8 @@ RUN --mount=type=secret,id=token ./install.sh
 
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DG2014",

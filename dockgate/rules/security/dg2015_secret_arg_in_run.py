@@ -43,11 +43,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.semantics import Definition
-from dockgate.linter.shell import RunScript
-from dockgate.rules.security.credentials import is_secret_name
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.semantics import Definition
+from dockgate.analysis.shell import RunScript
+from dockgate.rules.common.credentials import is_secret_name
 
 RULE = RuleMeta(
     code="DG2015",

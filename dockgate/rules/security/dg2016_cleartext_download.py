@@ -37,10 +37,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand, ShellWord
-from dockgate.rules.security.evidence import instruction_line, unwrapped
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import ShellCommand, ShellWord
+from dockgate.rules.common.evidence import instruction_line, unwrapped
 
 RULE = RuleMeta(
     code="DG2016",

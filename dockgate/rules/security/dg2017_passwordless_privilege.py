@@ -41,12 +41,12 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.linter.findings import Level, Violation
-from dockgate.linter.model import Span
-from dockgate.linter.rule import LintContext, RuleMeta
-from dockgate.linter.shell import ShellCommand, ShellWord
-from dockgate.rules.security.evidence import NOPASSWD_TAG, instruction_line, unwrapped
-from dockgate.rules.security.shipped_stages import (
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.analysis.shell import ShellCommand, ShellWord
+from dockgate.rules.common.evidence import NOPASSWD_TAG, instruction_line, unwrapped
+from dockgate.rules.common.shipped_stages import (
     shipped_instruction_ids,
     shipped_stages,
 )

@@ -1,0 +1,397 @@
+"""What a parsed Dockerfile means: its stages and the variables each instruction sees.
+
+Rules ask questions such as "which stage is this instruction in", "does this
+FROM name an earlier stage", "what does `$VERSION` expand to here" and "is
+`$FOO` defined here". The answers follow BuildKit's dispatcher
+(moby/buildkit frontend/dockerfile/dockerfile2llb/convert.go) and reference
+§B6:
+
+* ARGs before the first FROM are global. Only FROM lines see them (image and
+  `--platform`), together with the automatic platform ARGs. Their defaults
+  are expanded in order, each seeing the ones before it.
+* Inside a stage the environment starts from the base: the parent stage's
+  final environment for `FROM <stage>`, `PATH` for `scratch`, and for an
+  external image whatever its config holds (unknown here).
+* Each instruction sees the environment from before it. ENV expands all its
+  pairs first and then sets them; ARG sets its names one by one, so
+  `ARG a=1 b=$a` gives b the new a. A bare `ARG NAME` takes the global
+  value of NAME if there is one; otherwise it declares NAME without setting
+  it. Whichever of ARG and ENV sets a name last wins.
+
+A value is what BuildKit computes when no `--build-arg` is passed, or None
+when it depends on something the file does not fix: an ARG without default,
+a platform ARG, the base image's environment. `Evaluation.with_defaults`
+still gives BuildKit's result then, with those parts left unset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from dockgate.dockerfile.expansion import ExpansionError, ShellLexer
+from dockgate.dockerfile.model import Document, Instruction, Word
+
+AUTOMATIC_PLATFORM_ARGS = (
+    "TARGETPLATFORM",
+    "TARGETOS",
+    "TARGETARCH",
+    "TARGETVARIANT",
+    "BUILDPLATFORM",
+    "BUILDOS",
+    "BUILDARCH",
+    "BUILDVARIANT",
+)
+"""Global ARGs BuildKit defines itself; their values depend on the build, so they are unknown here."""
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+"""The PATH BuildKit gives a Linux `scratch` stage."""
+
+SCRATCH = "scratch"
+
+# BuildKit never puts these into the environment and never reports them as undefined (convert.go nonEnvArgs).
+_NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"})
+
+# COPY/ADD heredoc bodies are expanded with a backslash lexer that leaves quotes alone (convert.go ExpandRaw).
+_HEREDOC_LEXER = ShellLexer("\\", skip_quotes=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """A piece of text expanded the way BuildKit expands it at one point of the file."""
+
+    text: str
+    """The text as written (quotes and escapes still in it)."""
+    value: str | None
+    """The result, or None when it depends on a value the file does not fix, or expansion failed."""
+    with_defaults: str
+    """BuildKit's result with no build arguments, unknown values taken as unset; the text itself on error."""
+    referenced: list[str]
+    """Every variable name used, first use first."""
+    undefined: list[str]
+    """Names used that nothing in scope sets or declares: what BuildKit's UndefinedVar and
+    UndefinedArgInFrom report (fallback forms such as `${NAME:-x}` included, as BuildKit does).
+    In a stage whose base image is unknown, the image may still define them."""
+    error: ExpansionError | None
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    """One name that an ARG, ENV or LABEL instruction sets."""
+
+    key: str
+    """The name as BuildKit stores it (ENV and LABEL keys are expanded too)."""
+    word: Word
+    """Where it is written: the key of an ENV/LABEL pair, the whole `NAME[=default]` word of an ARG."""
+    value: Evaluation | None
+    """The value, expanded; None for a bare `ARG NAME`."""
+
+
+@dataclass(eq=False, slots=True)
+class Stage:
+    """A FROM and the instructions up to the next FROM."""
+
+    index: int
+    name: str | None
+    """The name after AS, lower-cased as BuildKit compares it."""
+    name_word: Word | None
+    """The name as written, for positions."""
+    from_instruction: Instruction
+    base_name: str
+    """The image text after expanding global ARG defaults (unknown values taken as empty)."""
+    base_name_known: bool
+    """False when `base_name` depends on an ARG without default or a platform ARG."""
+    base_stage: Stage | None
+    """The earlier stage the FROM names, if it names one."""
+    instructions: list[Instruction]
+    """The instructions after the FROM, in order (ONBUILD triggers stay inside their ONBUILD)."""
+
+
+# (name, exact value or None when unknown, value in a build without build arguments or None when unset)
+_Setting = tuple[str, str | None, str | None]
+
+
+class _Scope:
+    """The variables visible at one point; shared by instructions until an ARG or ENV changes them.
+
+    Two views: `values` holds every declared name with its exact value (None
+    when the file does not fix it); `defaults` is the environment BuildKit
+    has in a build without build arguments, with unknown values left unset.
+    """
+
+    __slots__ = ("values", "defaults", "base_unknown")
+
+    def __init__(self, values: dict[str, str | None], defaults: dict[str, str], base_unknown: bool) -> None:
+        self.values = values
+        self.defaults = defaults
+        self.base_unknown = base_unknown
+
+    def changed(self, settings: list[_Setting]) -> _Scope:
+        values = dict(self.values)
+        defaults = dict(self.defaults)
+        for name, value, default in settings:
+            values[name] = value
+            if default is None:
+                defaults.pop(name, None)
+            else:
+                defaults[name] = default
+        return _Scope(values, defaults, self.base_unknown)
+
+
+class SemanticModel:
+    """Stages and variable scopes of one Document, computed on first use."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self._lexer = ShellLexer(document.escape)
+        self.stages: list[Stage] = []
+        self.global_args: dict[str, str | None] = {}
+        # ARGs before the first FROM: name -> expanded default, None when it has none or it is unknown.
+        self._stage_by_instruction: dict[int, Stage] = {}
+        self._scope_by_instruction: dict[int, _Scope] = {}
+        self._definitions: dict[int, list[Definition]] = {}
+        self._global_scope = _Scope(dict.fromkeys(AUTOMATIC_PLATFORM_ARGS), {}, base_unknown=False)
+        # Global names with a value, which a bare `ARG NAME` in a stage takes over.
+        self._imports: dict[str, _Setting] = {name: (name, None, None) for name in AUTOMATIC_PLATFORM_ARGS}
+        self._stage_scopes_done = False
+        self._consumed: set[int] | None = None
+        self._read_structure()
+
+    # ------------------------------------------------------------ stages
+
+    @property
+    def final_stage(self) -> Stage | None:
+        """The stage a build without `--target` produces."""
+        return self.stages[-1] if self.stages else None
+
+    def consumed_stages(self) -> set[int]:
+        """Indexes of the stages another stage builds on (`FROM`), copies from (`COPY --from`)
+        or mounts (`RUN --mount=from=`): intermediate stages, not results."""
+        if self._consumed is None:
+            from dockgate.analysis.stage_references import from_references
+
+            consumed: set[int] = set()
+            for stage in self.stages:
+                if stage.base_stage is not None:
+                    consumed.add(stage.base_stage.index)
+                for instruction in stage.instructions:
+                    for reference in from_references(self, instruction):
+                        source = self.resolve_stage(reference.value) if reference.value is not None else None
+                        if source is not None and source is not stage:
+                            consumed.add(source.index)
+            self._consumed = consumed
+        return self._consumed
+
+    def stage_of(self, instruction: Instruction) -> Stage | None:
+        """The stage an instruction belongs to (an ONBUILD trigger: its ONBUILD's); None before the first FROM."""
+        return self._stage_by_instruction.get(id(instruction))
+
+    def resolve_stage(self, reference: str) -> Stage | None:
+        """The stage that `COPY --from=<reference>` or `--mount=from=<reference>` means, if any.
+
+        A number is a stage index; a name is compared case-insensitively and
+        a later stage with the same name wins (convert.go findStateByName).
+        """
+        digits = reference[1:] if reference[:1] in ("+", "-") else reference
+        if digits.isascii() and digits.isdigit():
+            index = int(reference)
+            return self.stages[index] if 0 <= index < len(self.stages) else None
+        lowered = reference.lower()
+        for stage in reversed(self.stages):
+            if stage.name == lowered:
+                return stage
+        return None
+
+    def is_stage_reference(self, reference: str) -> bool:
+        """Whether `--from=<reference>` means a stage of this file rather than an image."""
+        return self.resolve_stage(reference) is not None
+
+    def is_base_image_unknown(self, stage: Stage) -> bool:
+        """True when the stage chain starts from an external image, whose environment could define anything."""
+        root = stage
+        while root.base_stage is not None:
+            root = root.base_stage
+        return not root.base_name_known or root.base_name != SCRATCH
+
+    # ------------------------------------------------------------ variables
+
+    def variables_before(self, instruction: Instruction) -> dict[str, str | None]:
+        """The variables BuildKit expands this instruction with: name -> value, None when unknown.
+
+        A FROM sees the global ARGs and the automatic platform ARGs; an
+        instruction in a stage sees the stage environment as it is just
+        before the instruction.
+        """
+        return dict(self._scope_before(instruction).values)
+
+    def expand_in(self, instruction: Instruction, text: str, *, heredoc: bool = False) -> Evaluation:
+        """Expand `text` with the variables visible to `instruction`.
+
+        `heredoc=True` expands a COPY/ADD heredoc body the way BuildKit does:
+        backslash escapes whatever the escape directive says, quotes are
+        ordinary characters.
+        """
+        lexer = _HEREDOC_LEXER if heredoc else self._lexer
+        return self._evaluate(text, self._scope_before(instruction), lexer)
+
+    def definitions(self, instruction: Instruction) -> list[Definition]:
+        """The names an ARG, ENV or LABEL sets, each value expanded as BuildKit does (in order)."""
+        if instruction.keyword not in ("ARG", "ENV", "LABEL"):
+            return []
+        scope = self._scope_before(instruction)
+        found = self._definitions.get(id(instruction))
+        if found is None:
+            # An ONBUILD trigger: it does not run in this build, so it changes nothing in scope.
+            imports = self._imports if self.stage_of(instruction) is not None else None
+            found = self._define(instruction, scope, imports)[0]
+            self._definitions[id(instruction)] = found
+        return found
+
+    # ------------------------------------------------------------ building the model
+
+    def _read_structure(self) -> None:
+        """Split the file into the global part and stages; evaluate global ARGs and FROM lines."""
+        by_name: dict[str, Stage] = {}
+        stage: Stage | None = None
+        for instruction in self.document.instructions:
+            if instruction.keyword == "FROM":
+                stage = self._new_stage(instruction, by_name)
+                self.stages.append(stage)
+                if stage.name is not None:
+                    by_name[stage.name] = stage
+            elif stage is None:
+                self._set_scope(instruction, self._global_scope)
+                if instruction.keyword == "ARG":
+                    self._read_global_arg(instruction)
+            else:
+                stage.instructions.append(instruction)
+            if stage is not None:
+                self._stage_by_instruction[id(instruction)] = stage
+                if instruction.sub is not None:
+                    self._stage_by_instruction[id(instruction.sub)] = stage
+
+    def _read_global_arg(self, instruction: Instruction) -> None:
+        definitions, self._global_scope = self._define(instruction, self._global_scope, imports=None)
+        self._definitions[id(instruction)] = definitions
+        for definition in definitions:
+            if definition.value is not None:
+                self.global_args[definition.key] = definition.value.value
+                self._imports[definition.key] = _setting(definition.key, definition.value)
+            else:
+                self.global_args.setdefault(definition.key, None)
+
+    def _new_stage(self, instruction: Instruction, by_name: dict[str, Stage]) -> Stage:
+        self._set_scope(instruction, self._global_scope)
+        args = instruction.args
+        image = self._evaluate(args[0].value, self._global_scope, self._lexer) if args else None
+        base_name = image.with_defaults if image is not None else ""
+        name_word = args[2] if len(args) >= 3 and args[1].value.lower() == "as" else None
+        return Stage(
+            index=len(self.stages),
+            name=name_word.value.lower() if name_word is not None else None,
+            name_word=name_word,
+            from_instruction=instruction,
+            base_name=base_name,
+            base_name_known=image is not None and image.value is not None,
+            # BuildKit looks the expanded text up as is among the lower-cased names of the
+            # stages before this one (convert.go addState): `FROM Build` is not stage `build`.
+            base_stage=by_name.get(base_name),
+            instructions=[],
+        )
+
+    def _scope_before(self, instruction: Instruction) -> _Scope:
+        if not self._stage_scopes_done:
+            self._walk_stages()
+        scope = self._scope_by_instruction.get(id(instruction))
+        if scope is None:
+            raise ValueError("the instruction is not part of this model's document")
+        return scope
+
+    def _set_scope(self, instruction: Instruction, scope: _Scope) -> None:
+        """An ONBUILD trigger is expanded with the scope of its ONBUILD."""
+        self._scope_by_instruction[id(instruction)] = scope
+        if instruction.sub is not None:
+            self._scope_by_instruction[id(instruction.sub)] = scope
+
+    def _walk_stages(self) -> None:
+        """Give every instruction in a stage the scope before it, in file order."""
+        self._stage_scopes_done = True
+        final_scopes: list[_Scope] = []
+        for stage in self.stages:
+            if stage.base_stage is not None:
+                scope = final_scopes[stage.base_stage.index]
+            elif stage.base_name_known and stage.base_name == SCRATCH:
+                scope = _Scope({"PATH": DEFAULT_PATH}, {"PATH": DEFAULT_PATH}, base_unknown=False)
+            else:
+                scope = _Scope({"PATH": None}, {}, base_unknown=True)
+            for instruction in stage.instructions:
+                self._set_scope(instruction, scope)
+                if instruction.keyword in ("ARG", "ENV", "LABEL"):
+                    definitions, scope = self._define(instruction, scope, self._imports)
+                    self._definitions[id(instruction)] = definitions
+            final_scopes.append(scope)
+
+    def _define(
+        self, instruction: Instruction, scope: _Scope, imports: Mapping[str, _Setting] | None
+    ) -> tuple[list[Definition], _Scope]:
+        """The definitions of an ARG/ENV/LABEL and the scope after it.
+
+        `imports` are the global values a bare stage ARG takes; None in the
+        global part, where a bare ARG only declares.
+        """
+        if instruction.keyword == "ARG":
+            return self._define_args(instruction, scope, imports)
+        definitions = []
+        args = instruction.args
+        for index in range(0, len(args) - 1, 3):
+            key_word, value_word = args[index], args[index + 1]
+            key = self._evaluate(key_word.value, scope, self._lexer).value
+            value = self._evaluate(value_word.value, scope, self._lexer)
+            definitions.append(Definition(key if key is not None else key_word.value, key_word, value))
+        if instruction.keyword == "LABEL":
+            return definitions, scope
+        settings = [_setting(definition.key, definition.value) for definition in definitions if definition.value]
+        return definitions, scope.changed(settings) if settings else scope
+
+    def _define_args(
+        self, instruction: Instruction, scope: _Scope, imports: Mapping[str, _Setting] | None
+    ) -> tuple[list[Definition], _Scope]:
+        definitions = []
+        for word in instruction.args:
+            key, equals, default = word.value.partition("=")
+            if equals:
+                evaluation = self._evaluate(default, scope, self._lexer)
+                definitions.append(Definition(key, word, evaluation))
+                if key not in _NON_ENV_ARGS:
+                    scope = scope.changed([_setting(key, evaluation)])
+                continue
+            definitions.append(Definition(key, word, None))
+            if imports is not None and key in imports:
+                scope = scope.changed([imports[key]])
+            elif key not in scope.values:
+                # Declared without a value: not in BuildKit's environment, but no longer undefined.
+                scope = scope.changed([(key, None, None)])
+        return definitions, scope
+
+    def _evaluate(self, text: str, scope: _Scope, lexer: ShellLexer) -> Evaluation:
+        try:
+            expansion = lexer.process_word(text, scope.defaults)
+        except ExpansionError as error:
+            return Evaluation(text, None, text, [], [], error)
+        values = scope.values
+        undefined = [name for name in expansion.unset if name not in values and name not in _NON_ENV_ARGS]
+        unknown = any(name in values and values[name] is None for name in expansion.referenced) or (
+            scope.base_unknown and bool(undefined)
+        )
+        return Evaluation(
+            text=text,
+            value=None if unknown else expansion.value,
+            with_defaults=expansion.value,
+            referenced=expansion.referenced,
+            undefined=undefined,
+            error=None,
+        )
+
+
+def _setting(name: str, evaluation: Evaluation) -> _Setting:
+    return name, evaluation.value, evaluation.with_defaults

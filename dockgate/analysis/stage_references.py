@@ -1,0 +1,82 @@
+"""What `COPY --from=` and `RUN --mount=...,from=` name: a stage of this file or an image.
+
+Values are expanded as BuildKit expands them; a value that depends on
+something the file does not fix comes out as None. The semantic model uses
+these to tell result stages from the stages others consume; rules about
+registries use them to see every image a build pulls.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from typing import Iterator
+
+from typing import TYPE_CHECKING
+
+from dockgate.dockerfile.model import Document, Flag, Instruction, Span
+
+if TYPE_CHECKING:
+    from dockgate.analysis.semantics import SemanticModel
+
+# BuildKit's default mount type is bind; `from=` means something for bind and cache mounts only.
+_MOUNT_TYPES_WITH_FROM = frozenset({"bind", "cache"})
+
+
+@dataclass(frozen=True, slots=True)
+class FromReference:
+    """One `--from` value of a COPY, or `from=` of a RUN mount."""
+
+    instruction: Instruction
+    text: str
+    """As written (quotes removed)."""
+    value: str | None
+    """Expanded; None when it depends on a value the file does not fix."""
+    span: Span
+
+
+def from_references(semantics: SemanticModel, instruction: Instruction) -> Iterator[FromReference]:
+    """The references of one COPY or RUN instruction, in order (an ONBUILD trigger is not looked into)."""
+    if instruction.keyword == "COPY":
+        for flag in instruction.flags_named("from"):
+            if flag.value:
+                yield FromReference(instruction, flag.value, _expanded(semantics, instruction, flag.value), flag.span)
+    elif instruction.keyword == "RUN":
+        for flag in instruction.flags_named("mount"):
+            yield from _mount_references(semantics, instruction, flag)
+
+
+def _mount_references(semantics: SemanticModel, instruction: Instruction, flag: Flag) -> Iterator[FromReference]:
+    # BuildKit reads the mount options as one CSV record (instructions/commands_runmount.go).
+    fields = next(csv.reader([flag.value or ""]), [])
+    options = {}
+    for field in fields:
+        key, _, value = field.partition("=")
+        options[key.strip().lower()] = value
+    mount_type = _expanded(semantics, instruction, options.get("type", "bind")) or ""
+    value = options.get("from")
+    if not value or mount_type.lower() not in _MOUNT_TYPES_WITH_FROM:
+        return
+    span = _option_span(semantics.document, flag, "from", value)
+    yield FromReference(instruction, value, _expanded(semantics, instruction, value), span)
+
+
+def _expanded(semantics: SemanticModel, instruction: Instruction, text: str) -> str | None:
+    if "$" not in text:
+        return text
+    return semantics.expand_in(instruction, text).value
+
+
+def _option_span(document: Document, flag: Flag, key: str, value: str) -> Span:
+    """The `key=value` option inside the flag when it is written plainly on one line, else the whole flag."""
+    span = flag.span
+    if span.line != span.end_line or document.slice(span) != flag.text:
+        return span
+    option = f"{key}={value}"
+    written = flag.text
+    start = written.find("," + option)
+    start = start + 1 if start != -1 else written.find("=" + option) + 1
+    if start <= 0:
+        return span
+    column = span.column + start
+    return Span(span.line, column, span.line, column + len(option))

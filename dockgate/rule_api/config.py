@@ -1,0 +1,631 @@
+"""dockgate's configuration: which rules run at which level, and their options.
+
+Sources, nearest first:
+
+* `--no-config`: defaults only.
+* `--config FILE`: that file alone. `.toml` is dockgate's format
+  (`pyproject.toml`: its `[tool.dockgate]` table); `.yaml`/`.yml` is
+  hadolint's format.
+* Otherwise discovery, done for each linted file (standard input: from the
+  current directory): walk up from the file's directory to the filesystem
+  root; the nearest directory with a `.dockgate.toml`, or a `pyproject.toml`
+  holding a `[tool.dockgate]` table, wins (`.dockgate.toml` first when a
+  directory has both). Only when there is no dockgate configuration on the
+  whole way up is a `.hadolint.yaml` (then `.hadolint.yml`) looked for the
+  same way.
+
+hadolint looks for `.hadolint.yaml` in the current directory (then in the
+user's home); dockgate walks up from the Dockerfile instead, so
+`dockgate check .` at a repository root honours `services/api/.hadolint.yaml`
+for `services/api/Dockerfile`. hadolint's per-user files are not read.
+
+The command line goes on top (`Config.merged_with`).
+
+Keys (kebab-case in TOML):
+
+| key | type | meaning |
+|---|---|---|
+| `select` | list of selectors | rules to run; default: every rule whose default level is not `off` |
+| `ignore` | list of selectors | rules to leave out (wins over `select`) |
+| `levels` | table selector → level | report those rules at that level; enables an opt-in rule |
+| `failure-threshold` | level | exit 1 on findings at or above it (default `info`) |
+| `no-fail` | bool | always exit 0 |
+| `trusted-registries` | list | registries DL3026 allows |
+| `label-schema` | table label → type | required labels: text, url, semver, hash, rfc3339, spdx, email |
+| `strict-labels` | bool | labels outside the schema are findings (DL3050) |
+| `disable-ignore-pragma` | bool | `# dockgate: ignore` and `# hadolint ignore` comments have no effect |
+| `per-file-ignores` | table glob → selectors | rules left out for matching files |
+| `rule-options` | table code → table | options for one rule |
+
+A selector is a rule code (`DL3008`), a rule name (`pin-apt-versions`), an
+alias (another tool's id, `FromAsCasing`), or a code prefix (`DL3`, `DG`).
+Matching is case-sensitive.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import sys
+from functools import lru_cache
+from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping
+from typing import Annotated, Any, Protocol
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    ValidationError,
+)
+
+from dockgate.rule_api.findings import Level
+
+DOCKGATE_CONFIG_NAME = ".dockgate.toml"
+PYPROJECT_NAME = "pyproject.toml"
+HADOLINT_CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
+
+_LEVEL_NAMES = ", ".join(level.value for level in Level)
+_CODE_PREFIX = re.compile(r"[A-Z]{2}\d{0,3}")
+_EXACT_MATCH = 10
+"""Specificity of a selector that names a rule outright: more than any code prefix."""
+
+
+class ConfigError(Exception):
+    """A configuration the user wrote that cannot be used; the message names the file and key."""
+
+
+class RuleIdentity(Protocol):
+    """What a selector is matched against: a rule's metadata, or a finding stamped with it."""
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+def selector_matches(selector: str, rule: RuleIdentity) -> bool:
+    """Whether `selector` names `rule` by code, name, alias or code prefix."""
+    return _specificity(selector, rule) is not None
+
+
+def _specificity(selector: str, rule: RuleIdentity) -> int | None:
+    """How closely `selector` names `rule` (None: not at all); a name beats a longer prefix beats a shorter."""
+    if selector == rule.code or selector == rule.name or selector in rule.aliases:
+        return _EXACT_MATCH
+    if _CODE_PREFIX.fullmatch(selector) and rule.code.startswith(selector):
+        return len(selector)
+    return None
+
+
+class LabelType(str, enum.Enum):
+    """What a required label's value must look like (hadolint's label schema)."""
+
+    TEXT = "text"
+    URL = "url"
+    SEMVER = "semver"
+    HASH = "hash"
+    RFC3339 = "rfc3339"
+    SPDX = "spdx"
+    EMAIL = "email"
+
+
+_LABEL_TYPE_NAMES = ", ".join(label_type.value for label_type in LabelType)
+
+
+def _parse_level(value: object) -> Level:
+    if isinstance(value, Level):
+        return value
+    if isinstance(value, str):
+        try:
+            return Level.parse(value)
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a level ({_LEVEL_NAMES})")
+
+
+def _parse_label_type(value: object) -> LabelType:
+    if isinstance(value, LabelType):
+        return value
+    if isinstance(value, str):
+        try:
+            return LabelType(value.strip().lower())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a label type ({_LABEL_TYPE_NAMES})")
+
+
+def _check_selector(value: str) -> str:
+    if not value or "," in value or any(char.isspace() for char in value):
+        raise ValueError(f"{value!r} is not a rule selector (a code, name, alias or code prefix)")
+    return value
+
+
+LevelName = Annotated[Level, BeforeValidator(_parse_level)]
+LabelTypeName = Annotated[LabelType, BeforeValidator(_parse_label_type)]
+Selector = Annotated[str, AfterValidator(_check_selector)]
+
+
+class Config(BaseModel):
+    """The settings in force for one file; see the module documentation for the keys."""
+
+    # The schema is built on first validation only: a run without a config file never validates,
+    # which keeps pydantic's schema building out of the cold start.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+
+    select: list[Selector] | None = None
+    """None: every rule whose default level is not `off`."""
+    ignore: list[Selector] = Field(default_factory=list)
+    levels: dict[Selector, LevelName] = Field(default_factory=dict)
+    failure_threshold: LevelName = Field(default=Level.INFO, alias="failure-threshold")
+    no_fail: StrictBool = Field(default=False, alias="no-fail")
+    trusted_registries: list[str] = Field(default_factory=list, alias="trusted-registries")
+    label_schema: dict[str, LabelTypeName] = Field(default_factory=dict, alias="label-schema")
+    strict_labels: StrictBool = Field(default=False, alias="strict-labels")
+    disable_ignore_pragma: StrictBool = Field(default=False, alias="disable-ignore-pragma")
+    per_file_ignores: dict[str, list[Selector]] = Field(default_factory=dict, alias="per-file-ignores")
+    rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="rule-options")
+
+    _source: Path | None = PrivateAttr(default=None)
+    # Thousands of files share one Config, so what is worked out per rule or per path is kept.
+    _level_by_code: dict[str, Level] = PrivateAttr(default_factory=dict)
+    _ignores_by_path: dict[Path, list[str]] = PrivateAttr(default_factory=dict)
+    _merged: dict[tuple[Any, ...], Config] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> Path | None:
+        """The file this configuration was read from (None: defaults)."""
+        return self._source
+
+    def level_for(self, rule: RuleIdentity) -> Level:
+        """The level `rule` reports at here; `off` when it is not selected or is ignored."""
+        level = self._level_by_code.get(rule.code)
+        if level is None:
+            level = self._level_by_code[rule.code] = self._work_out_level(rule)
+        return level
+
+    def _work_out_level(self, rule: RuleIdentity) -> Level:
+        if any(selector_matches(selector, rule) for selector in self.ignore):
+            return Level.OFF
+        if self.select is not None and not any(selector_matches(selector, rule) for selector in self.select):
+            return Level.OFF
+        best: tuple[int, Level] | None = None
+        for selector, level in self.levels.items():
+            specificity = _specificity(selector, rule)
+            if specificity is not None and (best is None or specificity >= best[0]):
+                best = (specificity, level)
+        if best is not None:
+            return best[1]
+        # An opt-in rule named outright in `select` runs; a prefix does not switch opt-in rules on.
+        if rule.level is Level.OFF and self.select is not None:
+            if any(_specificity(selector, rule) == _EXACT_MATCH for selector in self.select):
+                return Level.WARNING
+        return rule.level
+
+    def ignored_for_path(self, rule: RuleIdentity, path: Path | None) -> bool:
+        """Whether `per-file-ignores` leaves `rule` out for the file at `path` (None: stdin, never)."""
+        if not self.per_file_ignores or path is None:
+            return False
+        selectors = self._ignores_by_path.get(path)
+        if selectors is None:
+            selectors = self._ignores_by_path[path] = self._per_file_selectors(path)
+        return any(selector_matches(selector, rule) for selector in selectors)
+
+    def _per_file_selectors(self, path: Path) -> list[str]:
+        base = self._source.parent if self._source is not None else Path.cwd()
+        absolute = Path(os.path.abspath(path))
+        try:
+            relative = absolute.relative_to(os.path.abspath(base)).as_posix()
+        except ValueError:
+            relative = absolute.as_posix()
+        file_name = absolute.name
+        selectors: list[str] = []
+        for glob, glob_selectors in self.per_file_ignores.items():
+            # As in .gitignore: a glob without a slash (a leading one anchors) matches the file name at any depth.
+            subject = relative if "/" in glob.rstrip("/") else file_name
+            if _glob_regex(glob).fullmatch(subject):
+                selectors.extend(glob_selectors)
+        return selectors
+
+    def unknown_selectors(self, rules: Iterable[RuleIdentity]) -> list[str]:
+        """Selectors in this configuration that name none of `rules` (likely typos)."""
+        known = list(rules)
+        named = [*(self.select or ()), *self.ignore, *self.levels]
+        named.extend(selector for selectors in self.per_file_ignores.values() for selector in selectors)
+        unknown = [selector for selector in named if not any(selector_matches(selector, rule) for rule in known)]
+        return list(dict.fromkeys(unknown))
+
+    def merged_with(
+        self,
+        *,
+        select: Iterable[str] = (),
+        ignore: Iterable[str] = (),
+        levels: Mapping[str, str] | None = None,
+        failure_threshold: str | None = None,
+        no_fail: bool = False,
+        trusted_registries: Iterable[str] = (),
+        require_labels: Iterable[str] = (),
+        strict_labels: bool = False,
+        disable_ignore_pragma: bool = False,
+    ) -> Config:
+        """This configuration with the command line on top.
+
+        `select` replaces the configured list (when not empty); `ignore`,
+        `trusted_registries` and `require_labels` (`NAME:TYPE`, empty type =
+        text) add to it; `levels` (selector → level name) overrides entry by
+        entry; the flags can only switch things on. Raises ConfigError naming
+        the option for a bad level or label type.
+        """
+        key = (
+            tuple(select),
+            tuple(ignore),
+            tuple((levels or {}).items()),
+            failure_threshold,
+            no_fail,
+            tuple(trusted_registries),
+            tuple(require_labels),
+            strict_labels,
+            disable_ignore_pragma,
+        )
+        merged = self._merged.get(key)
+        if merged is not None:
+            return merged
+        update: dict[str, Any] = {
+            "ignore": [*self.ignore, *_option_selectors("--ignore", key[1])],
+            "levels": {**self.levels, **_option_levels(levels or {})},
+            "trusted_registries": list(dict.fromkeys([*self.trusted_registries, *key[5]])),
+            "label_schema": {**self.label_schema, **dict(_option_label(text) for text in key[6])},
+            "no_fail": self.no_fail or no_fail,
+            "strict_labels": self.strict_labels or strict_labels,
+            "disable_ignore_pragma": self.disable_ignore_pragma or disable_ignore_pragma,
+        }
+        if key[0]:
+            update["select"] = _option_selectors("--select", key[0])
+        if failure_threshold is not None:
+            update["failure_threshold"] = _option_level("--failure-threshold", failure_threshold)
+        merged = self.model_copy(update=update)
+        # model_copy shares private attributes; the copy needs its own caches.
+        merged._level_by_code = {}
+        merged._ignores_by_path = {}
+        merged._merged = {}
+        self._merged[key] = merged
+        return merged
+
+
+def _option_selectors(option: str, selectors: Iterable[str]) -> list[str]:
+    checked = []
+    for selector in selectors:
+        try:
+            checked.append(_check_selector(selector))
+        except ValueError as error:
+            raise ConfigError(f"{option}: {error}") from None
+    return checked
+
+
+def _option_level(option: str, text: str) -> Level:
+    try:
+        return _parse_level(text)
+    except ValueError as error:
+        raise ConfigError(f"{option}: {error}") from None
+
+
+def _option_levels(levels: Mapping[str, str]) -> dict[str, Level]:
+    return {
+        _option_selectors("--level", [selector])[0]: _option_level(f"--level {selector}", level)
+        for selector, level in levels.items()
+    }
+
+
+def _option_label(text: str) -> tuple[str, LabelType]:
+    name, _, type_name = text.partition(":")
+    if not name.strip():
+        raise ConfigError(f"--require-label: {text!r} names no label (expected NAME:TYPE)")
+    try:
+        return name.strip(), _parse_label_type(type_name or "text")
+    except ValueError as error:
+        raise ConfigError(f"--require-label {name.strip()}: {error}") from None
+
+
+@lru_cache(maxsize=256)
+def _glob_regex(glob: str) -> re.Pattern[str]:
+    """A glob as a regex: `*` and `?` stay inside one path segment, `**` crosses segments."""
+    glob = glob.removeprefix("./").lstrip("/")
+    parts: list[str] = []
+    index = 0
+    while index < len(glob):
+        if glob.startswith("**/", index):
+            parts.append("(?:.*/)?")
+            index += 3
+        elif glob.startswith("**", index):
+            parts.append(".*")
+            index += 2
+        elif glob[index] == "*":
+            parts.append("[^/]*")
+            index += 1
+        elif glob[index] == "?":
+            parts.append("[^/]")
+            index += 1
+        elif glob[index] == "[" and (close := glob.find("]", index + 2)) != -1:
+            body = glob[index + 1 : close].replace("\\", "\\\\").replace("[", "\\[")
+            parts.append("[^" + body[1:] + "]" if body.startswith("!") else "[" + body + "]")
+            index = close + 1
+        else:
+            parts.append(re.escape(glob[index]))
+            index += 1
+    return re.compile("".join(parts))
+
+
+# ------------------------------------------------------------------ loading
+
+
+class ConfigResolver:
+    """Finds the configuration for each linted file, reading each directory's files once."""
+
+    def __init__(self, fixed: Config | None = None) -> None:
+        self._fixed = fixed
+        self._by_directory: dict[Path, Config] = {}
+        self._dockgate_by_directory: dict[Path, Config | None] = {}
+        self._hadolint_by_directory: dict[Path, Config | None] = {}
+
+    def for_file(self, path: Path | None) -> Config:
+        """The configuration for the file at `path`; None (stdin) looks from the current directory."""
+        if self._fixed is not None:
+            return self._fixed
+        directory = Path(os.path.abspath(path.parent if path is not None else Path.cwd()))
+        config = self._by_directory.get(directory)
+        if config is None:
+            config = (
+                _nearest(directory, self._dockgate_by_directory, _dockgate_config_in)
+                or _nearest(directory, self._hadolint_by_directory, _hadolint_config_in)
+                or default_config()
+            )
+            self._by_directory[directory] = config
+        return config
+
+
+def default_config() -> Config:
+    """The defaults, without validation (there is nothing to validate)."""
+    return Config.model_construct()
+
+
+def load_config(explicit: Path | None, no_config: bool) -> ConfigResolver:
+    """The resolver for a run: defaults (`no_config` wins), one explicit file, or discovery.
+
+    An explicit file is read here, so its errors surface before any linting.
+    """
+    if no_config:
+        return ConfigResolver(default_config())
+    if explicit is not None:
+        return ConfigResolver(read_config_file(explicit))
+    return ConfigResolver()
+
+
+def read_config_file(path: Path) -> Config:
+    """Read a configuration file named on the command line; its suffix says its format."""
+    if path.name == PYPROJECT_NAME:
+        config = _pyproject_config(path, _read_text(path, path), path)
+        if config is None:
+            raise ConfigError(f"{path}: no [tool.dockgate] table")
+        return config
+    if path.suffix == ".toml":
+        return _dockgate_config(path, _read_text(path, path), path)
+    if path.suffix in (".yaml", ".yml"):
+        return _hadolint_config(path, _read_text(path, path), path)
+    raise ConfigError(f"{path}: unknown configuration format (expected .toml, or .yaml/.yml for hadolint's)")
+
+
+def _nearest(
+    directory: Path, cache: dict[Path, Config | None], config_in: Callable[[Path], Config | None]
+) -> Config | None:
+    """The configuration in `directory` or the nearest ancestor that has one, filling `cache` on the way."""
+    visited: list[Path] = []
+    current = directory
+    found: Config | None = None
+    while True:
+        if current in cache:
+            found = cache[current]
+            break
+        found = config_in(current)
+        if found is not None:
+            cache[current] = found
+            break
+        visited.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    for seen in visited:
+        cache[seen] = found
+    return found
+
+
+def _dockgate_config_in(directory: Path) -> Config | None:
+    dedicated = directory / DOCKGATE_CONFIG_NAME
+    if dedicated.is_file():
+        return _dockgate_config(dedicated, _read_text(dedicated, _shown(dedicated)), _shown(dedicated))
+    pyproject = directory / PYPROJECT_NAME
+    if pyproject.is_file():
+        return _pyproject_config(pyproject, _read_text(pyproject, _shown(pyproject)), _shown(pyproject))
+    return None
+
+
+def _hadolint_config_in(directory: Path) -> Config | None:
+    for name in HADOLINT_CONFIG_NAMES:
+        candidate = directory / name
+        if candidate.is_file():
+            return _hadolint_config(candidate, _read_text(candidate, _shown(candidate)), _shown(candidate))
+    return None
+
+
+def _shown(path: Path) -> Path:
+    """A discovered file as the user wants to see it: relative to the current directory when below it."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _read_text(path: Path, shown: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{shown}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: not UTF-8 text") from None
+
+
+def _parse_toml(text: str, shown: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # tomllib joined the standard library in 3.11; tomli is the same parser
+        import tomli as tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{shown}: invalid TOML: {error}") from None
+
+
+def _dockgate_config(path: Path, text: str, shown: Path) -> Config:
+    return _validated(_parse_toml(text, shown), path, shown)
+
+
+def _pyproject_config(path: Path, text: str, shown: Path) -> Config | None:
+    """The `[tool.dockgate]` table of a pyproject.toml, or None when it has none."""
+    # Most pyproject.toml files are about something else: skip them without parsing.
+    if "dockgate" not in text:
+        return None
+    table = _parse_toml(text, shown).get("tool", {}).get("dockgate")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise ConfigError(f"{shown}: 'tool.dockgate' must be a table")
+    return _validated(table, path, shown, key_prefix="tool.dockgate.")
+
+
+def _validated(
+    data: dict[str, Any],
+    path: Path,
+    shown: Path,
+    *,
+    key_prefix: str = "",
+    key_names: Mapping[str, str] | None = None,
+) -> Config:
+    """`data` as a Config, or a ConfigError naming the first bad key as the user spelt it."""
+    try:
+        config = Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error.errors()[0], shown, key_prefix, key_names or {})) from None
+    config._source = Path(os.path.abspath(path))
+    return config
+
+
+def _describe(error: Any, shown: Path, key_prefix: str, key_names: Mapping[str, str]) -> str:
+    # A dict key that fails validation gets a "[key]" marker in its location: the key itself says enough.
+    location = [part for part in error["loc"] if part != "[key]"]
+    if location and location[0] in key_names:
+        location[0] = key_names[location[0]]
+    key = key_prefix + _dotted(location)
+    if error["type"] == "extra_forbidden":
+        known = [field.alias or name for name, field in Config.model_fields.items()]
+        return _unknown_key(shown, key, str(location[-1]), known if len(location) == 1 else [])
+    if error["type"] == "value_error":
+        return f"{shown}: '{key}': {error['ctx']['error']}"
+    message = error["msg"][:1].lower() + error["msg"][1:]
+    return f"{shown}: '{key}': {message}, got {error['input']!r}"
+
+
+def _dotted(location: list[Any]) -> str:
+    text = ""
+    for part in location:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            name = str(part) if re.fullmatch(r"[A-Za-z0-9_-]+", str(part)) else f'"{part}"'
+            text += f".{name}" if text else name
+    return text
+
+
+def _unknown_key(shown: Path, key: str, name: str, known: list[str]) -> str:
+    import difflib
+
+    message = f"{shown}: unknown key '{key}'"
+    close = difflib.get_close_matches(name, known, n=1)
+    return f"{message} (did you mean '{close[0]}'?)" if close else message
+
+
+# -------------------------------------------------------- hadolint's format
+
+_HADOLINT_KEYS = {
+    "ignored": "ignore",
+    "override": "levels",
+    "trustedRegistries": "trusted-registries",
+    "label-schema": "label-schema",
+    "strict-labels": "strict-labels",
+    "failure-threshold": "failure-threshold",
+    "no-fail": "no-fail",
+    "disable-ignore-pragma": "disable-ignore-pragma",
+}
+# Output settings belong to dockgate's command line; hadolint files that set them still load.
+_HADOLINT_IGNORED_KEYS = ("format", "formats", "no-color", "verbose")
+
+
+def _hadolint_config(path: Path, text: str, shown: Path) -> Config:
+    """A `.hadolint.yaml` turned into the same Config; errors name hadolint's keys."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(error, "problem", None) or " ".join(str(error).split())
+        raise ConfigError(f"{shown}: invalid YAML{where}: {problem}") from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{shown}: expected a mapping of hadolint settings, got {type(data).__name__}")
+    converted: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in _HADOLINT_IGNORED_KEYS:
+            continue
+        if key not in _HADOLINT_KEYS:
+            raise ConfigError(_unknown_key(shown, str(key), str(key), [*_HADOLINT_KEYS, *_HADOLINT_IGNORED_KEYS]))
+        if value is None:
+            continue
+        if key == "override":
+            value = _hadolint_overrides(value, shown)
+        elif key == "trustedRegistries" and isinstance(value, str):
+            # hadolint's README allows a single string but hadolint rejects it; we take it.
+            value = [value]
+        converted[_HADOLINT_KEYS[key]] = value
+    return _validated(converted, path, shown, key_names={name: key for key, name in _HADOLINT_KEYS.items()})
+
+
+def _hadolint_overrides(value: object, shown: Path) -> dict[str, Level]:
+    """`override: {error: [DL3008], ...}` as dockgate's `levels` (selector → level)."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigError(f"{shown}: 'override': expected a mapping of level → list of rules")
+    levels: dict[str, Level] = {}
+    for level_name, codes in value.items():
+        try:
+            level = _parse_level(level_name)
+        except ValueError as error:
+            raise ConfigError(f"{shown}: 'override.{level_name}': {error}") from None
+        if codes is None:
+            continue
+        if not isinstance(codes, list) or not all(isinstance(code, str) for code in codes):
+            raise ConfigError(f"{shown}: 'override.{level_name}': expected a list of rule codes, got {codes!r}")
+        for code in codes:
+            levels[code] = level
+    return levels

@@ -1,0 +1,112 @@
+"""What the engine hands to reporters: one `Finding` per problem, with its level."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from dockgate.dockerfile.model import Span
+
+
+class Level(str, enum.Enum):
+    """How serious a finding is; `off` disables a rule."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+    STYLE = "style"
+    OFF = "off"
+
+    @property
+    def rank(self) -> int:
+        """Higher is more serious; used for failure thresholds and sorting."""
+        return _RANKS[self]
+
+    @classmethod
+    def parse(cls, text: str) -> Level:
+        """A level name; hadolint's `ignore` and `none` mean `off`."""
+        lowered = text.strip().lower()
+        lowered = {"ignore": "off", "none": "off"}.get(lowered, lowered)
+        return cls(lowered)
+
+
+_RANKS = {Level.ERROR: 4, Level.WARNING: 3, Level.INFO: 2, Level.STYLE: 1, Level.OFF: 0}
+
+
+@dataclass(slots=True)
+class Violation:
+    """What a rule yields: a message and where it is. The engine adds the rest."""
+
+    message: str
+    span: Span
+    instruction_line: int | None = None
+    """First line of the instruction the problem is in; defaults to the span's line."""
+    code: str | None = None
+    """For a rule family (ShellCheck): the member code, such as SC2086."""
+    level: Level | None = None
+    """For a rule family: the member's default level."""
+
+
+@dataclass(frozen=True, slots=True)
+class ImageLocation:
+    """Where in a built image a problem is: the image, and the layer, history entry or file."""
+
+    image: str
+    """The image as the user named it."""
+    layer: int | None = None
+    """0-based index of the layer."""
+    layer_digest: str | None = None
+    history: int | None = None
+    """0-based index into the config's history."""
+    path: str | None = None
+    """A file inside the layer, without a leading slash."""
+
+    def describe(self) -> str:
+        """`layer 2 (sha256:0123456789ab) /root/.ssh/id_rsa`, `history 5`, or `config`."""
+        parts = []
+        if self.layer is not None:
+            digest = f" ({self.layer_digest[:19]})" if self.layer_digest else ""
+            parts.append(f"layer {self.layer}{digest}")
+        elif self.history is not None:
+            parts.append(f"history {self.history}")
+        if self.path is not None:
+            parts.append(f"/{self.path}")
+        return " ".join(parts) or "config"
+
+
+@dataclass(slots=True)
+class ImageViolation:
+    """What an image rule yields: a message and where in the image it is."""
+
+    message: str
+    location: ImageLocation
+    code: str | None = None
+    """For a rule family (DG4007 runs Dockerfile rules on history): the member code."""
+    level: Level | None = None
+
+
+@dataclass(slots=True)
+class Finding:
+    """A violation stamped by the engine with its rule, level, file and fingerprint."""
+
+    code: str
+    name: str
+    level: Level
+    message: str
+    file: str
+    """The Dockerfile, or the image's name for an image finding no Dockerfile line explains."""
+    span: Span | None
+    """None only for an image finding that is not attributed to a Dockerfile instruction."""
+    instruction_line: int | None
+    aliases: tuple[str, ...]
+    fingerprint: str = ""
+    image: ImageLocation | None = None
+    """Set for findings about a built image, attributed to a Dockerfile or not."""
+
+    def sort_key(self) -> tuple[str, int, int, str, tuple[int, int, str]]:
+        line, column = (self.span.line, self.span.column) if self.span is not None else (0, 0)
+        where = (-1, -1, "")
+        if self.image is not None:
+            image = self.image
+            where = (image.layer if image.layer is not None else -1, image.history if image.history is not None else -1, image.path or "")
+        return (self.file, line, column, self.code, where)
