@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from typing import Iterator
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from dockgate.dockerfile.model import Document, Flag, Instruction, Span
 

@@ -21,8 +21,8 @@ from dockgate.dockerfile.expansion import ExpansionError, ShellLexer, is_space
 from dockgate.dockerfile.model import (
     Comment,
     Directive,
-    Document,
     DockerfileSyntaxError,
+    Document,
     Flag,
     Heredoc,
     Instruction,

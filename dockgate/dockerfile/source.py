@@ -5,8 +5,10 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
+from dockgate.errors import UserError
 
-class SourceError(Exception):
+
+class SourceError(UserError):
     """A file that cannot be linted at all (missing, unreadable, binary)."""
 
 
@@ -18,8 +20,11 @@ class SourceText:
     encoding: str = "utf-8"
 
 
-def decode(data: bytes) -> SourceText:
-    """Decode a Dockerfile's bytes: UTF-8 (BOM or not), UTF-16/32 with a BOM; refuse binary."""
+def decode(data: bytes, name: str = "-") -> SourceText:
+    """Decode a Dockerfile's bytes: UTF-8 (BOM or not), UTF-16/32 with a BOM; refuse binary.
+
+    `name` is how errors call the input (`-` for standard input).
+    """
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
         (codecs.BOM_UTF32_BE, "utf-32"),
@@ -30,9 +35,9 @@ def decode(data: bytes) -> SourceText:
             try:
                 return SourceText(data.decode(encoding), encoding=encoding)
             except UnicodeDecodeError as error:
-                raise SourceError(f"not valid {encoding.upper()} text ({error.reason})") from None
+                raise SourceError(f"{name}: not valid {encoding.upper()} text ({error.reason})") from None
     if b"\x00" in data:
-        raise SourceError("binary file (it contains NUL bytes), not a Dockerfile")
+        raise SourceError(f"{name}: binary file (it contains NUL bytes), not a Dockerfile")
     try:
         return SourceText(data.decode("utf-8"))
     except UnicodeDecodeError as error:
@@ -40,14 +45,16 @@ def decode(data: bytes) -> SourceText:
         return SourceText(data.decode("utf-8", errors="replace"), invalid_utf8_line=bad_line)
 
 
-def read_source(path: str) -> SourceText:
+def read_source(path: str, name: str | None = None) -> SourceText:
+    """The text of the file at `path`; errors call it `name` (by default, the path)."""
+    shown = path if name is None else name
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except FileNotFoundError:
-        raise SourceError("no such file") from None
+        raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
-        raise SourceError("is a directory") from None
+        raise SourceError(f"{shown}: is a directory") from None
     except OSError as error:
-        raise SourceError(f"cannot read: {error.strerror or error}") from None
-    return decode(data)
+        raise SourceError(f"{shown}: cannot read: {error.strerror or error}") from None
+    return decode(data, shown)

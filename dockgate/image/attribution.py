@@ -25,10 +25,15 @@ from __future__ import annotations
 
 import posixpath
 
-from dockgate.image.history import INSTRUCTION_KEYWORDS, HistoryInstruction, normalised_path, parse_created_by
-from dockgate.image.image import Image
-from dockgate.dockerfile.model import Document, Instruction
 from dockgate.analysis.semantics import SemanticModel, Stage
+from dockgate.dockerfile.model import Document, Instruction
+from dockgate.image.history import (
+    INSTRUCTION_KEYWORDS,
+    HistoryInstruction,
+    normalised_path,
+    parse_created_by,
+)
+from dockgate.image.image import Image
 
 
 def attribute(image: Image, document: Document) -> dict[int, Instruction]:

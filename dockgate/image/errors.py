@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dockgate.errors import UserError
 
-class ImageError(Exception):
+
+class ImageError(UserError):
     """An image that cannot be read: the message is one clear line for the user.
 
     It never holds a credential (the registry client builds its messages from

@@ -29,8 +29,8 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 
-from dockgate.image.models import HistoryEntry
 from dockgate.dockerfile.parser import MAX_LINE_BYTES
+from dockgate.image.models import HistoryEntry
 
 INSTRUCTION_KEYWORDS = frozenset(
     {

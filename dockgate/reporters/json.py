@@ -10,8 +10,8 @@ import json
 
 from pydantic import BaseModel, ConfigDict
 
-from dockgate.rule_api.findings import Finding, ImageLocation
 from dockgate.reporters.report import Report
+from dockgate.rule_api.findings import Finding, ImageLocation
 
 
 class JsonImageLocation(BaseModel):

@@ -16,8 +16,8 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.rule_api.findings import Finding, ImageLocation, Level
 from dockgate.reporters.report import Report
+from dockgate.rule_api.findings import Finding, ImageLocation, Level
 
 if TYPE_CHECKING:
     from dockgate.rule_api.rule import RuleMeta

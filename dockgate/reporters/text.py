@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dockgate.rule_api.findings import Finding, Level
 from dockgate.reporters.report import Report
+from dockgate.rule_api.findings import Finding, Level
 
 _LEVEL_COLORS = {
     Level.ERROR: "\x1b[1;31m",

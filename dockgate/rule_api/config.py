@@ -48,9 +48,9 @@ import enum
 import os
 import re
 import sys
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from collections.abc import Callable, Iterable, Mapping
 from typing import Annotated, Any, Protocol
 
 from pydantic import (
@@ -64,6 +64,7 @@ from pydantic import (
     ValidationError,
 )
 
+from dockgate.errors import UserError
 from dockgate.rule_api.findings import Level
 
 DOCKGATE_CONFIG_NAME = ".dockgate.toml"
@@ -76,7 +77,7 @@ _EXACT_MATCH = 10
 """Specificity of a selector that names a rule outright: more than any code prefix."""
 
 
-class ConfigError(Exception):
+class ConfigError(UserError):
     """A configuration the user wrote that cannot be used; the message names the file and key."""
 
 
@@ -368,27 +369,30 @@ def _glob_regex(glob: str) -> re.Pattern[str]:
 
 
 class ConfigResolver:
-    """Finds the configuration for each linted file, reading each directory's files once."""
+    """Finds the configuration for each linted file, reading each directory's files once.
 
-    def __init__(self, fixed: Config | None = None) -> None:
+    `overrides` (the keyword arguments of `Config.merged_with`: the command line) go on
+    top of every file's configuration.
+    """
+
+    def __init__(self, fixed: Config | None = None, overrides: Mapping[str, Any] | None = None) -> None:
         self._fixed = fixed
+        self._overrides = dict(overrides or {})
         self._by_directory: dict[Path, Config] = {}
         self._dockgate_by_directory: dict[Path, Config | None] = {}
         self._hadolint_by_directory: dict[Path, Config | None] = {}
 
     def for_file(self, path: Path | None) -> Config:
         """The configuration for the file at `path`; None (stdin) looks from the current directory."""
-        if self._fixed is not None:
-            return self._fixed
         directory = Path(os.path.abspath(path.parent if path is not None else Path.cwd()))
         config = self._by_directory.get(directory)
         if config is None:
-            config = (
+            found = self._fixed or (
                 _nearest(directory, self._dockgate_by_directory, _dockgate_config_in)
                 or _nearest(directory, self._hadolint_by_directory, _hadolint_config_in)
                 or default_config()
             )
-            self._by_directory[directory] = config
+            config = self._by_directory[directory] = found.merged_with(**self._overrides)
         return config
 
 
@@ -397,16 +401,22 @@ def default_config() -> Config:
     return Config.model_construct()
 
 
-def load_config(explicit: Path | None, no_config: bool) -> ConfigResolver:
-    """The resolver for a run: defaults (`no_config` wins), one explicit file, or discovery.
+def load_config(
+    explicit: Path | None = None, no_config: bool = False, overrides: Mapping[str, Any] | None = None
+) -> ConfigResolver:
+    """The resolver for a run: defaults (`no_config` wins), one explicit file, or discovery,
+    with `overrides` (the command line) on top.
 
-    An explicit file is read here, so its errors surface before any linting.
+    An explicit file and the overrides are read here, so their errors surface before any linting.
     """
     if no_config:
-        return ConfigResolver(default_config())
-    if explicit is not None:
-        return ConfigResolver(read_config_file(explicit))
-    return ConfigResolver()
+        resolver = ConfigResolver(default_config(), overrides)
+    elif explicit is not None:
+        resolver = ConfigResolver(read_config_file(explicit), overrides)
+    else:
+        resolver = ConfigResolver(overrides=overrides)
+    resolver.for_file(None)
+    return resolver
 
 
 def read_config_file(path: Path) -> Config:

@@ -12,20 +12,20 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from dockgate.rule_api.findings import ImageViolation, Level, Violation
-from dockgate.dockerfile.model import Document, DockerfileSyntaxError
+from dockgate.dockerfile.model import DockerfileSyntaxError, Document
+from dockgate.rule_api.findings import Finding, ImageViolation, Level, Violation
 
 if TYPE_CHECKING:
-    from dockgate.image.filesystem import LayeredFilesystem
-    from dockgate.image.image import Image
-    from dockgate.rule_api.config import Config
     from dockgate.analysis.semantics import SemanticModel
     from dockgate.analysis.shell import RunScript
     from dockgate.dockerfile.source import SourceText
+    from dockgate.image.filesystem import LayeredFilesystem
+    from dockgate.image.image import Image
+    from dockgate.rule_api.config import Config
     from dockgate.rule_api.suppressions import Suppressions
 
 
@@ -47,6 +47,9 @@ class RuleMeta(BaseModel):
     fixable: bool = False
     target: Literal["dockerfile", "image"] = "dockerfile"
     """What the rule checks: a Dockerfile, or a built image (`dockgate image`)."""
+    reads: Literal["document", "source"] = "document"
+    """A Dockerfile rule's input: the parsed document (a `LintContext`), or the text alone
+    (a `SourceContext`; such rules also run on files that do not parse)."""
     needs_layers: bool = False
     """An image rule that reads layer contents: skipped for sources without them."""
     documentation: str = Field(min_length=1)
@@ -75,16 +78,28 @@ class RuleMeta(BaseModel):
 
 
 @dataclass
-class LintContext:
-    """What a rule sees: the parsed document (or the syntax error) and the options."""
+class SourceContext:
+    """What a source rule sees (`reads="source"`): the text, and the syntax error if it did not parse.
+
+    Source rules also run on files that do not parse; every other rule gets a `LintContext`.
+    """
 
     path: str
-    document: Document | None
+    source: SourceText
+    config: Config
     syntax_error: DockerfileSyntaxError | None = None
-    config: Config | None = None
+
+
+@dataclass
+class LintContext:
+    """What a Dockerfile rule sees: the parsed document, its text, and the configuration in force."""
+
+    path: str
+    document: Document
+    source: SourceText
+    config: Config
     """The configuration in force for this file (trusted registries, label schema, rule options)."""
-    source: SourceText | None = None
-    suppressions: Suppressions | None = None
+    suppressions: Suppressions
     batch_results: dict[str, Any] = field(default_factory=dict)
     """What a rule's `prepare_batch` worked out for this file, under the rule's code."""
     build_context: Path | None = None
@@ -94,7 +109,6 @@ class LintContext:
     def semantics(self) -> SemanticModel:
         from dockgate.analysis.semantics import SemanticModel
 
-        assert self.document is not None
         return SemanticModel(self.document)
 
     @cached_property
@@ -102,14 +116,16 @@ class LintContext:
         """Every RUN (ONBUILD triggers too) with its parsed shell script."""
         from dockgate.analysis.shell import run_scripts
 
-        assert self.document is not None
         shells: dict[int, str] = {}
-        if self.suppressions is not None:
-            for instruction in self.document.instructions:
-                shell = self.suppressions.shell_pragma_for(instruction)
-                if shell is not None:
-                    shells[instruction.line] = shell
+        for instruction in self.document.instructions:
+            shell = self.suppressions.shell_pragma_for(instruction)
+            if shell is not None:
+                shells[instruction.line] = shell
         return run_scripts(self.document, shells)
+
+
+DockerfileLinter = Callable[[str, str, Sequence[str]], "list[Finding]"]
+"""`lint(display_path, text, codes)`: the Dockerfile rules `codes` at their default levels, on a text."""
 
 
 @dataclass
@@ -117,7 +133,9 @@ class ImageContext:
     """What an image rule sees: the image, its layers' files (read on first use), the options."""
 
     image: Image
-    config: Config | None = None
+    config: Config
+    lint_dockerfile: DockerfileLinter
+    """Runs Dockerfile rules on a text (DG4007 lints the history as a Dockerfile); given by the engine."""
 
     @cached_property
     def filesystem(self) -> LayeredFilesystem:
@@ -128,4 +146,5 @@ class ImageContext:
 
 
 CheckFunction = Callable[[LintContext], Iterator[Violation]]
+SourceCheckFunction = Callable[[SourceContext], Iterator[Violation]]
 ImageCheckFunction = Callable[[ImageContext], Iterator[ImageViolation]]

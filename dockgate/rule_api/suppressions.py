@@ -40,10 +40,10 @@ import sys
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from dockgate.rule_api.config import selector_matches
-from dockgate.rule_api.findings import Finding
 from dockgate.dockerfile.model import Document, Instruction, Span
 from dockgate.dockerfile.parser import go_quote
+from dockgate.rule_api.config import selector_matches
+from dockgate.rule_api.findings import Finding
 
 UNSUPPRESSIBLE_CODES = frozenset({"DL1000"})
 """A file that does not parse has not been checked; hiding that would hide everything (hadolint#461)."""

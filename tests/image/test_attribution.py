@@ -6,7 +6,8 @@ from image_builders import image_from_spec
 
 from dockgate.image.attribution import attribute
 from dockgate.rule_api.config import Config
-from dockgate.engine.engine import Engine, ImageJob, all_rules
+from dockgate.engine.image_engine import ImageEngine, ImageJob
+from dockgate.engine.registry import dockerfile_rules, image_rules
 from dockgate.dockerfile.parser import parse
 
 DOCKERFILE = """\
@@ -139,10 +140,10 @@ def test_heredoc_run_matches_by_its_body() -> None:
 
 
 def test_engine_places_image_findings_on_the_dockerfile() -> None:
-    rules = [rule for rule in all_rules() if rule.meta.code in ("DG4001", "DG4008")]
+    rules = [rule for rule in image_rules() if rule.meta.code in ("DG4001", "DG4008")]
     dockerfile = parse("FROM debian:12-slim\nRUN useradd app\nUSER 0\n")
     history = ["/bin/sh -c #(nop) ADD file:5d6b in / ", "RUN /bin/sh -c useradd app # buildkit", "USER 0"]
     with _image(history, config={"User": "0"}) as image:
-        findings, _ = Engine(rules).lint_image(ImageJob(image, Config(), "Dockerfile", dockerfile))
+        findings, _ = ImageEngine(rules).lint(ImageJob(image, Config(), "Dockerfile", dockerfile))
     placed = [(finding.code, finding.file, finding.instruction_line) for finding in findings]
     assert placed == [("DG4001", "Dockerfile", 3), ("DG4008", "test-image", None)]

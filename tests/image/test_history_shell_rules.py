@@ -5,7 +5,8 @@ from __future__ import annotations
 from image_builders import image_from_spec
 
 from dockgate.rule_api.config import Config
-from dockgate.engine.engine import Engine, ImageJob, all_rules
+from dockgate.engine.image_engine import ImageEngine, ImageJob
+from dockgate.engine.registry import dockerfile_rules, image_rules
 from dockgate.rules.image.dg4007_history_shell_rules import HISTORY_RULE_CODES
 
 HISTORY = [
@@ -15,9 +16,9 @@ HISTORY = [
 
 
 def _findings(config: Config) -> list[tuple[str, str, tuple[str, ...]]]:
-    engine = Engine([rule for rule in all_rules() if rule.meta.code == "DG4007"])
+    engine = ImageEngine([rule for rule in image_rules() if rule.meta.code == "DG4007"], dockerfile_rules())
     with image_from_spec({"config": {"history": HISTORY}, "layers": [[], []]}) as image:
-        findings, _ = engine.lint_image(ImageJob(image, config))
+        findings, _ = engine.lint(ImageJob(image, config))
     return [(finding.code, finding.level.value, finding.aliases) for finding in findings]
 
 
@@ -31,5 +32,5 @@ def test_members_are_configured_by_their_own_codes() -> None:
 
 
 def test_every_listed_code_is_a_dockerfile_rule() -> None:
-    dockerfile_codes = {rule.meta.code for rule in all_rules() if rule.meta.target == "dockerfile"}
+    dockerfile_codes = {rule.meta.code for rule in dockerfile_rules()}
     assert set(HISTORY_RULE_CODES) <= dockerfile_codes

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from dockgate.cli.main import EXIT_ERROR, main
+from dockgate.cli.main import main
+from dockgate.cli.output import EXIT_ERROR
 
 
 @pytest.mark.parametrize(

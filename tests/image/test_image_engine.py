@@ -1,4 +1,4 @@
-"""Engine.lint_image: layers are read only for layer rules, and sources without layers say so once."""
+"""ImageEngine.lint: layers are read only for layer rules, and sources without layers say so once."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from image_builders import image_from_spec
 
 from dockgate.rule_api.config import Config
-from dockgate.engine.engine import Engine, ImageJob, all_rules
+from dockgate.engine.image_engine import ImageEngine, ImageJob
+from dockgate.engine.registry import dockerfile_rules, image_rules
 
 SPEC = {
     "config": {"config": {"User": "root"}},
@@ -24,7 +25,7 @@ def test_config_and_history_rules_never_open_a_layer() -> None:
     image = image_from_spec(SPEC)
     assert image.layers is not None
     image.layers = [dataclasses.replace(layer, open=_unopenable) for layer in image.layers]
-    findings, notices = Engine(all_rules()).lint_image(ImageJob(image, Config().merged_with(select=["DG4"])))
+    findings, notices = ImageEngine(image_rules(), dockerfile_rules()).lint(ImageJob(image, Config().merged_with(select=["DG4"])))
     assert [finding.code for finding in findings] == ["DG4001", "DG4002", "DG4008"]
     assert notices == []
 
@@ -32,6 +33,6 @@ def test_config_and_history_rules_never_open_a_layer() -> None:
 @pytest.mark.parametrize("select", [["DG5"], []])
 def test_a_source_without_layers_skips_the_layer_rules_with_one_notice(select: list[str]) -> None:
     image = image_from_spec({**SPEC, "source": "inspect"})
-    findings, notices = Engine(all_rules()).lint_image(ImageJob(image, Config().merged_with(select=select)))
+    findings, notices = ImageEngine(image_rules(), dockerfile_rules()).lint(ImageJob(image, Config().merged_with(select=select)))
     assert notices == ["test-image: inspect has no layer contents; the layer rules were skipped"]
     assert all(not finding.code.startswith("DG5") for finding in findings)

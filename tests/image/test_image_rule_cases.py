@@ -17,10 +17,11 @@ import yaml
 from image_builders import image_from_spec
 
 from dockgate.rule_api.config import Config
-from dockgate.engine.engine import Engine, ImageJob, all_rules
+from dockgate.engine.image_engine import ImageEngine, ImageJob
+from dockgate.engine.registry import dockerfile_rules, image_rules
 
 CASES_DIR = Path(__file__).resolve().parent / "rule_cases"
-RULES = {rule.meta.code: rule for rule in all_rules() if rule.meta.target == "image"}
+RULES = {rule.meta.code: rule for rule in image_rules()}
 
 
 def _load_cases() -> list[tuple[str, dict]]:
@@ -36,10 +37,10 @@ CASES = _load_cases()
 
 
 def lint_image_with_rule(code: str, spec: dict, options: dict | None = None) -> list[list]:
-    engine = Engine([RULES[code]])
+    engine = ImageEngine([RULES[code]], dockerfile_rules())
     config = Config().merged_with(select=[code], levels={code: "error"}, **(options or {}))
     with image_from_spec(spec) as image:
-        findings, _ = engine.lint_image(ImageJob(image, config))
+        findings, _ = engine.lint(ImageJob(image, config))
     return [
         [f.code, f.image.layer, f.image.history, f.image.path, f.message] for f in findings if f.image is not None
     ]

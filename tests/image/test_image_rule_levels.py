@@ -5,16 +5,17 @@ from __future__ import annotations
 from image_builders import image_from_spec
 
 from dockgate.rule_api.config import Config
-from dockgate.engine.engine import Engine, ImageJob, all_rules
+from dockgate.engine.image_engine import ImageEngine, ImageJob
+from dockgate.engine.registry import dockerfile_rules, image_rules
 from dockgate.rule_api.findings import Level
 
 SETUID_IMAGE = {"layers": [[{"path": "usr/bin/passwd", "mode": "4755"}, {"path": "opt/tool", "mode": "4755"}]]}
 
 
 def levels(config: Config) -> dict[str, Level]:
-    engine = Engine([rule for rule in all_rules() if rule.meta.code == "DG5002"])
+    engine = ImageEngine([rule for rule in image_rules() if rule.meta.code == "DG5002"])
     with image_from_spec(SETUID_IMAGE) as image:
-        findings, _ = engine.lint_image(ImageJob(image, config))
+        findings, _ = engine.lint(ImageJob(image, config))
     return {finding.image.path: finding.level for finding in findings if finding.image is not None}
 
 

@@ -20,11 +20,12 @@ import pytest
 import yaml
 
 from dockgate.rule_api.config import Config
-from dockgate.engine.engine import Engine, all_rules
+from dockgate.engine.dockerfile_engine import DockerfileEngine
+from dockgate.engine.registry import dockerfile_rules
 from dockgate.dockerfile.source import decode
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
-RULES = {rule.meta.code: rule for rule in all_rules() if rule.meta.target == "dockerfile"}
+RULES = {rule.meta.code: rule for rule in dockerfile_rules()}
 """Image rules have their own cases, in tests/image/rule_cases."""
 
 
@@ -47,7 +48,7 @@ def lint_with_rule(
     dockerignore: str | None = None,
     context_files: list[str] | dict[str, str] | None = None,
 ) -> list[list]:
-    engine = Engine([RULES[code]])
+    engine = DockerfileEngine([RULES[code]])
     config = Config().merged_with(select=[code], levels={code: "error"}, **(options or {}))
     if dockerignore is None and context_files is None:
         findings = engine.lint("Dockerfile", decode(data), config)

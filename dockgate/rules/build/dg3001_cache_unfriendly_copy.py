@@ -40,10 +40,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Instruction
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import RunScript, ShellCommand
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import pip_installs
 from dockgate.rules.common.package_managers import (
     OptionSyntax,

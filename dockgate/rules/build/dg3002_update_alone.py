@@ -32,9 +32,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.shell import RunScript
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import RunScript
 from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
     APT_OPTIONS,

@@ -48,7 +48,7 @@ RULE = RuleMeta(
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    if context.build_context is None or context.document is None:
+    if context.build_context is None:
         return
     sources = whole_context_sources(context.document)
     if not sources or ignore_file_path(context.build_context, Path(context.path).name) is not None:

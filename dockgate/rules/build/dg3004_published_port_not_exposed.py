@@ -36,9 +36,9 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
+from dockgate.analysis.semantics import Stage
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.semantics import Stage
 
 RULE = RuleMeta(
     code="DG3004",
@@ -53,7 +53,7 @@ COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "doc
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    if context.build_context is None or context.document is None:
+    if context.build_context is None:
         return
     final = context.semantics.final_stage
     if final is None:

@@ -24,8 +24,8 @@ RUN npm ci
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.parser import KNOWN_KEYWORDS
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -39,7 +39,6 @@ RULE = RuleMeta(
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.instructions:
         # instructions.Parse stops at the first unknown instruction; warnings before it are still reported.
         if instruction.keyword.lower() not in KNOWN_KEYWORDS:

@@ -29,8 +29,8 @@ RUN apk add --no-cache \\
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -44,7 +44,6 @@ RULE = RuleMeta(
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.instructions:
         blank_lines = instruction.empty_continuation_lines
         if not blank_lines:

@@ -42,7 +42,6 @@ RULE = RuleMeta(
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     if not buildkit_converts(context.document):
         return
     instructions = context.document.instructions

@@ -25,9 +25,9 @@ FROM alpine:${VERSION}
 
 from typing import Iterator
 
+from dockgate.analysis.semantics import AUTOMATIC_PLATFORM_ARGS
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.semantics import AUTOMATIC_PLATFORM_ARGS
 from dockgate.rules.common.did_you_mean import closest_name
 
 RULE = RuleMeta(

@@ -28,11 +28,11 @@ COPY . .
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.analysis.semantics import Stage
 from dockgate.dockerfile.parser import go_quote
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
-from dockgate.analysis.semantics import Stage
 
 RULE = RuleMeta(
     code="DG1010",
@@ -48,7 +48,6 @@ _WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:[\\/]|[\\]")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     if not buildkit_converts(context.document):
         return
     semantics = context.semantics

@@ -37,10 +37,10 @@ WORKDIR $APP_DIR
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Instruction, Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.semantics import SCRATCH, Stage
+from dockgate.dockerfile.model import Instruction, Span
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.did_you_mean import closest_name
 
 RULE = RuleMeta(

@@ -27,8 +27,8 @@ CMD ["nginx", "-g", "daemon off;"]
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
 
@@ -45,7 +45,6 @@ _USED_ONCE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     if not buildkit_converts(context.document):
         return
     for stage in context.semantics.stages:

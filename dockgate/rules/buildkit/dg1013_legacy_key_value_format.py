@@ -43,7 +43,6 @@ RULE = RuleMeta(
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     if not buildkit_converts(context.document):
         return
     for stage in context.semantics.stages:

@@ -23,7 +23,6 @@ def expose_entries(context: LintContext) -> Iterator[tuple[Instruction, Word, st
     BuildKit expands each word and may split it into several (convert_expose.go);
     a word whose value the file does not fix is skipped.
     """
-    assert context.document is not None
     if not buildkit_converts(context.document):
         return
     semantics = context.semantics

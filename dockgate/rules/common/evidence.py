@@ -17,9 +17,9 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction, Span
 from dockgate.rule_api.rule import LintContext
-from dockgate.analysis.shell import RunScript, ShellCommand
 
 # Programs that run the command after them (their own options first).
 _WRAPPERS = frozenset({"sudo", "doas", "env", "exec", "nohup", "nice", "time", "command", "gosu", "su-exec"})
@@ -179,7 +179,6 @@ class VariableSetting:
 
 def variable_settings(context: LintContext, keywords: tuple[str, ...] = ("ARG", "ENV")) -> Iterator[VariableSetting]:
     """Every `NAME=value` an ARG (defaults only), ENV or LABEL writes, ONBUILD triggers too."""
-    assert context.document is not None
     semantics = context.semantics
     for owner in context.document.instructions:
         instruction = owner.effective

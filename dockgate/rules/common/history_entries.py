@@ -16,7 +16,11 @@ from typing import Callable
 from dockgate.image.history import HistoryInstruction, parse_created_by
 from dockgate.image.image import Image
 from dockgate.rule_api.findings import ImageLocation
-from dockgate.rules.common.credentials import credential_kind, is_placeholder, is_secret_name
+from dockgate.rules.common.credentials import (
+    credential_kind,
+    is_placeholder,
+    is_secret_name,
+)
 
 MASK = "****"
 """Stands for a secret value in messages: never the value, nor its length (dockle#268)."""

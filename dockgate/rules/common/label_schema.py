@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from dockgate.rule_api.config import LabelType
 from dockgate.dockerfile.model import Instruction, Span, Word
+from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.rule import LintContext
 
 
@@ -41,7 +41,6 @@ def label_pairs(context: LintContext, *, include_onbuild: bool = False) -> Itera
     An ONBUILD trigger runs in a later build whose variables are unknown, so
     its pairs count as known only when they use no variable.
     """
-    assert context.document is not None
     for instruction in context.document.instructions:
         triggered = instruction.sub
         if instruction.keyword == "LABEL":
@@ -64,7 +63,7 @@ def _pairs(context: LintContext, instruction: Instruction, *, deferred: bool) ->
 
 def label_schema(context: LintContext) -> dict[str, LabelType]:
     """The configured schema: label name → type (empty when none is configured)."""
-    return context.config.label_schema if context.config is not None else {}
+    return context.config.label_schema
 
 
 def schema_labels_of_type(context: LintContext, label_type: LabelType) -> Iterator[LabelPair]:

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dockgate.dockerfile.model import Instruction, Span
 from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
+from dockgate.dockerfile.model import Instruction, Span
 from dockgate.rules.common.package_managers import (
     OptionSyntax,
     PackageCommand,

@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
+from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.dockerfile.model import Instruction, Span
 from dockgate.rule_api.rule import LintContext
-from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,7 +349,6 @@ def package_values(context: LintContext, run: RunScript, word: ShellWord) -> lis
 
 def _declared_names(context: LintContext, owner: Instruction) -> set[str]:
     """ARG names declared anywhere before `owner`, and ENV names set before it in its stage."""
-    assert context.document is not None
     semantics = context.semantics
     stage = semantics.stage_of(owner)
     names: set[str] = set()

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Iterable, Iterator
 
-from dockgate.rule_api.rule import LintContext
 from dockgate.analysis.shell import RunScript, ShellCommand
+from dockgate.rule_api.rule import LintContext
 
 
 def first_calls(

@@ -26,8 +26,8 @@ RUN apk add --no-cache curl && \\
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.parser import KNOWN_KEYWORDS
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -40,7 +40,6 @@ RULE = RuleMeta(
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.walk():
         if instruction.keyword.lower() not in KNOWN_KEYWORDS:
             yield Violation(

@@ -28,8 +28,8 @@ COPY main.go /src/
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -48,7 +48,6 @@ _FORBIDDEN_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.instructions:
         for message in _problems(instruction):
             yield Violation(message, instruction.arguments.span if instruction.arguments else instruction.keyword_span, instruction.span.line)

@@ -48,7 +48,6 @@ REPEATABLE_FLAGS = frozenset({"mount", "exclude", "device"})
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.walk():
         allowed = FLAGS_BY_KEYWORD.get(instruction.keyword, frozenset())
         seen: set[str] = set()

@@ -18,21 +18,22 @@ Save the file as UTF-8 (with or without a byte-order mark).
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.model import Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import RuleMeta, SourceContext
 
 RULE = RuleMeta(
     code="DG0004",
     name="invalid-utf8",
     summary="The file is not valid UTF-8",
     level=Level.WARNING,
+    reads="source",
     documentation=__doc__,
 )
 
 
-def check(context: LintContext) -> Iterator[Violation]:
-    if context.source is None or context.source.invalid_utf8_line is None:
+def check(context: SourceContext) -> Iterator[Violation]:
+    if context.source.invalid_utf8_line is None:
         return
     line = context.source.invalid_utf8_line
     lines = context.source.text.split("\n")

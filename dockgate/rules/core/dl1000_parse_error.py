@@ -26,17 +26,18 @@ ENV PATH=/usr/local/bin:/usr/bin:/bin
 from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
-from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rule_api.rule import RuleMeta, SourceContext
 
 RULE = RuleMeta(
     code="DL1000",
     name="parse-error",
     summary="Docker's parser rejects this file",
     level=Level.ERROR,
+    reads="source",
     documentation=__doc__,
 )
 
 
-def check(context: LintContext) -> Iterator[Violation]:
+def check(context: SourceContext) -> Iterator[Violation]:
     if context.syntax_error is not None:
         yield Violation(context.syntax_error.message, context.syntax_error.span)

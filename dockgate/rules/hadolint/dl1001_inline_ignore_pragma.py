@@ -49,7 +49,6 @@ _INLINE_IGNORE = re.compile(r"(?:hadolint[ \t]+|dockgate:[ \t]*)ignore[ \t]*=")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for comment in context.document.comments:
         if _INLINE_IGNORE.match(comment.text):
             yield Violation(MESSAGE, comment.span, comment.span.line)

@@ -44,7 +44,6 @@ _ABSOLUTE = re.compile(r"/|[A-Za-z]:[\\/]")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         workdir = instruction.effective

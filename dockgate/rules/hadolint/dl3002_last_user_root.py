@@ -36,10 +36,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Instruction
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.semantics import SemanticModel, Stage
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL3002",

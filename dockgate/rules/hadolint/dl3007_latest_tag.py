@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.model import Span, Word
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -44,7 +44,6 @@ MESSAGE = (
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for stage in semantics.stages:
         instruction = stage.from_instruction

@@ -31,7 +31,12 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import APT_OPTIONS, instruction_line, package_commands, package_values
+from dockgate.rules.common.package_managers import (
+    APT_OPTIONS,
+    instruction_line,
+    package_commands,
+    package_values,
+)
 
 RULE = RuleMeta(
     code="DL3008",

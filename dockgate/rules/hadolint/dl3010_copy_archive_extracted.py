@@ -37,10 +37,10 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Instruction, Word
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import ShellCommand, ShellScript
+from dockgate.dockerfile.model import Instruction, Word
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL3010",
@@ -68,7 +68,6 @@ class _CopiedArchive:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     scripts = {id(run.instruction): run.script for run in context.run_scripts}
     archives: list[_CopiedArchive] = []
     reported: set[int] = set()
@@ -111,7 +110,6 @@ def _unquoted(text: str) -> str:
 
 
 def _unpacks(context: LintContext, script: ShellScript, archive_name: str) -> bool:
-    assert context.document is not None
     for command in script.commands:
         if command.program == "tar" and _extracts(command):
             tar_archives = True

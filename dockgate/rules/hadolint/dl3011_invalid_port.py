@@ -41,7 +41,6 @@ _HIGHEST_PORT = 65535
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         expose = instruction.effective

@@ -37,7 +37,6 @@ MESSAGE = "Multiple `HEALTHCHECK` instructions"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     before_first_from = [i for i in context.document.instructions if semantics.stage_of(i) is None]
     for instructions in (before_first_from, *(stage.instructions for stage in semantics.stages)):

@@ -36,9 +36,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from dockgate.analysis.shell import RunScript, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import RunScript, ShellWord
 from dockgate.rules.common.language_packages import PipInstall, pip_installs
 from dockgate.rules.common.package_managers import instruction_line, package_values
 

@@ -28,7 +28,12 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import APT_OPTIONS, PackageCommand, instruction_line, package_commands
+from dockgate.rules.common.package_managers import (
+    APT_OPTIONS,
+    PackageCommand,
+    instruction_line,
+    package_commands,
+)
 
 RULE = RuleMeta(
     code="DL3015",

@@ -37,10 +37,15 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from dockgate.analysis.shell import RunScript, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import RunScript, ShellWord
-from dockgate.rules.common.package_managers import OptionSyntax, instruction_line, package_values, parse_command
+from dockgate.rules.common.package_managers import (
+    OptionSyntax,
+    instruction_line,
+    package_values,
+    parse_command,
+)
 
 RULE = RuleMeta(
     code="DL3016",

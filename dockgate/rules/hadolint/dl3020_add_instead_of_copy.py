@@ -49,7 +49,6 @@ _REMOTE_PREFIXES = ("http://", "https://", "git@", "git://", "ssh://")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         add = instruction.effective

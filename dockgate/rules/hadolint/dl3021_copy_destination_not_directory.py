@@ -40,7 +40,6 @@ MESSAGE = "COPY with more than 2 arguments requires the last argument to end wit
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         copy = instruction.effective

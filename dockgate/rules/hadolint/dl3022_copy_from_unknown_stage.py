@@ -51,7 +51,6 @@ MESSAGE = "`COPY --from` should reference a previously defined `FROM` alias"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         source = instruction.flag("from") if instruction.keyword == "COPY" else None

@@ -42,7 +42,6 @@ MESSAGE = "`COPY --from` cannot reference its own `FROM` alias"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for stage in semantics.stages:
         for instruction in stage.instructions:

@@ -25,8 +25,8 @@ CMD ["node", "server.js"]
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -41,7 +41,6 @@ MESSAGE = "Use arguments JSON notation for CMD and ENTRYPOINT arguments"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.instructions:
         command = instruction.effective
         if command.json_form or not command.args:

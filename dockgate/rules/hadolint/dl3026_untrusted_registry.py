@@ -45,10 +45,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.semantics import SCRATCH
 from dockgate.analysis.stage_references import from_references
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL3026",
@@ -115,10 +115,9 @@ def is_trusted(reference: str | None, text: str, patterns: list[str]) -> bool:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    patterns = context.config.trusted_registries if context.config is not None else []
+    patterns = context.config.trusted_registries
     if not patterns:
         return
-    assert context.document is not None
     semantics = context.semantics
     for stage in semantics.stages:
         image_word = stage.from_instruction.args[0] if stage.from_instruction.args else None

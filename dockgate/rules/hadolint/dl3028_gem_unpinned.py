@@ -33,9 +33,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.rules.common.package_managers import instruction_line, package_values
 
 RULE = RuleMeta(

@@ -25,9 +25,9 @@ FROM --platform=$BUILDPLATFORM golang:1.22 AS build
 import re
 from typing import Iterator
 
+from dockgate.analysis.semantics import AUTOMATIC_PLATFORM_ARGS
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.semantics import AUTOMATIC_PLATFORM_ARGS
 
 RULE = RuleMeta(
     code="DL3029",

@@ -26,7 +26,11 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import RPM_TOOL_OPTIONS, instruction_line, package_commands
+from dockgate.rules.common.package_managers import (
+    RPM_TOOL_OPTIONS,
+    instruction_line,
+    package_commands,
+)
 
 RULE = RuleMeta(
     code="DL3030",

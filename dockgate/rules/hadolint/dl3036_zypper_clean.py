@@ -27,9 +27,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.shell import ShellCommand
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import ShellCommand
 from dockgate.rules.common.package_managers import (
     ZYPPER_OPTIONS,
     has_cache_mount,

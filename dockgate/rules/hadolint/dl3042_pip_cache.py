@@ -32,10 +32,14 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from dockgate.analysis.shell import RunScript
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import RunScript
-from dockgate.rules.common.language_packages import PipInstall, has_cache_mount_on, pip_installs
+from dockgate.rules.common.language_packages import (
+    PipInstall,
+    has_cache_mount_on,
+    pip_installs,
+)
 from dockgate.rules.common.package_managers import instruction_line
 
 RULE = RuleMeta(
@@ -82,7 +86,6 @@ def _variable_before(context: LintContext, run: RunScript, name: str) -> str | N
     if semantics.stage_of(run.owner) is not None:
         return semantics.variables_before(run.owner).get(name)
     # A file without FROM (which Docker rejects, but hadolint's tests use): the ENVs and ARGs above count.
-    assert context.document is not None
     value = None
     for instruction in context.document.instructions:
         if instruction is run.owner:

@@ -40,7 +40,6 @@ FORBIDDEN_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.instructions:
         trigger = instruction.sub
         if trigger is not None and trigger.keyword in FORBIDDEN_TRIGGERS:

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.semantics import Evaluation
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.semantics import Evaluation
 
 RULE = RuleMeta(
     code="DL3044",
@@ -46,7 +46,6 @@ MESSAGE = "Do not refer to an environment variable within the same `ENV` stateme
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         env = instruction.effective

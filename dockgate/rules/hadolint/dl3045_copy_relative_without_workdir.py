@@ -34,10 +34,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Instruction, Word
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.semantics import SemanticModel, Stage
+from dockgate.dockerfile.model import Instruction, Word
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL3045",
@@ -53,7 +53,6 @@ _ABSOLUTE = re.compile(r"/|[A-Za-z]:[\\/]")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     # Before any FROM (Docker refuses that, see DL3061) the instructions so far stand for a stage.
     before_first_from = [i for i in context.document.instructions if semantics.stage_of(i) is None]

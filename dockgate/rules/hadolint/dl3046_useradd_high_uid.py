@@ -29,11 +29,15 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
+from dockgate.dockerfile.model import Span
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.dockerfile.model import Span
-from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
-from dockgate.rules.common.package_managers import OptionSyntax, instruction_line, parse_command
+from dockgate.rules.common.package_managers import (
+    OptionSyntax,
+    instruction_line,
+    parse_command,
+)
 
 RULE = RuleMeta(
     code="DL3046",

@@ -41,9 +41,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.semantics import Stage
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.semantics import Stage
 from dockgate.rules.common.label_schema import label_pairs, label_schema
 
 RULE = RuleMeta(

@@ -44,7 +44,7 @@ RULE = RuleMeta(
 def check(context: LintContext) -> Iterator[Violation]:
     schema = label_schema(context)
     # hadolint reports every label when strict-labels is on without a schema; that is a configuration slip.
-    if not schema or context.config is None or not context.config.strict_labels:
+    if not schema or not context.config.strict_labels:
         return
     for pair in label_pairs(context):
         if pair.key is not None and pair.key not in schema:

@@ -36,10 +36,10 @@ from __future__ import annotations
 import csv
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Instruction
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import RunScript, parse_script
+from dockgate.dockerfile.model import Instruction
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
     code="DL3059",
@@ -55,7 +55,6 @@ MOST_COMMANDS = 1
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     command_counts = {id(run.instruction): _command_count(run) for run in context.run_scripts}
     previous: Instruction | None = None
     for instruction in context.document.instructions:

@@ -33,11 +33,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.shell import ShellCommand
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import ShellCommand
 from dockgate.rules.common.language_packages import has_cache_mount_on
-from dockgate.rules.common.package_managers import OptionSyntax, instruction_line, last_uncleaned, parse_command
+from dockgate.rules.common.package_managers import (
+    OptionSyntax,
+    instruction_line,
+    last_uncleaned,
+    parse_command,
+)
 
 RULE = RuleMeta(
     code="DL3060",

@@ -39,7 +39,6 @@ MESSAGE = "Invalid instruction order. Dockerfile must begin with `FROM`, `ARG` o
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.instructions:
         if instruction.keyword == "FROM":
             return

@@ -31,8 +31,8 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
 from dockgate.dockerfile.model import Span, Word
+from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -66,7 +66,6 @@ SUSPICIOUS_PARTS = ("api_key", "client_key", "password", "private", "secret", "t
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         definer = instruction.effective

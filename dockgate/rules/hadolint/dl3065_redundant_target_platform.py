@@ -42,7 +42,6 @@ _STAND_IN = "\0target-platform\0"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     lexer = ShellLexer(context.document.escape)
     for stage in context.semantics.stages:
         platform = stage.from_instruction.flag("platform")

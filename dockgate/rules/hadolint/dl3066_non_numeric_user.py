@@ -42,7 +42,6 @@ MESSAGE = "Non-numeric user-id may not be resolvable by host system"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         user = instruction.effective

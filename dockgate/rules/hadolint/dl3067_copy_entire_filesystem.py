@@ -49,7 +49,6 @@ MESSAGE = "Do not copy an entire filesystem from another stage"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     for instruction in context.document.instructions:
         copy = instruction.effective

@@ -36,7 +36,6 @@ RULE = RuleMeta(
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.walk():
         if instruction.keyword == "MAINTAINER":
             yield Violation("MAINTAINER is deprecated", instruction.keyword_span, instruction.span.line)

@@ -41,7 +41,6 @@ MESSAGE = (
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     semantics = context.semantics
     before_first_from = [i for i in context.document.instructions if semantics.stage_of(i) is None]
     for instructions in (before_first_from, *(stage.instructions for stage in semantics.stages)):

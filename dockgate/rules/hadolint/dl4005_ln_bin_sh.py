@@ -31,10 +31,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.shell import ShellCommand, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import ShellCommand, ShellWord
-from dockgate.rules.common.package_managers import OptionSyntax, instruction_line, parse_command
+from dockgate.rules.common.package_managers import (
+    OptionSyntax,
+    instruction_line,
+    parse_command,
+)
 
 RULE = RuleMeta(
     code="DL4005",

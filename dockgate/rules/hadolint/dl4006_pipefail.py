@@ -39,10 +39,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import RunScript, ShellScript
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import instruction_line
 
 RULE = RuleMeta(

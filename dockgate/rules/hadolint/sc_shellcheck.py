@@ -43,10 +43,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import RunScript, ShellScript
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 
 if TYPE_CHECKING:
     from dockgate.analysis.shellcheck import ShellCheckComment
@@ -119,7 +119,6 @@ def _shell_script(context: LintContext, run: RunScript) -> tuple[str, int] | Non
 
 
 def _names_declared_above(context: LintContext, line: int) -> set[str]:
-    assert context.document is not None
     names: set[str] = set()
     for instruction in context.document.instructions:
         if instruction.line >= line:

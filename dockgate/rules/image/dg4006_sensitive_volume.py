@@ -36,8 +36,8 @@ from typing import Iterator
 from dockgate.image.history import normalised_path
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
-from dockgate.rules.common.history_entries import config_or_entry, last_entry
 from dockgate.rules.common.evidence import SENSITIVE_VOLUME_PATHS
+from dockgate.rules.common.history_entries import config_or_entry, last_entry
 
 RULE = RuleMeta(
     code="DG4006",

@@ -59,15 +59,11 @@ RUN sh /tmp/install.sh
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Iterator
 
 from dockgate.image.history import synthetic_dockerfile
-from dockgate.rule_api.config import Config
-from dockgate.engine.engine import Engine, all_rules
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
-from dockgate.dockerfile.source import SourceText
 from dockgate.rules.common.history_entries import history_location
 
 RULE = RuleMeta(
@@ -88,25 +84,15 @@ HISTORY_RULE_CODES = (
 """The Dockerfile rules that judge a step by its command text alone, as history records it."""
 
 
-@cache
-def _history_linter() -> tuple[Engine, Config, dict[str, Level]]:
-    """The Dockerfile rules of HISTORY_RULE_CODES, at their default levels (the user's config
-    applies to the findings afterwards, code by code)."""
-    rules = [rule for rule in all_rules("dockerfile") if rule.meta.code in HISTORY_RULE_CODES]
-    return Engine(rules), Config().merged_with(select=HISTORY_RULE_CODES), {rule.meta.code: rule.meta.level for rule in rules}
-
-
 def check(context: ImageContext) -> Iterator[ImageViolation]:
     image = context.image
     dockerfile = synthetic_dockerfile(image.config.history)
     if not dockerfile.history_by_line:
         return
-    engine, config, default_levels = _history_linter()
-    for finding in engine.lint(f"{image.name} history", SourceText(dockerfile.text), config):
+    for finding in context.lint_dockerfile(f"{image.name} history", dockerfile.text, HISTORY_RULE_CODES):
         line = finding.instruction_line or (finding.span.line if finding.span is not None else 0)
         history_index = dockerfile.history_index(line)
         if history_index is None:
             continue
-        yield ImageViolation(
-            finding.message, history_location(image, history_index), finding.code, default_levels[finding.code]
-        )
+        # Linted at its default level: the user's configuration applies to the finding, code by code.
+        yield ImageViolation(finding.message, history_location(image, history_index), finding.code, finding.level)

@@ -42,8 +42,8 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
-from dockgate.rules.common.history_entries import config_or_entry, last_entry
 from dockgate.rules.common.evidence import disables_tls_verification
+from dockgate.rules.common.history_entries import config_or_entry, last_entry
 
 RULE = RuleMeta(
     code="DG4009",

@@ -53,8 +53,13 @@ from dockgate.image.credential_files import credential_file
 from dockgate.image.filesystem import LayeredFilesystem
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.credentials import (
+    credential_kind,
+    is_placeholder,
+    is_secret_name,
+    url_with_password,
+)
 from dockgate.rules.common.layer_reporting import layer_location
-from dockgate.rules.common.credentials import credential_kind, is_placeholder, is_secret_name, url_with_password
 
 RULE = RuleMeta(
     code="DG5001",

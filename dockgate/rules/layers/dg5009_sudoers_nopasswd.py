@@ -44,8 +44,8 @@ from typing import Iterator
 from dockgate.image.credential_files import SUDOERS, SUDOERS_DROP_IN_DIR
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
-from dockgate.rules.common.layer_reporting import layer_location
 from dockgate.rules.common.evidence import NOPASSWD_TAG
+from dockgate.rules.common.layer_reporting import layer_location
 
 RULE = RuleMeta(
     code="DG5009",

@@ -30,9 +30,9 @@ import re
 from itertools import pairwise
 from typing import Iterator
 
+from dockgate.analysis.shell import ShellCommand, ShellScript
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import ShellCommand, ShellScript
 from dockgate.rules.common.evidence import instruction_line, unwrapped
 
 RULE = RuleMeta(

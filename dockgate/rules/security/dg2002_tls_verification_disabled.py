@@ -33,10 +33,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import ShellCommand
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import (
     FALSE_WORDS,
     disables_tls_verification,

@@ -30,10 +30,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import ShellCommand
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.credentials import (
     is_placeholder,
     known_token_kind,

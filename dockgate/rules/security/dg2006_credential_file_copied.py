@@ -92,7 +92,6 @@ def credential_kind(source: str) -> str | None:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for owner in context.document.instructions:
         instruction = owner.effective
         if instruction.keyword not in ("COPY", "ADD") or len(instruction.args) < 2:
@@ -118,7 +117,6 @@ def check(context: LintContext) -> Iterator[Violation]:
 
 def _context_credentials(context: LintContext) -> Iterator[Violation]:
     """Credential files in the build context on disk that a whole-context copy ships."""
-    assert context.document is not None
     if context.build_context is None:
         return
     shipped = shipped_instruction_ids(context.semantics)

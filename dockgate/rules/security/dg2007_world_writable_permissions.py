@@ -52,7 +52,6 @@ _ADVICE = "any user in the container can change them; give write access to the o
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     findings: list[Violation] = []
     for owner in context.document.instructions:
         instruction = owner.effective

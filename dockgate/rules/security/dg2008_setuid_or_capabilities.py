@@ -61,7 +61,6 @@ def _directories_only(targets: list[str], created: set[str]) -> bool:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     findings: list[Violation] = []
     for owner in context.document.instructions:
         instruction = owner.effective

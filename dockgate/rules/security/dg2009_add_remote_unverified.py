@@ -50,7 +50,6 @@ _COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for owner in context.document.instructions:
         instruction = owner.effective
         if instruction.keyword != "ADD" or instruction.flag("checksum") is not None or len(instruction.args) < 2:

@@ -30,9 +30,9 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from dockgate.analysis.semantics import SCRATCH
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.semantics import SCRATCH
 
 RULE = RuleMeta(
     code="DG2010",

@@ -49,9 +49,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from dockgate.analysis.semantics import Stage
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.semantics import Stage
 
 RULE = RuleMeta(
     code="DG2011",

@@ -38,10 +38,11 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Instruction, Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.semantics import SemanticModel
+from dockgate.dockerfile.model import Instruction, Span
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.evidence import instruction_line, unwrapped
 from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
     APT_OPTIONS,
@@ -50,7 +51,6 @@ from dockgate.rules.common.package_managers import (
     OptionSyntax,
     parse_command,
 )
-from dockgate.rules.common.evidence import instruction_line, unwrapped
 from dockgate.rules.common.shipped_stages import (
     shipped_instruction_ids,
     shipped_stages,

@@ -45,7 +45,6 @@ _INSECURE = {"security": "insecure", "network": "host"}
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.walk():
         if instruction.keyword != "RUN":
             continue

@@ -43,10 +43,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.semantics import Definition
 from dockgate.analysis.shell import RunScript
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.credentials import is_secret_name
 
 RULE = RuleMeta(

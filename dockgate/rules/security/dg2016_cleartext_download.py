@@ -37,9 +37,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from dockgate.analysis.shell import ShellCommand, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.analysis.shell import ShellCommand, ShellWord
 from dockgate.rules.common.evidence import instruction_line, unwrapped
 
 RULE = RuleMeta(
@@ -63,7 +63,6 @@ _NODE_PROGRAMS = frozenset({"npm", "yarn", "pnpm"})
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    assert context.document is not None
     for instruction in context.document.instructions:
         add = instruction.effective  # an ONBUILD ADD too, reported on the ONBUILD's line
         if add.keyword == "ADD" and add.flag("checksum") is None:

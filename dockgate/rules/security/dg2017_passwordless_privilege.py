@@ -41,10 +41,10 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
-from dockgate.dockerfile.model import Span
-from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.analysis.shell import ShellCommand, ShellWord
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import NOPASSWD_TAG, instruction_line, unwrapped
 from dockgate.rules.common.shipped_stages import (
     shipped_instruction_ids,

@@ -1,0 +1,189 @@
+"""dockgate's public Python API: lint a text, files and folders, or a built image.
+
+Nothing here prints or exits. Errors the user can cause (a bad config file,
+an unusable image) raise `dockgate.errors.UserError` subclasses; a file that
+cannot be read during `lint_paths` is reported in the result's `problems`
+instead, so one bad file does not hide the others' findings.
+
+    >>> from dockgate.api import lint_text
+    >>> [finding.code for finding in lint_text("FROM ubuntu\\nMAINTAINER me\\n")]
+    ['DL3006', 'DL4000']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO, Sequence
+
+from dockgate.dockerfile.model import DockerfileSyntaxError, Document
+from dockgate.dockerfile.parser import parse
+from dockgate.dockerfile.source import SourceError, decode, read_source
+from dockgate.engine.discovery import find_dockerfiles
+from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.image_engine import ImageEngine, ImageJob
+from dockgate.engine.registry import dockerfile_rules, image_rules
+from dockgate.errors import UsageError
+from dockgate.rule_api.config import Config, ConfigResolver, load_config
+from dockgate.rule_api.findings import Finding, Level
+from dockgate.rule_api.rule import RuleMeta
+
+__all__ = ["LintResult", "lint_image", "lint_paths", "lint_text", "load_config"]
+
+BATCH_SIZE = 500
+"""Files linted together: enough for batch work (ShellCheck) to pay off, few enough to bound memory."""
+
+
+@dataclass
+class LintResult:
+    """What a run found, and what it could not do."""
+
+    findings: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    """Files (or images) linted."""
+    rules: list[RuleMeta] = field(default_factory=list)
+    """The rules enabled by the run's base configuration, for reporters (SARIF's rule list)."""
+    failed: bool = False
+    """Some finding is at or above its file's failure threshold."""
+    problems: list[str] = field(default_factory=list)
+    """Inputs that could not be linted, one line each: the run did not check everything."""
+    notices: list[str] = field(default_factory=list)
+    """Things the user should know (a pass skipped, a file left out)."""
+
+
+def _resolver(config: Config | ConfigResolver | None) -> ConfigResolver:
+    if isinstance(config, ConfigResolver):
+        return config
+    return ConfigResolver(config) if config is not None else load_config()
+
+
+def fails(findings: Sequence[Finding], config: Config) -> bool:
+    """Whether these findings make the run fail under `config`'s threshold."""
+    threshold = config.failure_threshold
+    if config.no_fail or threshold is Level.OFF:
+        return False
+    return any(finding.level.rank >= threshold.rank for finding in findings)
+
+
+def lint_text(
+    text: str,
+    path: str | Path | None = None,
+    config: Config | ConfigResolver | None = None,
+    *,
+    build_context: Path | None = None,
+) -> list[Finding]:
+    """The findings for a Dockerfile held in memory (an editor buffer, a generated file), sorted.
+
+    `path` names the file in findings and, for a real path, finds its
+    configuration and build context; `config` None means the configuration
+    files a `dockgate check` of that path would read.
+    """
+    where = Path(path) if path is not None else None
+    file_config = _resolver(config).for_file(where)
+    engine = DockerfileEngine(dockerfile_rules())
+    job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8")), file_config, where, build_context)
+    findings, _ = engine.lint_batch([job])
+    return findings[0]
+
+
+def lint_paths(
+    paths: Sequence[str | Path],
+    config: Config | ConfigResolver | None = None,
+    *,
+    build_context: Path | None = None,
+    stdin: BinaryIO | None = None,
+    stdin_filename: str | None = None,
+) -> LintResult:
+    """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`."""
+    resolver = _resolver(config)
+    base_config = resolver.for_file(None)
+    wanted = [str(path) for path in paths] or ["."]
+    discovery = find_dockerfiles([Path(path) for path in wanted if path != "-"])
+    engine = DockerfileEngine(dockerfile_rules())
+    result = LintResult(
+        rules=[rule.meta for rule in engine.rules if base_config.level_for(rule.meta) is not Level.OFF],
+        problems=list(discovery.errors),
+        notices=list(discovery.notices),
+    )
+    batch: list[LintJob] = []
+
+    def flush() -> None:
+        found_per_file, batch_notices = engine.lint_batch(batch)
+        result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
+        for job, found in zip(batch, found_per_file):
+            result.checked += 1
+            result.findings.extend(found)
+            result.failed = result.failed or fails(found, job.config)
+        batch.clear()
+
+    if "-" in wanted:
+        if stdin is None:
+            raise SourceError("- names standard input, but no input stream was given")
+        try:
+            stdin_source = decode(stdin.read(), stdin_filename or "-")
+            batch.append(LintJob(stdin_filename or "-", stdin_source, base_config, build_context=build_context))
+        except SourceError as error:
+            result.problems.append(str(error))
+    for path in discovery.files:
+        file_config = resolver.for_file(path)
+        try:
+            source = read_source(str(path))
+        except SourceError as error:
+            result.problems.append(str(error))
+            continue
+        batch.append(LintJob(path.as_posix(), source, file_config, path, build_context))
+        if len(batch) >= BATCH_SIZE:
+            flush()
+    flush()
+    return result
+
+
+def lint_image(
+    sources: Sequence[str],
+    config: Config | ConfigResolver | None = None,
+    *,
+    dockerfile: str | None = None,
+    platform: str | None = None,
+    insecure_registries: Sequence[str] = (),
+    stdin: BinaryIO | None = None,
+) -> LintResult:
+    """Lint built images (docker-archive:, oci:, oci-archive:, inspect:, registry: sources, paths, references).
+
+    `dockerfile` is the file the image was built from: findings it explains are placed on its lines.
+    """
+    from dockgate.image.errors import ImageError
+    from dockgate.image.platforms import parse_platform
+    from dockgate.image.sources import open_images
+
+    image_config = _resolver(config).for_file(None)
+    chosen_platform = parse_platform(platform) if platform else None
+    dockerfile_document = _read_dockerfile(dockerfile) if dockerfile is not None else None
+    dockerfile_path = Path(dockerfile).as_posix() if dockerfile is not None else None
+    engine = ImageEngine(image_rules(), dockerfile_rules())
+    result = LintResult(rules=[rule.meta for rule in engine.rules if image_config.level_for(rule.meta) is not Level.OFF])
+    for source in sources:
+        try:
+            images = open_images(
+                source,
+                platform=chosen_platform,
+                insecure_registries=frozenset(insecure_registries),
+                stdin=stdin if source == "-" else None,
+            )
+            for image in images:
+                with image:
+                    found, image_notices = engine.lint(ImageJob(image, image_config, dockerfile_path, dockerfile_document))
+                result.notices.extend(notice for notice in image.notices + image_notices if notice not in result.notices)
+                result.findings.extend(found)
+                result.checked += 1
+        except ImageError as error:
+            result.problems.append(str(error))
+    result.failed = fails(result.findings, image_config)
+    return result
+
+
+def _read_dockerfile(name: str) -> Document:
+    """The Dockerfile an image was built from, parsed; one that cannot be used is a usage error."""
+    try:
+        return parse(read_source(name, f"--dockerfile {name}").text)
+    except DockerfileSyntaxError as error:
+        raise UsageError(f"--dockerfile {name}:{error.span.line}:{error.span.column}: {error.message}") from None

@@ -1,0 +1,88 @@
+"""What `check` and `image` share: their options, the configuration they make, and how a run ends."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from dockgate.api import LintResult
+from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
+from dockgate.errors import UsageError
+from dockgate.reporters import Report, render
+from dockgate.rule_api.config import ConfigResolver, load_config
+
+
+def add_run_options(command: argparse.ArgumentParser) -> None:
+    """The options `check` and `image` share: output, configuration, rule selection, exit status."""
+    command.add_argument("--format", "-f", default="text", choices=("text", "json", "sarif"))
+    command.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of standard output")
+    command.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
+    command.add_argument("--no-config", action="store_true", help="ignore every configuration file")
+    command.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
+    command.add_argument("--ignore", action="append", default=[], metavar="RULES", help="leave these rules out")
+    command.add_argument("--level", action="append", default=[], metavar="RULE=LEVEL", help="set a rule's level (error, warning, info, style, off)")
+    for level in ("error", "warning", "info", "style"):
+        command.add_argument(f"--{level}", action="append", default=[], metavar="RULE", help=f"report RULE at level {level} (hadolint's flag)")
+    command.add_argument("--failure-threshold", "-t", metavar="LEVEL", help="fail on findings at or above LEVEL (default: info)")
+    command.add_argument("--no-fail", action="store_true", help="exit 0 even when there are findings")
+    command.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
+    command.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR in the environment too)")
+    command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def split_list(values: list[str]) -> list[str]:
+    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+
+
+def configuration(args: argparse.Namespace, **extra_overrides: object) -> ConfigResolver:
+    """The run's configuration: the files (or --config / --no-config) with the command line on top."""
+    levels: dict[str, str] = {}
+    for level in ("error", "warning", "info", "style"):
+        for code in split_list(getattr(args, level)):
+            levels[code] = level
+    for assignment in args.level:
+        selector, equals, level = assignment.partition("=")
+        if not equals:
+            raise UsageError(f"--level takes RULE=LEVEL, not {assignment!r}")
+        levels[selector.strip()] = level.strip()
+    overrides: dict[str, object] = {
+        "select": split_list(args.select),
+        "ignore": split_list(args.ignore),
+        "levels": levels,
+        "no_fail": args.no_fail,
+        "failure_threshold": args.failure_threshold,
+        **extra_overrides,
+    }
+    return load_config(Path(args.config) if args.config else None, args.no_config, overrides)
+
+
+def finish_run(
+    args: argparse.Namespace,
+    result: LintResult,
+    *,
+    checked_noun: tuple[str, str] = ("file", "files"),
+    sarif_category: str | None = None,
+) -> int:
+    """Show notices and problems on stderr, write the report, and give the exit code."""
+    for notice in dict.fromkeys(result.notices):
+        print(f"dockgate: {notice}", file=sys.stderr)
+    for problem in result.problems:
+        print(f"dockgate: error: {problem}", file=sys.stderr)
+    report = Report(
+        rules=result.rules,
+        files_checked=result.checked,
+        checked_noun=checked_noun,
+        color=args.format == "text" and not args.output and _wants_color(args),
+        sarif_category=args.sarif_category or sarif_category,
+        root=Path.cwd(),
+    )
+    write(render(args.format, result.findings, report), args.output)
+    if result.problems:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+def _wants_color(args: argparse.Namespace) -> bool:
+    return not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()

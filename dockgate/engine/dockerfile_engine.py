@@ -1,0 +1,170 @@
+"""Linting Dockerfiles: parse, run the enabled rules, stamp and filter their findings.
+
+Rules only say what is wrong and where. The engine decides the level (from
+the configuration), drops what is suppressed or ignored, adds the file,
+aliases and a fingerprint, and sorts.
+
+Files are linted in batches: a rule module may define
+`prepare_batch(contexts) -> list[str]` to do expensive work once for many
+files (the ShellCheck pass runs a few processes for a whole batch rather than
+one per RUN); it returns notices for the user.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+from dockgate.dockerfile.model import DockerfileSyntaxError, Document
+from dockgate.dockerfile.parser import parse
+from dockgate.dockerfile.source import SourceText
+from dockgate.engine.registry import DockerfileRule, LoadedRule, LoadedSourceRule
+from dockgate.engine.stamping import fingerprint, identity
+from dockgate.rule_api.config import Config
+from dockgate.rule_api.findings import Finding, Level, Violation
+from dockgate.rule_api.rule import LintContext, RuleMeta, SourceContext
+from dockgate.rule_api.suppressions import BUILDKIT_RULES, Suppressions
+
+
+@dataclass(slots=True)
+class LintJob:
+    """One file to lint: what to call it, its text, and the configuration in force."""
+
+    display_path: str
+    source: SourceText
+    config: Config
+    path: Path | None = None
+    """The file on disk (None for standard input): per-file ignores and the build context."""
+    build_context: Path | None = None
+    """The build context given by `--context`; by default the folder of `path`."""
+
+
+class DockerfileEngine:
+    """Lints Dockerfiles with a fixed set of rules."""
+
+    def __init__(self, rules: Sequence[DockerfileRule]) -> None:
+        self.rules = list(rules)
+        """Every rule, in registry order: what the engine reports as enabled."""
+        self.document_rules = [rule for rule in rules if isinstance(rule, LoadedRule)]
+        self.source_rules = [rule for rule in rules if isinstance(rule, LoadedSourceRule)]
+
+    def lint(self, display_path: str, source: SourceText, config: Config, *, path: Path | None = None) -> list[Finding]:
+        """All findings for one file, sorted; a file that does not parse gets one DL1000."""
+        findings, _ = self.lint_batch([LintJob(display_path, source, config, path)])
+        return findings[0]
+
+    def lint_batch(self, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
+        """Findings for each job (in order), and notices from batch preparation."""
+        parsed = [_parse(job) for job in jobs]
+        notices: list[str] = []
+        for rule in self.document_rules:
+            if rule.prepare_batch is None:
+                continue
+            enabled = [
+                context
+                for context, job in zip(parsed, jobs)
+                if isinstance(context, LintContext) and job.config.level_for(rule.meta) is not Level.OFF
+            ]
+            if enabled:
+                notices.extend(rule.prepare_batch(enabled))
+        return [self._findings(context, job) for context, job in zip(parsed, jobs)], notices
+
+    def _findings(self, parsed: LintContext | SourceContext, job: LintJob) -> list[Finding]:
+        source_context = SourceContext(job.display_path, job.source, job.config, _syntax_error(parsed))
+        document_context = parsed if isinstance(parsed, LintContext) else None
+        findings: list[Finding] = []
+        for source_rule in self.source_rules:
+            level = self._level(source_rule.meta, job, document_context)
+            if level is not Level.OFF:
+                findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
+        if document_context is not None:
+            for rule in self.document_rules:
+                level = self._level(rule.meta, job, document_context)
+                if level is not Level.OFF:
+                    findings.extend(_stamped(rule.meta, level, rule.check(document_context), job, document_context))
+        findings.sort(key=Finding.sort_key)
+        return findings
+
+    @staticmethod
+    def _level(meta: RuleMeta, job: LintJob, context: LintContext | None) -> Level:
+        """The level a rule runs at for this file; OFF when it does not run."""
+        level = job.config.level_for(meta)
+        if level is Level.OFF and context is not None and _enabled_as_experimental(meta, context):
+            level = Level.WARNING
+        if level is Level.OFF or job.config.ignored_for_path(meta, job.path):
+            return Level.OFF
+        if context is not None and _buildkit_errors(meta, context):
+            return Level.ERROR
+        return level
+
+
+def _parse(job: LintJob) -> LintContext | SourceContext:
+    """The document's context, or a source context holding the syntax error."""
+    try:
+        document = parse(job.source.text)
+    except DockerfileSyntaxError as error:
+        return SourceContext(job.display_path, job.source, job.config, error)
+    return LintContext(
+        path=job.display_path,
+        document=document,
+        source=job.source,
+        config=job.config,
+        suppressions=Suppressions.from_document(document, job.config.disable_ignore_pragma),
+        build_context=job.build_context or (job.path.parent if job.path is not None else None),
+    )
+
+
+def _syntax_error(parsed: LintContext | SourceContext) -> DockerfileSyntaxError | None:
+    return parsed.syntax_error if isinstance(parsed, SourceContext) else None
+
+
+def _stamped(
+    meta: RuleMeta, level: Level, violations: Iterable[Violation], job: LintJob, context: LintContext | None
+) -> Iterator[Finding]:
+    """The rule's violations as findings, without those the configuration or the file's comments suppress."""
+    document = context.document if context is not None else None
+    for violation in violations:
+        who = identity(meta, level, violation.code, violation.level, job.config, job.path)
+        if who is None:
+            continue
+        finding = Finding(
+            code=who.code,
+            name=who.name,
+            level=who.level,
+            message=violation.message,
+            file=job.display_path,
+            span=violation.span,
+            instruction_line=violation.instruction_line or violation.span.line,
+            aliases=who.aliases,
+            fingerprint=fingerprint(who.code, job.display_path, _subject(violation, document), violation.message),
+        )
+        if context is not None and context.suppressions.suppresses(finding):
+            continue
+        yield finding
+
+
+def _subject(violation: Violation, document: Document | None) -> str:
+    """The text the finding is about, with its whitespace folded."""
+    if document is None:
+        return ""
+    try:
+        return " ".join(document.slice(violation.span).split())
+    except IndexError:
+        return ""
+
+
+def _buildkit_errors(meta: RuleMeta, context: LintContext) -> bool:
+    """`# check=error=true`: Docker fails the build on its own checks, so they are errors here too."""
+    if not context.suppressions.check.error:
+        return False
+    return any(alias in BUILDKIT_RULES for alias in meta.aliases)
+
+
+def _enabled_as_experimental(meta: RuleMeta, context: LintContext) -> bool:
+    """BuildKit's `# check=experimental=Name` switches on a rule that is off by default."""
+    if meta.level is not Level.OFF:
+        return False
+    return any(
+        alias in BUILDKIT_RULES and context.suppressions.check.enables_experimental(alias) for alias in meta.aliases
+    )
