@@ -27,8 +27,9 @@ still gives BuildKit's result then, with those parts left unset.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Iterator, Mapping
 
+from dockgate.analysis.stage_references import FromReference, from_references
 from dockgate.dockerfile.expansion import ExpansionError, ShellLexer
 from dockgate.dockerfile.model import Document, Instruction, Word
 
@@ -168,14 +169,12 @@ class SemanticModel:
         """Indexes of the stages another stage builds on (`FROM`), copies from (`COPY --from`)
         or mounts (`RUN --mount=from=`): intermediate stages, not results."""
         if self._consumed is None:
-            from dockgate.analysis.stage_references import from_references
-
             consumed: set[int] = set()
             for stage in self.stages:
                 if stage.base_stage is not None:
                     consumed.add(stage.base_stage.index)
                 for instruction in stage.instructions:
-                    for reference in from_references(self, instruction):
+                    for reference in self.from_references(instruction):
                         source = self.resolve_stage(reference.value) if reference.value is not None else None
                         if source is not None and source is not stage:
                             consumed.add(source.index)
@@ -223,6 +222,13 @@ class SemanticModel:
         before the instruction.
         """
         return dict(self._scope_before(instruction).values)
+
+    def from_references(self, instruction: Instruction) -> Iterator[FromReference]:
+        """What the instruction's `COPY --from=` and `RUN --mount=...,from=` name, expanded."""
+        return from_references(self.document, self._expanded_value, instruction)
+
+    def _expanded_value(self, instruction: Instruction, text: str) -> str | None:
+        return self.expand_in(instruction, text).value
 
     def expand_in(self, instruction: Instruction, text: str, *, heredoc: bool = False) -> Evaluation:
         """Expand `text` with the variables visible to `instruction`.

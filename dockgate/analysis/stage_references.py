@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import Callable, Iterator
 
 from dockgate.dockerfile.model import Document, Flag, Instruction, Span
 
-if TYPE_CHECKING:
-    from dockgate.analysis.semantics import SemanticModel
+Expand = Callable[[Instruction, str], "str | None"]
+"""A value as BuildKit expands it at an instruction; None when the file does not fix it."""
 
 # BuildKit's default mount type is bind; `from=` means something for bind and cache mounts only.
 _MOUNT_TYPES_WITH_FROM = frozenset({"bind", "cache"})
@@ -33,36 +33,30 @@ class FromReference:
     span: Span
 
 
-def from_references(semantics: SemanticModel, instruction: Instruction) -> Iterator[FromReference]:
+def from_references(document: Document, expand: Expand, instruction: Instruction) -> Iterator[FromReference]:
     """The references of one COPY or RUN instruction, in order (an ONBUILD trigger is not looked into)."""
     if instruction.keyword == "COPY":
         for flag in instruction.flags_named("from"):
             if flag.value:
-                yield FromReference(instruction, flag.value, _expanded(semantics, instruction, flag.value), flag.span)
+                yield FromReference(instruction, flag.value, expand(instruction, flag.value), flag.span)
     elif instruction.keyword == "RUN":
         for flag in instruction.flags_named("mount"):
-            yield from _mount_references(semantics, instruction, flag)
+            yield from _mount_references(document, expand, instruction, flag)
 
 
-def _mount_references(semantics: SemanticModel, instruction: Instruction, flag: Flag) -> Iterator[FromReference]:
+def _mount_references(document: Document, expand: Expand, instruction: Instruction, flag: Flag) -> Iterator[FromReference]:
     # BuildKit reads the mount options as one CSV record (instructions/commands_runmount.go).
     fields = next(csv.reader([flag.value or ""]), [])
     options = {}
     for field in fields:
         key, _, value = field.partition("=")
         options[key.strip().lower()] = value
-    mount_type = _expanded(semantics, instruction, options.get("type", "bind")) or ""
+    mount_type = expand(instruction, options.get("type", "bind")) or ""
     value = options.get("from")
     if not value or mount_type.lower() not in _MOUNT_TYPES_WITH_FROM:
         return
-    span = _option_span(semantics.document, flag, "from", value)
-    yield FromReference(instruction, value, _expanded(semantics, instruction, value), span)
-
-
-def _expanded(semantics: SemanticModel, instruction: Instruction, text: str) -> str | None:
-    if "$" not in text:
-        return text
-    return semantics.expand_in(instruction, text).value
+    span = _option_span(document, flag, "from", value)
+    yield FromReference(instruction, value, expand(instruction, value), span)
 
 
 def _option_span(document: Document, flag: Flag, key: str, value: str) -> Span:

@@ -46,7 +46,6 @@ from __future__ import annotations
 from typing import Iterator
 
 from dockgate.analysis.semantics import SCRATCH
-from dockgate.analysis.stage_references import from_references
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -130,7 +129,7 @@ def check(context: LintContext) -> Iterator[Violation]:
         ):
             yield Violation(MESSAGE, image_word.span, stage.from_instruction.line)
     for instruction in context.document.instructions:
-        for reference in from_references(context.semantics, instruction):
+        for reference in context.semantics.from_references(instruction):
             image = reference.value
             # BuildKit makes a stage of a --from image as of a FROM, so `scratch` is the empty image here too.
             if image == SCRATCH or (image is not None and semantics.is_stage_reference(image)):
