@@ -1,0 +1,67 @@
+"""The public API: lint a text, paths or images without the CLI; the README's example runs."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+from dockgate.api import lint_paths, lint_text
+from dockgate.errors import UserError
+from dockgate.rule_api.config import Config, ConfigError, load_config
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_lint_text_gives_findings_with_spans() -> None:
+    findings = lint_text("FROM ubuntu\nMAINTAINER me\n", config=Config())
+    maintainer = next(finding for finding in findings if finding.code == "DL4000")
+    assert maintainer.span is not None
+    assert (maintainer.span.line, maintainer.span.column) == (2, 1)
+    assert maintainer.file == "-"
+
+
+def test_lint_text_names_the_path_and_uses_its_config(tmp_path: Path) -> None:
+    (tmp_path / ".dockgate.toml").write_text('ignore = ["DL4000"]\n', encoding="utf-8")
+    findings = lint_text("FROM ubuntu\nMAINTAINER me\n", path=tmp_path / "Dockerfile")
+    assert "DL4000" not in {finding.code for finding in findings}
+    assert {finding.file for finding in findings} == {(tmp_path / "Dockerfile").as_posix()}
+
+
+def test_lint_paths_reports_unreadable_files_as_problems(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_bytes(b"FROM alpine:3.19\n\x00binary")
+    good = tmp_path / "app" / "Dockerfile"
+    good.parent.mkdir()
+    good.write_text("FROM alpine:3.19\nMAINTAINER me\n", encoding="utf-8")
+    result = lint_paths([tmp_path], Config())
+    assert result.checked == 1
+    assert [finding.code for finding in result.findings if finding.code == "DL4000"] == ["DL4000"]
+    assert len(result.problems) == 1 and "binary file" in result.problems[0]
+    assert result.failed
+
+
+def test_lint_paths_reads_standard_input() -> None:
+    result = lint_paths(["-"], Config(), stdin=io.BytesIO(b"FROM ubuntu\n"), stdin_filename="api/Dockerfile")
+    assert {finding.file for finding in result.findings} == {"api/Dockerfile"}
+
+
+def test_user_errors_share_one_base(tmp_path: Path) -> None:
+    broken = tmp_path / ".dockgate.toml"
+    broken.write_text("select = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as raised:
+        load_config(broken)
+    assert isinstance(raised.value, UserError)
+
+
+def test_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    section = README.read_text(encoding="utf-8").split("## Use from Python", 1)[1]
+    example = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert example is not None
+    (tmp_path / "Dockerfile").write_text("FROM ubuntu\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(example.group(1), "README example", "exec"), {})
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("DL4000 2 1 ") for line in lines)
+    assert lines[-1].startswith("1 ")
