@@ -21,7 +21,6 @@ from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceError, decode, read_source
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
-from dockgate.engine.image_engine import ImageEngine, ImageJob
 from dockgate.engine.registry import dockerfile_rules, image_rules
 from dockgate.errors import UsageError
 from dockgate.rule_api.config import Config, ConfigResolver, load_config
@@ -151,6 +150,8 @@ def lint_image(
 
     `dockerfile` is the file the image was built from: findings it explains are placed on its lines.
     """
+    # Imported here: `dockgate check` never loads the image model.
+    from dockgate.engine.image_engine import ImageEngine, ImageJob
     from dockgate.image.errors import ImageError
     from dockgate.image.platforms import parse_platform
     from dockgate.image.sources import open_images
