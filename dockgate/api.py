@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Sequence
+from typing import BinaryIO, Callable, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
@@ -70,17 +70,20 @@ def lint_text(
     config: Config | ConfigResolver | None = None,
     *,
     build_context: Path | None = None,
+    rule_filter: Callable[[RuleMeta], bool] | None = None,
 ) -> list[Finding]:
     """The findings for a Dockerfile held in memory (an editor buffer, a generated file), sorted.
 
     `path` names the file in findings and, for a real path, finds its
     configuration and build context; `config` None means the configuration
-    files a `dockgate check` of that path would read.
+    files a `dockgate check` of that path would read. `rule_filter` runs only
+    the rules it accepts (the language server runs ShellCheck apart).
     """
     where = Path(path) if path is not None else None
     file_config = _resolver(config).for_file(where)
-    engine = DockerfileEngine(dockerfile_rules())
-    job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8")), file_config, where, build_context)
+    rules = dockerfile_rules()
+    engine = DockerfileEngine([rule for rule in rules if rule_filter(rule.meta)] if rule_filter else rules)
+    job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8", "surrogatepass")), file_config, where, build_context)
     findings, _ = engine.lint_batch([job])
     return findings[0]
 

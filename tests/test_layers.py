@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("dockgate.rules",),
     ("dockgate.engine", "dockgate.reporters"),
     ("dockgate.api",),
-    ("dockgate.cli", "dockgate.__main__"),
+    ("dockgate.cli", "dockgate.lsp", "dockgate.__main__"),
 ]
 """Bottom first; a module may import its own layer's siblings only as listed below, and any lower layer."""
 

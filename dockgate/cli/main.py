@@ -1,4 +1,4 @@
-"""The `dockgate` command: `check` (the main job), `image`, `parse` and `rules`.
+"""The `dockgate` command: `check` (the main job), `image`, `parse`, `rules` and `server`.
 
 Exit codes, the same whatever the output format:
   0  no finding at or above the failure threshold
@@ -22,7 +22,7 @@ from dockgate import __version__
 from dockgate.cli.output import EXIT_ERROR
 from dockgate.errors import UserError
 
-COMMANDS = ("check", "image", "parse", "rules")
+COMMANDS = ("check", "image", "parse", "rules", "server")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -47,6 +47,7 @@ _HELP = {
     "image": "lint built images: docker save tars, OCI layouts and archives, docker inspect JSON, registries",
     "parse": "print the parse tree of a Dockerfile",
     "rules": "list the rules, or show one rule's documentation",
+    "server": "run the language server (LSP over stdio) for editors",
 }
 
 

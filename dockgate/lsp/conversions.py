@@ -1,0 +1,49 @@
+"""Between dockgate's findings and LSP's shapes: 1-based code-point spans to 0-based ranges, levels to severities."""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Finding, Level
+from dockgate.rule_api.rule import RuleMeta
+
+SEVERITIES = {
+    Level.ERROR: types.DiagnosticSeverity.Error,
+    Level.WARNING: types.DiagnosticSeverity.Warning,
+    Level.INFO: types.DiagnosticSeverity.Information,
+    Level.STYLE: types.DiagnosticSeverity.Hint,
+}
+
+DEPRECATED_CODES = frozenset({"DL4000"})
+"""Findings about deprecated syntax, shown struck through (MAINTAINER)."""
+
+
+def code_point_range(span: Span) -> types.Range:
+    """The span as an LSP range still counted in code points (the codec converts to the client's units)."""
+    return types.Range(
+        start=types.Position(line=span.line - 1, character=span.column - 1),
+        end=types.Position(line=span.end_line - 1, character=span.end_column - 1),
+    )
+
+
+def diagnostic(finding: Finding, meta: RuleMeta | None, client_range: types.Range) -> types.Diagnostic:
+    """One finding as a diagnostic; `client_range` is already in the client's position encoding."""
+    return types.Diagnostic(
+        range=client_range,
+        message=finding.message,
+        severity=SEVERITIES.get(finding.level, types.DiagnosticSeverity.Warning),
+        code=finding.code,
+        code_description=types.CodeDescription(href=_help_uri(finding.code, meta)),
+        source="dockgate",
+        tags=[types.DiagnosticTag.Deprecated] if finding.code in DEPRECATED_CODES else None,
+        data={"fingerprint": finding.fingerprint, "instruction_line": finding.instruction_line},
+    )
+
+
+def _help_uri(code: str, meta: RuleMeta | None) -> str:
+    if code.startswith("SC") and code[2:].isdigit():
+        return f"https://www.shellcheck.net/wiki/{code}"
+    if meta is not None:
+        return meta.help_uri
+    return "https://github.com/dockgate/dockgate/blob/main/docs/rules.md"

@@ -1,0 +1,402 @@
+"""dockgate's language server: live diagnostics, suppression actions and rule docs for Dockerfiles.
+
+The fast rules run on every change of the buffer and answer at once; the
+ShellCheck pass runs after a short pause in typing, in a worker thread, and
+its SC diagnostics are merged in when they are ready. A run that a newer
+version of the buffer has overtaken is dropped. Configuration is found the
+way `dockgate check` finds it for that file, and read again when a
+configuration or build-context file changes or the client's settings do.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+from pygls.workspace import TextDocument
+
+from dockgate import __version__
+from dockgate.api import lint_text
+from dockgate.dockerfile.model import DockerfileSyntaxError
+from dockgate.dockerfile.parser import parse
+from dockgate.engine.discovery import is_dockerfile_name
+from dockgate.engine.registry import all_rule_metas
+from dockgate.engine.suppression_comments import LineEdit, suppress_in_file, suppress_on_instruction
+from dockgate.errors import UserError
+from dockgate.lsp.conversions import code_point_range, diagnostic
+from dockgate.rule_api.config import ConfigResolver, load_config
+from dockgate.rule_api.findings import Finding
+from dockgate.rule_api.rule import RuleMeta
+
+SHELLCHECK_DELAY = 0.4
+"""Seconds of quiet typing before the ShellCheck pass starts."""
+
+MAX_BUFFER_CHARS = 4_000_000
+"""A larger buffer gets one diagnostic instead of a lint (the CLI lints it; an editor must not stall)."""
+
+WATCHED_FILES = (
+    "**/.dockgate.toml",
+    "**/pyproject.toml",
+    "**/.hadolint.yaml",
+    "**/.hadolint.yml",
+    "**/.dockerignore",
+    "**/*compose*.yaml",
+    "**/*compose*.yml",
+)
+"""The files whose change can change a Dockerfile's findings: configuration and build context."""
+
+_CODE_IN_COMMENT = re.compile(r"\b(?:DL|DG|SC)\d{4}\b")
+
+
+@dataclass
+class Settings:
+    """What the client may set (`initializationOptions` or `workspace/didChangeConfiguration`, under `dockgate`)."""
+
+    config_path: str | None = None
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    shellcheck: bool = True
+
+    @classmethod
+    def from_client(cls, value: Any) -> Settings:
+        section = value.get("dockgate", value) if isinstance(value, dict) else {}
+        if not isinstance(section, dict):
+            section = {}
+
+        def codes(key: str) -> list[str]:
+            listed = section.get(key) or []
+            return [str(code) for code in listed] if isinstance(listed, list) else [str(listed)]
+
+        config_path = section.get("configPath")
+        return cls(
+            config_path=str(config_path) if config_path else None,
+            select=codes("select"),
+            ignore=codes("ignore"),
+            shellcheck=section.get("shellcheck", True) is not False,
+        )
+
+
+@dataclass
+class DocumentFindings:
+    """The findings of one buffer version: the fast rules', and ShellCheck's once they are in."""
+
+    version: int | None
+    fast: list[Finding]
+    shellcheck: list[Finding] = field(default_factory=list)
+
+    @property
+    def all(self) -> list[Finding]:
+        return sorted(self.fast + self.shellcheck, key=Finding.sort_key)
+
+
+def _is_shellcheck(meta: RuleMeta) -> bool:
+    return meta.code == "SC"
+
+
+def _is_fast(meta: RuleMeta) -> bool:
+    return meta.code != "SC"
+
+
+class DockgateLanguageServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__("dockgate", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        self.settings = Settings()
+        self.resolver: ConfigResolver | None = None
+        self.findings: dict[str, DocumentFindings] = {}
+        self.shellcheck_runs: dict[str, asyncio.Task[None]] = {}
+        self.rules = {meta.code: meta for meta in all_rule_metas()}
+
+    # ------------------------------------------------------------ configuration
+
+    def configuration(self) -> ConfigResolver:
+        if self.resolver is None:
+            overrides = {"select": self.settings.select, "ignore": self.settings.ignore}
+            config_path = Path(self.settings.config_path) if self.settings.config_path else None
+            try:
+                self.resolver = load_config(config_path, False, overrides)
+            except UserError as error:
+                self.log(types.MessageType.Error, f"configuration: {error}; using the defaults")
+                self.resolver = load_config(None, True, overrides)
+        return self.resolver
+
+    def configuration_changed(self) -> None:
+        self.resolver = None
+        for uri in list(self.findings):
+            self.lint(uri)
+
+    def log(self, kind: types.MessageType, message: str) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=f"dockgate: {message}"))
+
+    # ------------------------------------------------------------ linting
+
+    def lint(self, uri: str) -> DocumentFindings:
+        """Lint the buffer with the fast rules, publish, and start the ShellCheck pass."""
+        document = self.workspace.get_text_document(uri)
+        findings = DocumentFindings(document.version, self._run(document, _is_fast))
+        self.findings[uri] = findings
+        self.publish(uri)
+        self._schedule_shellcheck(document)
+        return findings
+
+    def _run(self, document: TextDocument, rule_filter: Any) -> list[Finding]:
+        text = document.source
+        if len(text) > MAX_BUFFER_CHARS:
+            return []
+        path = to_fs_path(document.uri)
+        try:
+            return lint_text(text, path, self.configuration(), rule_filter=rule_filter)
+        except UserError as error:
+            self.log(types.MessageType.Warning, f"{document.uri}: {error}")
+        except Exception as error:  # one failing pass must not stop the server or hide the others
+            self.log(types.MessageType.Error, f"{document.uri}: internal error {type(error).__name__}: {error}")
+        return []
+
+    def _schedule_shellcheck(self, document: TextDocument) -> None:
+        previous = self.shellcheck_runs.pop(document.uri, None)
+        if previous is not None:
+            previous.cancel()
+        if not self.settings.shellcheck or len(document.source) > MAX_BUFFER_CHARS:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self.shellcheck_runs[document.uri] = loop.create_task(self._shellcheck(document.uri, document.version))
+
+    async def _shellcheck(self, uri: str, version: int | None) -> None:
+        await asyncio.sleep(SHELLCHECK_DELAY)
+        document = self.workspace.get_text_document(uri)
+        if document.version != version:
+            return
+        found = await asyncio.get_running_loop().run_in_executor(None, self._run, document, _is_shellcheck)
+        current = self.findings.get(uri)
+        if current is None or current.version != version or self.workspace.get_text_document(uri).version != version:
+            return  # the buffer moved on while ShellCheck ran
+        current.shellcheck = found
+        self.publish(uri)
+
+    def publish(self, uri: str) -> None:
+        findings = self.findings.get(uri)
+        if findings is None:
+            return
+        self.text_document_publish_diagnostics(
+            types.PublishDiagnosticsParams(uri=uri, version=findings.version, diagnostics=self.diagnostics(uri))
+        )
+
+    def diagnostics(self, uri: str) -> list[types.Diagnostic]:
+        document = self.workspace.get_text_document(uri)
+        findings = self.findings.get(uri)
+        if len(document.source) > MAX_BUFFER_CHARS:
+            return [_too_large()]
+        if findings is None:
+            return []
+        result = []
+        for finding in findings.all:
+            if finding.span is None:
+                continue
+            client_range = document.position_codec.range_to_client_units(document.lines, code_point_range(finding.span))
+            result.append(diagnostic(finding, self.rules.get(finding.code), client_range))
+        return result
+
+    # ------------------------------------------------------------ code actions
+
+    def code_actions(self, params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        document = self.workspace.get_text_document(uri)
+        findings = self.findings.get(uri)
+        if findings is None or findings.version != document.version:
+            return []  # the diagnostics are of an older buffer: their edits might not apply
+        try:
+            parsed = parse(document.source)
+        except DockerfileSyntaxError:
+            return []
+        lines = document.source.splitlines(keepends=True)
+        actions: list[types.CodeAction] = []
+        offered: set[tuple[str, str]] = set()
+        for client_diagnostic in params.context.diagnostics:
+            if client_diagnostic.source != "dockgate" or not isinstance(client_diagnostic.code, str):
+                continue
+            code = client_diagnostic.code
+            line = client_diagnostic.range.start.line + 1
+            edits = (
+                ("line", f"Suppress {code} on this line", suppress_on_instruction(lines, parsed, line, code)),
+                ("file", f"Suppress {code} in this file", suppress_in_file(lines, parsed, code)),
+            )
+            for scope, title, edit in edits:
+                key = (f"{scope}:{line if scope == 'line' else ''}", code)
+                if edit is None or key in offered:
+                    continue
+                offered.add(key)
+                actions.append(
+                    types.CodeAction(
+                        title=title,
+                        kind=types.CodeActionKind.QuickFix,
+                        diagnostics=[client_diagnostic],
+                        edit=self._workspace_edit(document, [edit]),
+                    )
+                )
+        return actions
+
+    def _workspace_edit(self, document: TextDocument, edits: list[LineEdit]) -> types.WorkspaceEdit:
+        text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = []
+        for edit in edits:
+            code_points = types.Range(
+                start=types.Position(line=edit.line - 1, character=edit.column - 1),
+                end=types.Position(line=edit.end_line - 1, character=edit.end_column - 1),
+            )
+            client_range = document.position_codec.range_to_client_units(document.lines, code_points)
+            text_edits.append(types.TextEdit(range=client_range, new_text=edit.text))
+        return types.WorkspaceEdit(
+            document_changes=[
+                types.TextDocumentEdit(
+                    text_document=types.OptionalVersionedTextDocumentIdentifier(uri=document.uri, version=document.version),
+                    edits=text_edits,
+                )
+            ]
+        )
+
+    # ------------------------------------------------------------ hover
+
+    def hover(self, params: types.HoverParams) -> types.Hover | None:
+        uri = params.text_document.uri
+        document = self.workspace.get_text_document(uri)
+        position = params.position
+        line_text = document.lines[position.line] if position.line < len(document.lines) else ""
+        stripped = line_text.lstrip()
+        if stripped.startswith("#"):
+            for match in _CODE_IN_COMMENT.finditer(line_text):
+                start = document.position_codec.position_to_client_units(
+                    document.lines, types.Position(line=position.line, character=match.start())
+                ).character
+                end = document.position_codec.position_to_client_units(
+                    document.lines, types.Position(line=position.line, character=match.end())
+                ).character
+                if start <= position.character <= end:
+                    return self._rule_hover(match.group(0))
+        for client_diagnostic in self.diagnostics(uri):
+            if _contains(client_diagnostic.range, position) and isinstance(client_diagnostic.code, str):
+                return self._rule_hover(client_diagnostic.code)
+        return None
+
+    def _rule_hover(self, code: str) -> types.Hover | None:
+        meta = self.rules.get(code)
+        if meta is None:
+            if code.startswith("SC"):
+                text = f"**{code}** (ShellCheck): see https://www.shellcheck.net/wiki/{code}"
+                return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+            return None
+        text = f"**{meta.code} {meta.name}** ({meta.level.value}): {meta.summary}\n\n{meta.documentation.strip()}"
+        return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+
+def _contains(client_range: types.Range, position: types.Position) -> bool:
+    start, end = client_range.start, client_range.end
+    after_start = (position.line, position.character) >= (start.line, start.character)
+    before_end = (position.line, position.character) <= (end.line, end.character)
+    return after_start and before_end
+
+
+def _too_large() -> types.Diagnostic:
+    return types.Diagnostic(
+        range=types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0)),
+        message=f"this buffer is larger than {MAX_BUFFER_CHARS:,} characters; run `dockgate check` on the file instead",
+        severity=types.DiagnosticSeverity.Information,
+        source="dockgate",
+    )
+
+
+def is_linted(document: TextDocument) -> bool:
+    """Dockerfiles by language id, or by the file names `dockgate check` lints."""
+    return document.language_id in ("dockerfile", "containerfile") or is_dockerfile_name(Path(to_fs_path(document.uri) or "").name)
+
+
+def build_server() -> DockgateLanguageServer:
+    server = DockgateLanguageServer()
+
+    @server.feature(types.INITIALIZE)
+    def initialize(ls: DockgateLanguageServer, params: types.InitializeParams) -> None:
+        if params.initialization_options is not None:
+            ls.settings = Settings.from_client(params.initialization_options)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls: DockgateLanguageServer, params: types.InitializedParams) -> None:
+        watching = ls.client_capabilities.workspace
+        dynamic = watching is not None and watching.did_change_watched_files is not None and bool(
+            watching.did_change_watched_files.dynamic_registration
+        )
+        if dynamic:
+            options = types.DidChangeWatchedFilesRegistrationOptions(
+                watchers=[types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED_FILES]
+            )
+            registration = types.Registration(
+                id="dockgate-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES, register_options=options
+            )
+            await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: DockgateLanguageServer, params: types.DidOpenTextDocumentParams) -> None:
+        document = ls.workspace.get_text_document(params.text_document.uri)
+        if is_linted(document):
+            ls.lint(document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: DockgateLanguageServer, params: types.DidChangeTextDocumentParams) -> None:
+        if params.text_document.uri in ls.findings:
+            ls.lint(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(ls: DockgateLanguageServer, params: types.DidSaveTextDocumentParams) -> None:
+        if params.text_document.uri in ls.findings:
+            ls.lint(params.text_document.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: DockgateLanguageServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        ls.findings.pop(uri, None)
+        run = ls.shellcheck_runs.pop(uri, None)
+        if run is not None:
+            run.cancel()
+        ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier="dockgate", inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    def pull_diagnostics(ls: DockgateLanguageServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        uri = params.text_document.uri
+        document = ls.workspace.get_text_document(uri)
+        current = ls.findings.get(uri)
+        if current is None or current.version != document.version:
+            if not is_linted(document) and current is None:
+                return types.RelatedFullDocumentDiagnosticReport(items=[])
+            ls.lint(uri)
+        return types.RelatedFullDocumentDiagnosticReport(items=ls.diagnostics(uri))
+
+    @server.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+    )
+    def code_action(ls: DockgateLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+        return ls.code_actions(params)
+
+    @server.feature(types.TEXT_DOCUMENT_HOVER)
+    def hover(ls: DockgateLanguageServer, params: types.HoverParams) -> types.Hover | None:
+        return ls.hover(params)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def watched_files_changed(ls: DockgateLanguageServer, params: types.DidChangeWatchedFilesParams) -> None:
+        ls.configuration_changed()
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def settings_changed(ls: DockgateLanguageServer, params: types.DidChangeConfigurationParams) -> None:
+        if params.settings is not None:
+            ls.settings = Settings.from_client(params.settings)
+        ls.configuration_changed()
+
+    return server

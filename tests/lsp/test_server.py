@@ -1,0 +1,204 @@
+"""The language server driven over stdio by a real LSP client (pytest-lsp)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "dockgate", "server"])
+
+DOCKERFILE = "FROM ubuntu\nMAINTAINER me\nRUN echo héllo 😀 && cd /tmp\n"
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("workspace")
+    registrations: list[types.Registration] = []
+
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(
+            workspace=types.WorkspaceClientCapabilities(
+                did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
+            )
+        ),
+        root_uri=root.as_uri(),
+        initialization_options={"dockgate": {"shellcheck": False}},
+    )
+    await lsp_client.initialize_session(params)
+    lsp_client.root = root  # type: ignore[attr-defined]
+    lsp_client.registrations = registrations  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+def open_document(client: LanguageClient, path: Path, text: str) -> str:
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="dockerfile", version=1, text=text)
+        )
+    )
+    return uri
+
+
+@pytest.mark.asyncio
+async def test_open_publishes_exact_diagnostics(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", DOCKERFILE)  # type: ignore[attr-defined]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    diagnostics = {d.code: d for d in client.diagnostics[uri]}
+    maintainer = diagnostics["DL4000"]
+    assert (maintainer.range.start.line, maintainer.range.start.character) == (1, 0)
+    assert maintainer.source == "dockgate"
+    assert list(maintainer.tags or []) == [types.DiagnosticTag.Deprecated]
+    assert maintainer.code_description is not None and "dl4000" in maintainer.code_description.href
+    # The `cd` after an emoji: UTF-16 counts the emoji as two units.
+    cd = diagnostics["DL3003"]
+    line = DOCKERFILE.splitlines()[2]
+    assert cd.range.start.character == len(line[: line.index("cd /tmp")].encode("utf-16-le")) // 2
+
+
+def apply_edit(text: str, edit: types.WorkspaceEdit) -> str:
+    """Apply a single-document edit (positions in UTF-16, as this client negotiated by default)."""
+    assert edit.document_changes is not None
+    change = edit.document_changes[0]
+    assert isinstance(change, types.TextDocumentEdit)
+    lines = text.splitlines(keepends=True)
+
+    def offset(position: types.Position) -> int:
+        before = "".join(lines[: position.line])
+        line = lines[position.line] if position.line < len(lines) else ""
+        units = 0
+        for index, char in enumerate(line):
+            if units >= position.character:
+                return len(before) + index
+            units += len(char.encode("utf-16-le")) // 2
+        return len(before) + len(line)
+
+    for text_edit in sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        start, end = offset(text_edit.range.start), offset(text_edit.range.end)
+        text = text[:start] + text_edit.new_text + text[end:]
+    return text
+
+
+async def diagnostics_after(client: LanguageClient, uri: str) -> dict[str, types.Diagnostic]:
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return {str(d.code): d for d in client.diagnostics[uri]}
+
+
+@pytest.mark.asyncio
+async def test_change_relints_the_unsaved_buffer(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", DOCKERFILE)  # type: ignore[attr-defined]
+    assert "DL4000" in await diagnostics_after(client, uri)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(start=types.Position(line=1, character=0), end=types.Position(line=2, character=0)),
+                    text="",
+                )
+            ],
+        )
+    )
+    assert "DL4000" not in await diagnostics_after(client, uri)
+
+
+@pytest.mark.asyncio
+async def test_pull_diagnostics(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", DOCKERFILE)  # type: ignore[attr-defined]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=uri))
+    )
+    assert isinstance(report, types.RelatedFullDocumentDiagnosticReport)
+    assert "DL4000" in {item.code for item in report.items}
+
+
+@pytest.mark.asyncio
+async def test_suppression_actions_apply_and_silence(client: LanguageClient) -> None:
+    text = "FROM ubuntu:22.04\n# hadolint ignore=DL3008\nMAINTAINER me\n"
+    uri = open_document(client, client.root / "Dockerfile", text)  # type: ignore[attr-defined]
+    maintainer = (await diagnostics_after(client, uri))["DL4000"]
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=maintainer.range,
+            context=types.CodeActionContext(diagnostics=[maintainer]),
+        )
+    )
+    assert actions is not None
+    by_title = {action.title: action for action in actions if isinstance(action, types.CodeAction)}
+    on_line = by_title["Suppress DL4000 on this line"]
+    assert on_line.edit is not None
+    fixed = apply_edit(text, on_line.edit)
+    assert fixed == "FROM ubuntu:22.04\n# hadolint ignore=DL3008,DL4000\nMAINTAINER me\n"
+    in_file = by_title["Suppress DL4000 in this file"]
+    assert in_file.edit is not None
+    assert apply_edit(text, in_file.edit).startswith("# hadolint global ignore=DL4000\nFROM ubuntu:22.04\n")
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=fixed)],
+        )
+    )
+    assert "DL4000" not in await diagnostics_after(client, uri)
+
+
+@pytest.mark.asyncio
+async def test_hover_shows_rule_documentation(client: LanguageClient) -> None:
+    text = "FROM ubuntu:22.04\n# hadolint ignore=DL3008\nMAINTAINER me\n"
+    uri = open_document(client, client.root / "Dockerfile", text)  # type: ignore[attr-defined]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    on_diagnostic = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=2, character=3))
+    )
+    assert on_diagnostic is not None and isinstance(on_diagnostic.contents, types.MarkupContent)
+    assert on_diagnostic.contents.value.startswith("**DL4000 ")
+    assert "## What it does" in on_diagnostic.contents.value
+    in_comment = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=1, character=20))
+    )
+    assert in_comment is not None and isinstance(in_comment.contents, types.MarkupContent)
+    assert in_comment.contents.value.startswith("**DL3008 ")
+
+
+@pytest.mark.asyncio
+async def test_config_file_change_is_read_again(client: LanguageClient) -> None:
+    root: Path = client.root  # type: ignore[attr-defined]
+    uri = open_document(client, root / "Dockerfile", DOCKERFILE)
+    assert "DL4000" in await diagnostics_after(client, uri)
+    config = root / ".dockgate.toml"
+    config.write_text('ignore = ["DL4000"]\n', encoding="utf-8")
+    client.workspace_did_change_watched_files(
+        types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Created)])
+    )
+    assert "DL4000" not in await diagnostics_after(client, uri)
+
+
+@pytest.mark.asyncio
+async def test_settings_change_applies(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", DOCKERFILE)  # type: ignore[attr-defined]
+    assert "DL3006" in await diagnostics_after(client, uri)
+    client.workspace_did_change_configuration(
+        types.DidChangeConfigurationParams(settings={"dockgate": {"ignore": ["DL3006"], "shellcheck": False}})
+    )
+    found = await diagnostics_after(client, uri)
+    assert "DL3006" not in found and "DL4000" in found
+
+
+@pytest.mark.asyncio
+async def test_binary_buffer_does_not_kill_the_server(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", "FROM ubuntu\n\x00\x00")  # type: ignore[attr-defined]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    second = open_document(client, client.root / "Containerfile", DOCKERFILE)  # type: ignore[attr-defined]
+    assert "DL4000" in await diagnostics_after(client, second)
+    assert uri in client.diagnostics
