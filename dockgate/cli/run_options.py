@@ -5,19 +5,34 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
 from dockgate.errors import UsageError
-from dockgate.reporters import Report, render
+from dockgate.reporters import FORMATS, Report, render
 from dockgate.rule_api.config import ConfigResolver, load_config
+
+STDIN_SARIF_NOTICE = (
+    "SARIF results from standard input name the file '-', which GitHub cannot place in the repository; "
+    "give --stdin-filename PATH"
+)
 
 
 def add_run_options(command: argparse.ArgumentParser) -> None:
     """The options `check` and `image` share: output, configuration, rule selection, exit status."""
-    command.add_argument("--format", "-f", default="text", choices=("text", "json", "sarif"))
-    command.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of standard output")
+    command.add_argument(
+        "--format",
+        "--output-format",
+        "-f",
+        action="append",
+        default=[],
+        metavar="FORMAT[=FILE]",
+        help=f"output format, repeatable; FORMAT=FILE writes that one to FILE (formats: {', '.join(FORMATS)}; default text)",
+    )
+    command.add_argument("--output", "-o", metavar="FILE", help="write the report (the format given without =FILE) here instead of standard output")
+    command.add_argument("--source-root", metavar="DIR", help="report paths relative to DIR (default: the git work tree's top level, else the current directory)")
     command.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
     command.add_argument("--no-config", action="store_true", help="ignore every configuration file")
     command.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
@@ -58,6 +73,37 @@ def configuration(args: argparse.Namespace, **extra_overrides: object) -> Config
     return load_config(Path(args.config) if args.config else None, args.no_config, overrides)
 
 
+def output_formats(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """Each `--format` as (format, file); file None is standard output, or --output."""
+    outputs: list[tuple[str, str | None]] = []
+    for given in args.format or ["text"]:
+        name, equals, file = given.partition("=")
+        name = name.strip()
+        if name not in FORMATS:
+            raise UsageError(f"unknown output format {name!r}; choose one of: {', '.join(FORMATS)}")
+        if equals and not file:
+            raise UsageError(f"--format {given}: give a file after '='")
+        outputs.append((name, file if equals else args.output))
+    unnamed = [name for name, file in outputs if file is None or file == args.output]
+    if len(unnamed) > 1:
+        raise UsageError(f"only one format can go to {args.output or 'standard output'}; give the others a file, as in --format {unnamed[-1]}=report.{unnamed[-1]}")
+    return outputs
+
+
+def source_root(args: argparse.Namespace) -> Path:
+    """--source-root, else the top of the git work tree around the current directory, else the current directory."""
+    if args.source_root:
+        root = Path(args.source_root)
+        if not root.is_dir():
+            raise UsageError(f"--source-root {args.source_root}: not a directory")
+        return root.resolve()
+    working_directory = Path.cwd()
+    for directory in (working_directory, *working_directory.parents):
+        if (directory / ".git").exists():
+            return directory
+    return working_directory
+
+
 def finish_run(
     args: argparse.Namespace,
     result: LintResult,
@@ -65,8 +111,13 @@ def finish_run(
     checked_noun: tuple[str, str] = ("file", "files"),
     sarif_category: str | None = None,
 ) -> int:
-    """Show notices and problems on stderr, write the report, and give the exit code."""
-    for notice in dict.fromkeys(result.notices):
+    """Show notices and problems on stderr, write each report, and give the exit code."""
+    outputs = output_formats(args)
+    notices = list(dict.fromkeys(result.notices))
+    reads_stdin = "-" in getattr(args, "paths", ()) and not getattr(args, "stdin_filename", None)
+    if reads_stdin and any(name == "sarif" for name, _ in outputs):
+        notices.append(STDIN_SARIF_NOTICE)
+    for notice in notices:
         print(f"dockgate: {notice}", file=sys.stderr)
     for problem in result.problems:
         print(f"dockgate: error: {problem}", file=sys.stderr)
@@ -74,11 +125,15 @@ def finish_run(
         rules=result.rules,
         files_checked=result.checked,
         checked_noun=checked_noun,
-        color=args.format == "text" and not args.output and _wants_color(args),
         sarif_category=args.sarif_category or sarif_category,
-        root=Path.cwd(),
+        root=source_root(args),
+        working_directory=Path.cwd(),
+        problems=tuple(result.problems),
+        notices=tuple(notices),
     )
-    write(render(args.format, result.findings, report), args.output)
+    for name, file in outputs:
+        color = name == "text" and file is None and _wants_color(args)
+        write(render(name, result.findings, replace(report, color=color)), file)
     if result.problems:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN

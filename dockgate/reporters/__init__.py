@@ -21,6 +21,13 @@ FORMATS: dict[str, str] = {
     "text": "dockgate.reporters.text",
     "json": "dockgate.reporters.json",
     "sarif": "dockgate.reporters.sarif",
+    "github": "dockgate.reporters.github",
+    "gitlab": "dockgate.reporters.gitlab",
+    "codeclimate": "dockgate.reporters.codeclimate",
+    "checkstyle": "dockgate.reporters.checkstyle",
+    "junit": "dockgate.reporters.junit",
+    "gnu": "dockgate.reporters.gnu",
+    "sonarqube": "dockgate.reporters.sonarqube",
 }
 """Format name (what `--format` accepts) -> module that renders it."""
 

@@ -1,20 +1,38 @@
-"""What reporters need to know about a lint run besides its findings."""
+"""What reporters need to know about a lint run besides its findings, and what several formats share.
+
+`Report` is the run around the findings. `Report.path_of` gives the
+repository-relative path CI systems want (GitLab, Code Climate, SonarQube,
+SARIF); `unique_fingerprints` gives each finding a key that no other finding
+of the run shares and that survives lines moving (GitLab, SARIF).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dockgate import __version__
 
 if TYPE_CHECKING:
+    from dockgate.rule_api.findings import Finding
     from dockgate.rule_api.rule import RuleMeta
+
+_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+SHELLCHECK_WIKI = "https://www.shellcheck.net/wiki/"
+"""ShellCheck documents each SC code on a page of this name."""
 
 
 @dataclass(frozen=True)
 class Report:
-    """The run around the findings: enabled rules, file count, output options."""
+    """The run around the findings: enabled rules, file count, what went wrong, output options."""
 
     rules: list[RuleMeta] = field(default_factory=list)
     """Every enabled rule; SARIF lists them all in `driver.rules`."""
@@ -27,5 +45,88 @@ class Report:
     sarif_category: str | None = None
     """Becomes SARIF `run.automationDetails.id`, to keep separate uploads apart."""
     root: Path = field(default_factory=Path.cwd)
-    """SARIF URIs are relative to this directory (the repository checkout)."""
+    """The source root (the repository checkout): reported paths are relative to it."""
+    working_directory: Path = field(default_factory=Path.cwd)
+    """Where dockgate ran; relative paths in findings are relative to it."""
     tool_version: str = __version__
+    problems: tuple[str, ...] = ()
+    """Inputs that could not be checked (the run exits 2): a report must not look clean."""
+    notices: tuple[str, ...] = ()
+    """What the user should know about the run: a pass skipped, no Dockerfiles found."""
+
+    @property
+    def incomplete(self) -> bool:
+        """Some input could not be checked, so the findings are not the whole story."""
+        return bool(self.problems)
+
+    @cached_property
+    def _rules_by_code(self) -> dict[str, RuleMeta]:
+        return {rule.code: rule for rule in self.rules}
+
+    def rule(self, code: str) -> RuleMeta | None:
+        """The enabled rule with this code; None for family members such as SC2086."""
+        return self._rules_by_code.get(code)
+
+    def path_of(self, file: str) -> str:
+        """`file` as a POSIX path relative to the source root, or as given when it is not below it.
+
+        The real path is tried first, so a symlink counts where it points;
+        then the path as written, for a symlink that leads out of the root.
+        """
+        relative = self.relative_to_root(file)
+        return relative if relative is not None else file.replace(os.sep, "/")
+
+    def relative_to_root(self, file: str) -> str | None:
+        """`file` relative to the source root, or None for a file outside it (or standard input)."""
+        if file == "-":
+            return None
+        written = Path(file) if os.path.isabs(file) else self.working_directory / file
+        pairs = ((written.resolve(), self.root.resolve()), (Path(os.path.abspath(written)), Path(os.path.abspath(self.root))))
+        for candidate, base in pairs:
+            if candidate.is_relative_to(base):
+                return candidate.relative_to(base).as_posix()
+        return None
+
+
+def help_uri(code: str, rule: RuleMeta | None) -> str | None:
+    """Where a rule is documented: its dockgate page, or ShellCheck's wiki for an SC code."""
+    if rule is not None:
+        return rule.help_uri
+    if code.startswith("SC") and code[2:].isdigit():
+        return f"{SHELLCHECK_WIKI}{code}"
+    return None
+
+
+def unique_fingerprints(findings: list[Finding], report: Report) -> list[str]:
+    """One key per finding, in order: stable across runs and line moves, never shared within a run.
+
+    The engine's fingerprint is about the rule, the instruction's text and the
+    message, so the same problem in two identical RUNs shares it; the n-th
+    such finding (in file order) gets `n` mixed in, as upload-sarif does for
+    its line hashes. The engine's key names the file as it was given, so run
+    dockgate the same way (from the repository root) for keys to match.
+    """
+    seen: Counter[str] = Counter()
+    keys = []
+    for finding in findings:
+        base = finding.fingerprint or f"{finding.code}\0{report.path_of(finding.file)}\0{finding.message}"
+        occurrence = seen[base]
+        seen[base] += 1
+        digest = hashlib.sha256(f"{base}\0{occurrence}".encode("utf-8", "replace"))
+        keys.append(digest.hexdigest()[:32])
+    return keys
+
+
+def message_with_image(finding: Finding) -> str:
+    """The finding's message; for an image finding, with where in the image it is appended."""
+    if finding.image is None:
+        return finding.message
+    return f"{finding.message} [{finding.image.image}: {finding.image.describe()}]"
+
+
+def xml_document(root: ElementTree.Element) -> str:
+    """`root` as an indented UTF-8 XML document with its declaration (checkstyle, JUnit)."""
+    ElementTree.indent(root)
+    text = ElementTree.tostring(root, encoding="unicode")
+    # XML 1.0 cannot hold most control characters, even escaped; a message quoting one gets U+FFFD.
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _XML_FORBIDDEN.sub("\ufffd", text)

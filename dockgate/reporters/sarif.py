@@ -8,7 +8,6 @@ serialiser). What each field holds, and why, is in docs/output-formats.md.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -16,7 +15,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.reporters.report import Report
+from dockgate.reporters.report import Report, message_with_image, unique_fingerprints
 from dockgate.rule_api.findings import Finding, ImageLocation, Level
 
 if TYPE_CHECKING:
@@ -33,6 +32,14 @@ MAX_TAGS = 20
 """GitHub rejects rules with more tags."""
 PRECISION = "high"
 """RuleMeta has no confidence axis yet; GitHub only uses precision to order alerts."""
+MAX_RESULTS = 25_000
+"""GitHub rejects a run with more results; the most severe are kept."""
+MAX_DESCRIPTION = 1024
+"""GitHub's limit on `shortDescription` and `fullDescription`."""
+DEFAULT_CATEGORY = "dockgate/dockerfiles/"
+"""`automationDetails.id` of `dockgate check` runs; `dockgate image` writes `dockgate/images/`."""
+IMAGE_SOURCE_PREFIXES = ("docker-archive:", "oci-archive:", "oci:", "inspect:", "registry:")
+"""How `dockgate image` names a source's kind; never part of a URI (it would read as a scheme)."""
 
 _SARIF_LEVELS = {
     Level.ERROR: "error",
@@ -54,10 +61,13 @@ _ALWAYS_WRITTEN = frozenset({"level"})
 
 
 def render(findings: list[Finding], report: Report) -> str:
+    fingerprints = unique_fingerprints(findings, report)
+    kept = _most_severe(list(zip(findings, fingerprints)))
     descriptors = _rule_descriptors(report.rules, findings)
     rule_indexes = {descriptor.id: index for index, descriptor in enumerate(descriptors)}
     driver = sarif.ToolComponent(
         name=TOOL_NAME,
+        full_name=f"{TOOL_NAME} {report.tool_version}, Dockerfile linter and security analyzer",
         version=report.tool_version,
         semantic_version=report.tool_version,
         information_uri=INFORMATION_URI,
@@ -65,9 +75,10 @@ def render(findings: list[Finding], report: Report) -> str:
     )
     run = sarif.Run(
         tool=sarif.Tool(driver=driver),
-        results=[_result(finding, rule_indexes[finding.code], report.root) for finding in findings],
+        invocations=[_invocation(report, dropped=len(findings) - len(kept))],
+        results=[_result(finding, key, rule_indexes[finding.code], report) for finding, key in kept],
         original_uri_base_ids={SOURCE_ROOT: sarif.ArtifactLocation(uri=_directory_uri(report.root))},
-        automation_details=_automation_details(report.sarif_category),
+        automation_details=_automation_details(report.sarif_category or DEFAULT_CATEGORY),
         # Span columns count code points; SARIF readers otherwise may assume UTF-16.
         column_kind="unicodeCodePoints",
     )
@@ -75,6 +86,33 @@ def render(findings: list[Finding], report: Report) -> str:
     # sarif_om lists `runs` first; put the identifying keys on top, where people and format sniffers look.
     header = {"$schema": log.pop("$schema"), "version": log.pop("version")}
     return json.dumps({**header, **log}, indent=2)
+
+
+def _most_severe(findings: list[tuple[Finding, str]]) -> list[tuple[Finding, str]]:
+    """At most MAX_RESULTS findings: the most severe, in their original order."""
+    if len(findings) <= MAX_RESULTS:
+        return findings
+    by_severity = sorted(range(len(findings)), key=lambda index: -findings[index][0].level.rank)
+    return [findings[index] for index in sorted(by_severity[:MAX_RESULTS])]
+
+
+def _invocation(report: Report, *, dropped: int) -> sarif.Invocation:
+    """How the run went: failed when an input could not be checked, with what went wrong and what was left out."""
+    notifications = [_notification(problem, "error") for problem in report.problems]
+    notifications += [_notification(notice, "warning") for notice in report.notices]
+    if dropped:
+        notifications.append(
+            _notification(f"{dropped} less severe results were left out: GitHub accepts at most {MAX_RESULTS} per run", "warning")
+        )
+    return sarif.Invocation(
+        execution_successful=not report.problems,
+        tool_execution_notifications=notifications or None,
+        working_directory=sarif.ArtifactLocation(uri=_directory_uri(report.working_directory)),
+    )
+
+
+def _notification(text: str, level: str) -> sarif.Notification:
+    return sarif.Notification(message=sarif.Message(text=text), level=level)
 
 
 def to_json_value(value: Any) -> Any:
@@ -137,7 +175,7 @@ def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
         id=rule.code,
         name=rule.name,
         short_description=sarif.MultiformatMessageString(text=rule.summary),
-        full_description=sarif.MultiformatMessageString(text=rule.summary),
+        full_description=sarif.MultiformatMessageString(text=_what_it_does(rule)),
         help=sarif.MultiformatMessageString(
             text=rule.plain_documentation(), markdown=rule.documentation
         ),
@@ -145,6 +183,13 @@ def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
         default_configuration=sarif.ReportingConfiguration(level=level),
         properties=properties,
     )
+
+
+def _what_it_does(rule: RuleMeta) -> str:
+    """The documentation's "What it does" section as one paragraph, within GitHub's limit."""
+    section = rule.documentation.split("## What it does", 1)[1].split("\n## ", 1)[0]
+    text = " ".join(section.split()) or rule.summary
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1].rstrip() + "…"
 
 
 def _descriptor_from_finding(finding: Finding) -> sarif.ReportingDescriptor:
@@ -166,20 +211,18 @@ def _descriptor_from_finding(finding: Finding) -> sarif.ReportingDescriptor:
     )
 
 
-def _result(finding: Finding, rule_index: int, root: Path) -> sarif.Result:
+def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report) -> sarif.Result:
     span, image = finding.span, finding.image
-    message = finding.message
     properties = None
     logical_locations = None
     if image is not None:
         # The image location rides along in the message (what people read) and,
-        # structured, in the properties (what tools read).
-        message = f"{message} [{image.image}: {image.describe()}]"
+        # structured, in the properties and the logical location (what tools read).
         properties = {"image": _image_properties(image)}
         logical_locations = [sarif.LogicalLocation(fully_qualified_name=f"{image.image} {image.describe()}", kind="resource")]
     if span is None:
-        # An image finding no Dockerfile line explains: the image is the artifact.
-        physical = sarif.PhysicalLocation(artifact_location=sarif.ArtifactLocation(uri=quote(finding.file, safe="/:@")))
+        # An image finding no Dockerfile line explains: the image file is the artifact.
+        physical = sarif.PhysicalLocation(artifact_location=sarif.ArtifactLocation(uri=quote(_without_source_prefix(finding.file), safe="/@")))
     else:
         region = sarif.Region(
             start_line=span.line,
@@ -187,16 +230,24 @@ def _result(finding: Finding, rule_index: int, root: Path) -> sarif.Result:
             end_line=span.end_line,
             end_column=span.end_column,
         )
-        physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, root), region=region)
+        physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, report), region=region)
     return sarif.Result(
         rule_id=finding.code,
         rule_index=rule_index,
         level=_SARIF_LEVELS[finding.level],
-        message=sarif.Message(text=message),
+        message=sarif.Message(text=message_with_image(finding)),
         locations=[sarif.Location(physical_location=physical, logical_locations=logical_locations)],
-        partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint} if finding.fingerprint else None,
+        partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         properties=properties,
     )
+
+
+def _without_source_prefix(name: str) -> str:
+    """An image source's name without its kind (`docker-archive:app.tar` -> `app.tar`)."""
+    for prefix in IMAGE_SOURCE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return name
 
 
 def _image_properties(image: ImageLocation) -> dict[str, Any]:
@@ -204,26 +255,18 @@ def _image_properties(image: ImageLocation) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value is not None}
 
 
-def _artifact_location(file: str, root: Path) -> sarif.ArtifactLocation:
-    """A percent-encoded POSIX path relative to `root`, or a file:// URI outside it.
+def _artifact_location(file: str, report: Report) -> sarif.ArtifactLocation:
+    """A percent-encoded POSIX path relative to the source root, or a file:// URI outside it.
 
     upload-sarif turns file:// URIs under its checkout_path into repository
     paths itself; anything else points outside the repository and is not shown.
     """
-    relative = _relative_posix_path(Path(file), root)
+    relative = report.relative_to_root(file)
     if relative is None:
-        return sarif.ArtifactLocation(uri=Path(file).resolve().as_uri())
+        if file == "-":
+            return sarif.ArtifactLocation(uri="-")
+        return sarif.ArtifactLocation(uri=(report.working_directory / file).resolve().as_uri())
     return sarif.ArtifactLocation(uri=quote(relative), uri_base_id=SOURCE_ROOT)
-
-
-def _relative_posix_path(path: Path, root: Path) -> str | None:
-    # The real path first: GitHub annotates the file a symlink points to.
-    # Then the path as written, for a symlink that leads out of the root.
-    pairs = ((path.resolve(), root.resolve()), (Path(os.path.abspath(path)), Path(os.path.abspath(root))))
-    for candidate, base in pairs:
-        if candidate.is_relative_to(base):
-            return candidate.relative_to(base).as_posix()
-    return None
 
 
 def _automation_details(category: str | None) -> sarif.RunAutomationDetails | None:

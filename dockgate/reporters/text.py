@@ -35,6 +35,9 @@ _SUMMARY_NOUNS = (
 def render(findings: list[Finding], report: Report) -> str:
     lines = [_finding_line(finding, report.color) for finding in findings]
     lines.append(_summary(findings, report.files_checked, report.checked_noun))
+    if report.problems:
+        # After an error the last line must not read as a clean run.
+        lines.append(f"run incomplete: {_count(len(report.problems), 'input', 'inputs')} could not be checked (errors above)")
     return "\n".join(lines)
 
 

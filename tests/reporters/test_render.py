@@ -16,14 +16,14 @@ from dockgate.reporters import FORMATS, Report, render
 REPOSITORY = Path(__file__).parents[2]
 
 
-def test_registry_names_the_three_formats_and_each_module_renders() -> None:
-    assert list(FORMATS) == ["text", "json", "sarif"]
+def test_registry_names_every_format_and_each_module_renders() -> None:
+    assert list(FORMATS) == ["text", "json", "sarif", "github", "gitlab", "codeclimate", "checkstyle", "junit", "gnu", "sonarqube"]
     for module_path in FORMATS.values():
         assert callable(importlib.import_module(module_path).render)
 
 
 def test_unknown_format_names_the_choices() -> None:
-    with pytest.raises(ValueError, match="unknown output format 'xml'; choose one of: text, json, sarif"):
+    with pytest.raises(ValueError, match="unknown output format 'xml'; choose one of: text, json, sarif, github, "):
         render("xml", [finding(PIN_RULE)], Report())
 
 

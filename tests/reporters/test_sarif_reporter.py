@@ -25,6 +25,7 @@ from reporter_samples import (
 from dockgate.rule_api.findings import Finding, Level
 from dockgate.rule_api.rule import RuleMeta
 from dockgate.reporters import Report, render
+from dockgate.reporters.report import unique_fingerprints
 from dockgate.reporters.sarif import to_json_value
 
 
@@ -84,6 +85,7 @@ def test_log_envelope_and_driver(root: Path) -> None:
     driver = run["tool"]["driver"]
     assert {key: value for key, value in driver.items() if key != "rules"} == {
         "name": "dockgate",
+        "fullName": "dockgate 1.2.3, Dockerfile linter and security analyzer",
         "version": "1.2.3",
         "semanticVersion": "1.2.3",
         "informationUri": "https://github.com/dockgate/dockgate",
@@ -91,7 +93,8 @@ def test_log_envelope_and_driver(root: Path) -> None:
     assert run["results"] == []
     assert run["columnKind"] == "unicodeCodePoints"
     assert run["originalUriBaseIds"] == {"%SRCROOT%": {"uri": root.resolve().as_uri() + "/"}}
-    assert "automationDetails" not in run
+    assert run["automationDetails"] == {"id": "dockgate/dockerfiles/"}
+    assert run["invocations"] == [{"executionSuccessful": True, "workingDirectory": {"uri": root.resolve().as_uri() + "/"}}]
     assert_github_ready(log)
 
 
@@ -106,7 +109,7 @@ def test_security_rule_descriptor(root: Path) -> None:
         "id": "DG2001",
         "name": "secret-in-env",
         "shortDescription": {"text": "Do not put secrets in ENV or ARG."},
-        "fullDescription": {"text": "Do not put secrets in ENV or ARG."},
+        "fullDescription": {"text": "Finds credentials assigned in ENV and ARG."},
         "help": {"text": SECRET_RULE.plain_documentation(), "markdown": SECRET_RULE.documentation},
         "helpUri": SECRET_RULE.help_uri,
         "defaultConfiguration": {"level": "error"},
@@ -165,14 +168,21 @@ def test_result_fields(root: Path) -> None:
                     }
                 }
             ],
-            "partialFingerprints": {"dockgate/v1": "ab12"},
+            "partialFingerprints": {"dockgate/v1": unique_fingerprints([one], Report(root=root))[0]},
         }
     ]
 
 
-def test_no_fingerprint_key_when_the_engine_gave_none(root: Path) -> None:
+def test_fingerprints_are_unique_and_survive_line_moves(root: Path) -> None:
+    # The same problem in two identical RUNs shares the engine's key; SARIF must not.
+    twins = [finding(PIN_RULE, line=3, fingerprint="same"), finding(PIN_RULE, line=9, fingerprint="same")]
+    moved = [finding(PIN_RULE, line=5, fingerprint="same"), finding(PIN_RULE, line=12, fingerprint="same")]
+    keys = [result["partialFingerprints"]["dockgate/v1"] for result in results_of(sarif_log(twins, root))]
+    moved_keys = [result["partialFingerprints"]["dockgate/v1"] for result in results_of(sarif_log(moved, root))]
+    assert len(set(keys)) == 2 and keys == moved_keys
+    # Without an engine key, one is made from the rule, the path and the message.
     (result,) = results_of(sarif_log([finding(PIN_RULE)], root))
-    assert "partialFingerprints" not in result
+    assert len(result["partialFingerprints"]["dockgate/v1"]) == 32
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,7 @@ RULE = RuleMeta(
     name="history-shell-rules",
     summary="a step in the image history breaks a Dockerfile shell rule",
     level=Level.WARNING,
+    security_severity=5.0,
     tags=("security", "history"),
     aliases=("CIS-DI-0007", "DKL-DI-0001", "DKL-DI-0004", "DKL-DI-0005", "CIS-4.7"),
     target="image",
