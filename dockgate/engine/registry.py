@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from functools import cache
 from types import ModuleType
 from typing import Callable, Iterable
 
@@ -63,18 +64,20 @@ def load_image_rules(module_names: Iterable[str]) -> list[LoadedImageRule]:
     return rules
 
 
-def dockerfile_rules() -> list[DockerfileRule]:
-    """Every registered Dockerfile rule, in registry order."""
+@cache
+def dockerfile_rules() -> tuple[DockerfileRule, ...]:
+    """Every registered Dockerfile rule, in registry order; loaded once (an editor lints on every change)."""
     from dockgate.rules import DOCKERFILE_RULE_MODULES
 
-    return load_rules(DOCKERFILE_RULE_MODULES)
+    return tuple(load_rules(DOCKERFILE_RULE_MODULES))
 
 
-def image_rules() -> list[LoadedImageRule]:
-    """Every registered image rule, in registry order (imports the image model)."""
+@cache
+def image_rules() -> tuple[LoadedImageRule, ...]:
+    """Every registered image rule, in registry order (imports the image model); loaded once."""
     from dockgate.rules import IMAGE_RULE_MODULES
 
-    return load_image_rules(IMAGE_RULE_MODULES)
+    return tuple(load_image_rules(IMAGE_RULE_MODULES))
 
 
 def all_rule_metas() -> list[RuleMeta]:

@@ -13,10 +13,15 @@ from dataclasses import dataclass
 
 from dockgate.dockerfile.model import Comment, Document, Instruction
 
-_LINE_PRAGMA = re.compile(r"(?P<head>#[ \t]*hadolint[ \t]+ignore[ \t]*=[ \t]*)(?P<codes>[^#\s-][^#]*?)(?P<tail>[ \t]*(?:(?:#|--).*)?)$")
-_GLOBAL_PRAGMA = re.compile(
-    r"(?P<head>#[ \t]*hadolint[ \t]+global[ \t]+ignore[ \t]*=[ \t]*)(?P<codes>[^#\s-][^#]*?)(?P<tail>[ \t]*(?:(?:#|--).*)?)$"
-)
+
+def _pragma(scope: str) -> re.Pattern[str]:
+    """hadolint's ignore comment with the scope word `scope` (a regex; empty for one instruction),
+    its code list as the group `codes`."""
+    return re.compile(r"#[ \t]*hadolint[ \t]+" + scope + r"ignore[ \t]*=[ \t]*(?P<codes>[^#\s-][^#]*?)[ \t]*(?:(?:#|--).*)?$")
+
+
+_LINE_PRAGMA = _pragma("")
+_GLOBAL_PRAGMA = _pragma(r"global[ \t]+")
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from dockgate.dockerfile.model import Span
+from dockgate.reporters.report import help_uri
 from dockgate.rule_api.findings import Finding, Level
 from dockgate.rule_api.rule import RuleMeta
 
@@ -34,16 +35,8 @@ def diagnostic(finding: Finding, meta: RuleMeta | None, client_range: types.Rang
         message=finding.message,
         severity=SEVERITIES.get(finding.level, types.DiagnosticSeverity.Warning),
         code=finding.code,
-        code_description=types.CodeDescription(href=_help_uri(finding.code, meta)),
+        code_description=types.CodeDescription(href=href) if (href := help_uri(finding.code, meta)) else None,
         source="dockgate",
         tags=[types.DiagnosticTag.Deprecated] if finding.code in DEPRECATED_CODES else None,
         data={"fingerprint": finding.fingerprint, "instruction_line": finding.instruction_line},
     )
-
-
-def _help_uri(code: str, meta: RuleMeta | None) -> str:
-    if code.startswith("SC") and code[2:].isdigit():
-        return f"https://www.shellcheck.net/wiki/{code}"
-    if meta is not None:
-        return meta.help_uri
-    return "https://github.com/dockgate/dockgate/blob/main/docs/rules.md"
