@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellCommand
-from dockgate.dockerfile.model import Instruction, Span
+from dockgate.dockerfile.model import Instruction, Span, Word
 from dockgate.image.history import normalised_path
 from dockgate.rule_api.rule import LintContext
 
@@ -203,7 +203,7 @@ def variable_settings(context: LintContext, keywords: tuple[str, ...] = ("ARG", 
             )
 
 
-def _value_span(instruction: Instruction, key_word) -> Span:  # type: ignore[no-untyped-def]
+def _value_span(instruction: Instruction, key_word: Word) -> Span:
     """The span of the value belonging to `key_word` (the key of an ENV/LABEL pair, or `NAME=value` of an ARG)."""
     if instruction.keyword == "ARG":
         span = key_word.span

@@ -7,6 +7,7 @@ module names its programs and its message and calls one function here.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Iterator
 
 from dockgate.rule_api.findings import Violation
@@ -57,8 +58,6 @@ def uncleaned_caches(
             continue
         for program in programs:
             uses = [command for command in commands if command.program == program and fills_cache(command)]
-            last = last_uncleaned(
-                run, uses, lambda command, program=program: cleans_rpm_cache(command, program, cache_directories)
-            )
+            last = last_uncleaned(run, uses, partial(cleans_rpm_cache, program=program, directories=cache_directories))
             if last is not None:
                 yield Violation(message, last.action_span, instruction_line(run))
