@@ -22,6 +22,7 @@ from dockgate.dockerfile.source import SourceError, decode, read_source
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
+from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
 from dockgate.rule_api.config import Config, ConfigResolver, load_config
 from dockgate.rule_api.findings import Finding, Level
@@ -103,15 +104,22 @@ def lint_paths(
     discovery = find_dockerfiles([Path(path) for path in wanted if path != "-"])
     engine = DockerfileEngine(dockerfile_rules())
     result = LintResult(problems=list(discovery.errors), notices=list(discovery.notices))
-    configs_used = [base_config]
+    metas = [rule.meta for rule in engine.rules]
+    configs_used: list[Config] = []
+
+    def use(config: Config) -> Config:
+        if all(config is not used for used in configs_used):
+            result.notices.extend(checked_config(config, metas))
+            configs_used.append(config)
+        return config
+
+    use(base_config)
     batch: list[LintJob] = []
 
     def flush() -> None:
         found_per_file, batch_notices = engine.lint_batch(batch)
         result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
         for job, found in zip(batch, found_per_file):
-            if all(job.config is not used for used in configs_used):
-                configs_used.append(job.config)
             result.checked += 1
             result.findings.extend(found)
             result.failed = result.failed or fails(found, job.config)
@@ -126,7 +134,7 @@ def lint_paths(
         except SourceError as error:
             result.problems.append(str(error))
     for path in discovery.files:
-        file_config = resolver.for_file(path)
+        file_config = use(resolver.for_file(path))
         try:
             source = read_source(str(path))
         except SourceError as error:
@@ -136,7 +144,6 @@ def lint_paths(
         if len(batch) >= BATCH_SIZE:
             flush()
     flush()
-    metas = [rule.meta for rule in engine.rules]
     result.rules = _rules_in_run(metas, configs_used, result.findings, metas)
     return result
 
@@ -177,7 +184,7 @@ def lint_image(
     dockerfile_document = _read_dockerfile(dockerfile) if dockerfile is not None else None
     dockerfile_path = Path(dockerfile).as_posix() if dockerfile is not None else None
     engine = ImageEngine(image_rules(), dockerfile_rules())
-    result = LintResult()
+    result = LintResult(notices=checked_config(image_config, [rule.meta for rule in dockerfile_rules()]))
     for source in sources:
         try:
             images = open_images(

@@ -12,7 +12,9 @@ from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
 from dockgate.errors import UsageError
 from dockgate.reporters import FORMATS, Report, render
-from dockgate.rule_api.config import ConfigResolver, load_config
+from dockgate.engine.registry import dockerfile_rules
+from dockgate.engine.selectors import rules_for_selectors, unknown_selector
+from dockgate.rule_api.config import ConfigError, ConfigResolver, load_config
 
 STDIN_SARIF_NOTICE = (
     "SARIF results from standard input name the file '-', which GitHub cannot place in the repository; "
@@ -62,6 +64,11 @@ def configuration(args: argparse.Namespace, **extra_overrides: object) -> Config
         if not equals:
             raise UsageError(f"--level takes RULE=LEVEL, not {assignment!r}")
         levels[selector.strip()] = level.strip()
+    _check_option_selectors({
+        "--select": split_list(args.select),
+        "--ignore": split_list(args.ignore),
+        "--error/--warning/--info/--style/--level": list(levels),
+    })
     overrides: dict[str, object] = {
         "select": split_list(args.select),
         "ignore": split_list(args.ignore),
@@ -71,6 +78,19 @@ def configuration(args: argparse.Namespace, **extra_overrides: object) -> Config
         **extra_overrides,
     }
     return load_config(Path(args.config) if args.config else None, args.no_config, overrides)
+
+
+def _check_option_selectors(selectors_by_option: dict[str, list[str]]) -> None:
+    """A rule selector on the command line that names no rule is a configuration error (exit 2)."""
+    given = [selector for selectors in selectors_by_option.values() for selector in selectors]
+    if not given:
+        return
+    metas = rules_for_selectors(given, [rule.meta for rule in dockerfile_rules()])
+    for option, selectors in selectors_by_option.items():
+        for selector in selectors:
+            problem = unknown_selector(selector, metas)
+            if problem is not None:
+                raise ConfigError(f"{option}: {problem}")
 
 
 def output_formats(args: argparse.Namespace) -> list[tuple[str, str | None]]:

@@ -238,3 +238,37 @@ def test_buildkit_error_directive_makes_build_checks_errors(tmp_path: Path, caps
     strict = write(tmp_path, "b/Dockerfile", "# check=error=true\n" + text)
     code, out, _ = run(["check", "--no-config", "--format", "json", "--select", "FromAsCasing", str(plain), str(strict)], capsys)
     assert [(Path(f["file"]).parent.name, f["level"]) for f in json.loads(out)] == [("a", "warning"), ("b", "error")]
+
+
+def test_unknown_rule_on_the_command_line_is_a_config_error_with_a_suggestion(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = write(tmp_path, "Dockerfile", BAD)
+    code, out, err = run(["check", "--ignore", "DL4OOO", str(dockerfile)], capsys)
+    assert (code, out) == (2, "")
+    assert err.startswith("dockgate: error: --ignore: unknown rule 'DL4OOO' (did you mean 'DL4")
+
+
+def test_codes_prefixes_names_family_members_and_image_rules_are_known(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    dockerfile = write(tmp_path, "Dockerfile", BAD)
+    argv = ["check", "--no-config", "--ignore", "DL30,maintainer-deprecated,SC2086,DG4001,MultipleInstructionsDisallowed"]
+    code, _, err = run([*argv, str(dockerfile)], capsys)
+    assert (code, err) == (0, "")
+
+
+def test_unknown_rule_in_a_dockgate_config_is_an_error_and_in_hadolint_yaml_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "api/Dockerfile", BAD)
+    write(tmp_path, "api/.dockgate.toml", 'select = ["DL4000", "DL9999"]\n')
+    code, out, err = run(["check", "."], capsys)
+    assert (code, out) == (2, "")
+    assert "api/.dockgate.toml: 'select': unknown rule 'DL9999'" in err
+    (tmp_path / "api/.dockgate.toml").unlink()
+    write(tmp_path, "api/.hadolint.yaml", "ignored: [DL9999]\n")
+    code, out, err = run(["check", "."], capsys)
+    assert code == 1 and "DL4000" in out
+    assert err.count("unknown rule 'DL9999'") == 1 and "has no effect" in err

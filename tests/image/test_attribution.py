@@ -7,7 +7,7 @@ from image_builders import image_from_spec
 from dockgate.image.attribution import attribute
 from dockgate.rule_api.config import Config
 from dockgate.engine.image_engine import ImageEngine, ImageJob
-from dockgate.engine.registry import dockerfile_rules, image_rules
+from dockgate.engine.registry import image_rules
 from dockgate.dockerfile.parser import parse
 
 DOCKERFILE = """\
