@@ -25,7 +25,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator
+from typing import Any, Iterator
 
 from dockgate.dockerfile.expansion import is_space
 from dockgate.dockerfile.model import Document, Heredoc, Instruction, LineMap, Span
@@ -280,7 +280,7 @@ def _parse_commands(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...] |
     commands: list[tuple[tuple[str, int, int], ...]] = []
 
     class Visitor(bashlex.ast.nodevisitor):  # type: ignore[misc]
-        def visitcommand(self, node: object, parts: list) -> None:
+        def visitcommand(self, node: object, parts: list[Any]) -> None:
             words = tuple(
                 (part.word, part.pos[0], part.pos[1]) for part in parts if part.kind == "word"
             )

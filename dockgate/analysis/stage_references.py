@@ -52,11 +52,11 @@ def _mount_references(document: Document, expand: Expand, instruction: Instructi
         key, _, value = field.partition("=")
         options[key.strip().lower()] = value
     mount_type = expand(instruction, options.get("type", "bind")) or ""
-    value = options.get("from")
-    if not value or mount_type.lower() not in _MOUNT_TYPES_WITH_FROM:
+    source = options.get("from")
+    if not source or mount_type.lower() not in _MOUNT_TYPES_WITH_FROM:
         return
-    span = _option_span(document, flag, "from", value)
-    yield FromReference(instruction, value, expand(instruction, value), span)
+    span = _option_span(document, flag, "from", source)
+    yield FromReference(instruction, source, expand(instruction, source), span)
 
 
 def _option_span(document: Document, flag: Flag, key: str, value: str) -> Span:

@@ -19,7 +19,7 @@ import tempfile
 import zlib
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 from dockgate.image.errors import ImageError
 from dockgate.image.image import LayerOpener
@@ -234,7 +234,8 @@ class TarBlobStore(BlobStore):
         stream = self._tar.extractfile(self._follow(name)[1])
         if stream is None:
             raise ImageError(f"{name}: not a regular file in the archive")
-        return stream
+        # tarfile's ExFileObject is a binary stream; typeshed types it as the wider IO[bytes].
+        return cast(BinaryIO, stream)
 
     def close(self) -> None:
         self._tar.close()
@@ -262,7 +263,7 @@ def spool(stream: BinaryIO, what: str, limit: int = MAX_SPOOL_BYTES) -> BinaryIO
         spooled.close()
         raise
     spooled.seek(0)
-    return spooled  # type: ignore[return-value]  # TemporaryFile is a BinaryIO in practice
+    return spooled
 
 
 def seekable_plain(file: BinaryIO) -> BinaryIO:
@@ -271,7 +272,8 @@ def seekable_plain(file: BinaryIO) -> BinaryIO:
         return file
     try:
         with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
-            return spool(unzipped, "the gzip-compressed archive")  # type: ignore[arg-type]
+            # GzipFile is a binary stream; typeshed does not derive it from BinaryIO.
+            return spool(cast(BinaryIO, unzipped), "the gzip-compressed archive")
     finally:
         file.close()
 

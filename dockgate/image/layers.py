@@ -23,7 +23,7 @@ import posixpath
 import tarfile
 import zlib
 from dataclasses import dataclass, field
-from typing import BinaryIO, Literal
+from typing import IO, BinaryIO, Literal, cast
 
 from dockgate.image.credential_files import (
     ACCOUNT_FILES,
@@ -284,7 +284,10 @@ def _decoder(head: bytes, source: _CountingReader) -> BinaryIO | io.RawIOBase:
             raise _LayerProblemError(
                 "the layer is zstd-compressed and the zstandard module is not installed (pip install zstandard)"
             ) from None
-        reader = zstandard.ZstdDecompressor().stream_reader(source, read_size=READ_CHUNK, read_across_frames=True)
+        # A RawIOBase is a binary stream; zstandard's stubs ask for the IO[bytes] type.
+        reader = zstandard.ZstdDecompressor().stream_reader(
+            cast(IO[bytes], source), read_size=READ_CHUNK, read_across_frames=True
+        )
         return _ZstdReader(reader)
     for magic, name in _UNSUPPORTED_MAGIC.items():
         if head.startswith(magic):
@@ -306,10 +309,12 @@ def _entries(count: int) -> str:
 
 def _read_members(stream: _GuardedReader, scan: LayerScan) -> None:
     """Walk the tar, recording each member; raise on a problem that ends the walk."""
-    tar = tarfile.open(fileobj=stream, mode="r|", bufsize=TAR_BUFFER)  # type: ignore[call-overload]
+    tar = tarfile.open(fileobj=stream, mode="r|", bufsize=TAR_BUFFER)
     budget = _ContentBudget(MAX_KEPT_CONTENT_BYTES)
     while (member := tar.next()) is not None:
-        tar.members.clear()  # tarfile keeps every member for random access, which a stream never has
+        # tarfile keeps every member for random access, which a stream never has
+        # (typeshed does not declare the `members` list).
+        getattr(tar, "members").clear()  # noqa: B009
         scan.members_end = member.offset_data + (member.size if member.isreg() else 0)
         path = member_path(member.name)
         if path is None:

@@ -135,8 +135,10 @@ def image_from_manifest(store: BlobStore, manifest: ImageManifest, digest: str, 
     if not manifest.layers and diff_ids:
         notices.append(f"{name}: the manifest lists no layers but the config has {len(diff_ids)} "
                        "(Docker 25.0.0 wrote such manifests, moby#47065); layer checks were skipped")
-    if len(diff_ids) != len(manifest.layers):
-        diff_ids = [None] * len(manifest.layers)
+    # A config whose diff_ids do not pair with the layers names none of them.
+    layer_diff_ids: list[str | None] = (
+        list(diff_ids) if len(diff_ids) == len(manifest.layers) else [None] * len(manifest.layers)
+    )
     history = pair_history(config, len(manifest.layers))
     layers = []
     for position, layer in enumerate(manifest.layers):
@@ -148,7 +150,7 @@ def image_from_manifest(store: BlobStore, manifest: ImageManifest, digest: str, 
         layers.append(Layer(
             index=position,
             digest=layer.digest,
-            diff_id=diff_ids[position],
+            diff_id=layer_diff_ids[position],
             size=size,
             media_type=layer.media_type,
             history_index=history[position],

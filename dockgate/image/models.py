@@ -236,8 +236,9 @@ def sniff_media_type(value: Any) -> str | None:
     """The kind of a manifest-like document whose `mediaType` is missing: index or manifest."""
     if not isinstance(value, dict):
         return None
-    if isinstance(value.get("mediaType"), str) and value["mediaType"]:
-        return value["mediaType"]
+    media_type = value.get("mediaType")
+    if isinstance(media_type, str) and media_type:
+        return media_type
     if "manifests" in value:
         return OCI_INDEX
     if "layers" in value or "config" in value:

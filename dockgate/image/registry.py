@@ -149,13 +149,13 @@ def _docker_config_credentials(
     if not isinstance(data, dict):
         return None, f"{path} is not a JSON object; continuing without its credentials"
     hosts = _DOCKER_HUB_CONFIG_HOSTS if registry in _DOCKER_HUB_CONFIG_HOSTS else {registry}
-    auths = data.get("auths") if isinstance(data.get("auths"), dict) else {}
+    auths = _object_member(data, "auths")
     entries = [entry for key, entry in auths.items() if _config_key_host(key) in hosts and isinstance(entry, dict)]
     for entry in entries:
         credentials = _entry_credentials(entry, str(path))
         if credentials is not None:
             return credentials, None
-    helpers = data.get("credHelpers") if isinstance(data.get("credHelpers"), dict) else {}
+    helpers = _object_member(data, "credHelpers")
     helper = next((name for key, name in helpers.items() if _config_key_host(key) in hosts), None)
     if helper is None and entries and isinstance(data.get("credsStore"), str):
         helper = data["credsStore"]
@@ -207,6 +207,12 @@ def _config_key_host(key: str) -> str:
     return key.removeprefix("https://").removeprefix("http://").partition("/")[0]
 
 
+def _object_member(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """`data[key]` when it is a JSON object, else an empty one."""
+    member = data.get(key)
+    return member if isinstance(member, dict) else {}
+
+
 def _entry_credentials(entry: dict[str, Any], source: str) -> RegistryCredentials | None:
     """One `auths` entry's user and password: base64 `auth` first, as the Docker CLI reads it."""
     encoded = entry.get("auth")
@@ -216,9 +222,9 @@ def _entry_credentials(entry: dict[str, Any], source: str) -> RegistryCredential
         except (binascii.Error, UnicodeDecodeError):
             return None
         return RegistryCredentials(user, password, source) if user and colon else None
-    user, password = entry.get("username"), entry.get("password")
-    if isinstance(user, str) and isinstance(password, str) and user:
-        return RegistryCredentials(user, password, source)
+    username, secret = entry.get("username"), entry.get("password")
+    if isinstance(username, str) and isinstance(secret, str) and username:
+        return RegistryCredentials(username, secret, source)
     return None
 
 

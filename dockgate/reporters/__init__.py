@@ -43,4 +43,5 @@ def render(format_name: str, findings: list[Finding], report: Report) -> str:
         choices = ", ".join(FORMATS)
         raise ValueError(f"unknown output format {format_name!r}; choose one of: {choices}")
     ordered = sorted(findings, key=lambda finding: finding.sort_key())
-    return importlib.import_module(module_path).render(ordered, report)
+    rendered: str = importlib.import_module(module_path).render(ordered, report)
+    return rendered

@@ -141,10 +141,11 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
-def _default_of(field: attr.Attribute) -> Any:
-    if isinstance(field.default, attr.Factory):
-        return field.default.factory()
-    return field.default
+def _default_of(field: attr.Attribute[Any]) -> Any:
+    default = field.default
+    # attrs keeps `default=attr.Factory(list)` as an object whose `factory` makes the value.
+    factory = getattr(default, "factory", None)
+    return factory() if callable(factory) else default
 
 
 def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding]) -> list[sarif.ReportingDescriptor]:

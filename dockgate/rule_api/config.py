@@ -94,6 +94,13 @@ class RuleIdentity(Protocol):
     def aliases(self) -> tuple[str, ...]: ...
 
 
+class LeveledRule(RuleIdentity, Protocol):
+    """A rule identity with the level it reports at when nothing configures it."""
+
+    @property
+    def level(self) -> Level: ...
+
+
 def selector_matches(selector: str, rule: RuleIdentity) -> bool:
     """Whether `selector` names `rule` by code, name, alias or code prefix."""
     return _specificity(selector, rule) is not None
@@ -187,14 +194,14 @@ class Config(BaseModel):
         """The file this configuration was read from (None: defaults)."""
         return self._source
 
-    def level_for(self, rule: RuleIdentity) -> Level:
+    def level_for(self, rule: LeveledRule) -> Level:
         """The level `rule` reports at here; `off` when it is not selected or is ignored."""
         level = self._level_by_code.get(rule.code)
         if level is None:
             level = self._level_by_code[rule.code] = self._work_out_level(rule)
         return level
 
-    def _work_out_level(self, rule: RuleIdentity) -> Level:
+    def _work_out_level(self, rule: LeveledRule) -> Level:
         if any(selector_matches(selector, rule) for selector in self.ignore):
             return Level.OFF
         if self.select is not None and not any(selector_matches(selector, rule) for selector in self.select):

@@ -29,6 +29,13 @@ if TYPE_CHECKING:
     from dockgate.rule_api.suppressions import Suppressions
 
 
+REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")
+"""The `## ` sections every rule's documentation has, in this order."""
+OPTIONAL_SECTIONS = ("Options", "Fix safety", "References")
+"""The sections that follow them where they apply, in this order."""
+_SECTION = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
+
+
 class RuleMeta(BaseModel):
     """Everything about a rule except its check."""
 
@@ -58,9 +65,14 @@ class RuleMeta(BaseModel):
     @field_validator("documentation")
     @classmethod
     def _documentation_has_sections(cls, text: str) -> str:
-        for heading in ("## What it does", "## Why", "## Example", "## Use instead"):
-            if heading not in text:
-                raise ValueError(f"documentation lacks the section {heading!r}")
+        # Checked as the rule module is imported, so a rule with other headings never loads.
+        sections = _SECTION.findall(text)
+        required, optional = sections[: len(REQUIRED_SECTIONS)], sections[len(REQUIRED_SECTIONS) :]
+        if tuple(required) != REQUIRED_SECTIONS or optional != [s for s in OPTIONAL_SECTIONS if s in optional]:
+            raise ValueError(
+                f"documentation sections are {sections}; expected exactly {list(REQUIRED_SECTIONS)}, "
+                f"then any of {list(OPTIONAL_SECTIONS)} in that order"
+            )
         return text
 
     @property

@@ -275,6 +275,8 @@ class Suppressions:
         if finding.code in UNSUPPRESSIBLE_CODES:
             return False
         line = finding.instruction_line
+        if line is None:
+            return False  # an image finding: no Dockerfile comment is about it
         pragmas = [
             *self._by_instruction.get(line, ()),
             *self._global,
@@ -290,9 +292,9 @@ class Suppressions:
                 return True
             if rule_name in GLOBAL_ONLY_BUILDKIT_RULES:
                 continue
-            line: int | None = finding.instruction_line
-            if rule_name in SKIPPED_AT_LATER_INSTRUCTION:
-                line = self._overriding_line.get(finding.instruction_line)
+            line = finding.instruction_line
+            if line is not None and rule_name in SKIPPED_AT_LATER_INSTRUCTION:
+                line = self._overriding_line.get(line)
             local = self._local_checks.get(line) if line is not None else None
             if local is not None and local.skips(rule_name):
                 return True

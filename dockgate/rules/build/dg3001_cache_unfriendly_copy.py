@@ -44,7 +44,7 @@ from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.language_packages import pip_installs
+from dockgate.rules.common.language_packages import PipInstall, pip_installs
 from dockgate.rules.common.package_managers import (
     OptionSyntax,
     instruction_line,
@@ -220,7 +220,7 @@ def _dependency_installs(run: RunScript, workdir: str) -> Iterator[DependencyIns
             yield DependencyInstall(command, manifests, directory)
 
 
-def _manifests_read(command: ShellCommand, pip_by_command: dict) -> tuple[str, ...]:
+def _manifests_read(command: ShellCommand, pip_by_command: dict[int, PipInstall]) -> tuple[str, ...]:
     """The manifest files an install needs, or () when it is not a manifest-only install."""
     pip = pip_by_command.get(id(command))
     if pip is not None:

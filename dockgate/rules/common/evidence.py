@@ -8,7 +8,9 @@
   (DG2002 in a Dockerfile, DG4009 in a built image's Env).
 * `NOPASSWD_TAG`: a sudoers rule that needs no password (DG2017 in what a RUN
   writes, DG5009 in a built image's sudoers files).
-* `SENSITIVE_VOLUME_PATHS`: where a volume hides system state (VOLUME, and a built image's Volumes).
+* `sensitive_volume`: where a volume hides system state (DG2013 for VOLUME, DG4006 for a
+  built image's Volumes).
+* `is_ssh_port`: port 22 over TCP (DG2012 for EXPOSE, DG4004 for a built image's ExposedPorts).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellCommand
-from dockgate.dockerfile.model import Instruction, Span
+from dockgate.dockerfile.model import Instruction, Span, Word
+from dockgate.image.history import normalised_path
 from dockgate.rule_api.rule import LintContext
 
 # Programs that run the command after them (their own options first).
@@ -200,7 +203,7 @@ def variable_settings(context: LintContext, keywords: tuple[str, ...] = ("ARG", 
             )
 
 
-def _value_span(instruction: Instruction, key_word) -> Span:  # type: ignore[no-untyped-def]
+def _value_span(instruction: Instruction, key_word: Word) -> Span:
     """The span of the value belonging to `key_word` (the key of an ENV/LABEL pair, or `NAME=value` of an ARG)."""
     if instruction.keyword == "ARG":
         span = key_word.span
@@ -245,7 +248,25 @@ NOPASSWD_TAG = re.compile(r"\bNOPASSWD\s*:")
 
 # ------------------------------------------------------------------ volumes
 
-SENSITIVE_VOLUME_PATHS = frozenset(
+_SENSITIVE_VOLUME_PATHS = frozenset(
     {"/", "/proc", "/sys", "/dev", "/etc", "/root", "/var/run/docker.sock", "/run/docker.sock"}
 )
-"""System state a volume would hide, or the Docker socket it invites mounting (DG2013, DG4006)."""
+VOLUME_ADVICE = "keep volumes to application data directories"
+
+
+def sensitive_volume(path: str) -> str | None:
+    """The normalised path when a volume there would hide system state or invite mounting
+    the Docker socket, else None."""
+    normal = normalised_path(path)
+    return normal if normal in _SENSITIVE_VOLUME_PATHS else None
+
+
+# ------------------------------------------------------------------ ports
+
+SSH_ADVICE = "manage containers through the runtime, not a login"
+
+
+def is_ssh_port(port: str) -> bool:
+    """`22` or `22/tcp` (EXPOSE's default protocol is TCP; `22/udp` is not SSH)."""
+    number, _, protocol = port.strip().partition("/")
+    return number == "22" and protocol.lower() in ("", "tcp")

@@ -1,7 +1,8 @@
 """Language package installers in RUN scripts: pip (and pipx, pipenv), and cache mounts for them.
 
 Shared by DL3013 (pin pip packages) and DL3042 (pip cache), and by DL3060
-for its cache mount; not a rule itself. The option parsing and the cache
+for its cache mount; `first_unpinned_per_run` is the check DL3013, DL3028
+(gem) and DL3062 (go) share. Not a rule itself. The option parsing and the cache
 mounts come from `package_managers`, shared with the OS package rules.
 
 A pip install is `pip install ...` under any versioned name (`pip3`,
@@ -14,15 +15,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, TypeVar
 
 from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.dockerfile.model import Instruction, Span
+from dockgate.rule_api.findings import Violation
+from dockgate.rule_api.rule import LintContext
 from dockgate.rules.common.package_managers import (
     OptionSyntax,
     PackageCommand,
     cache_mount_targets,
+    instruction_line,
     parse_command,
 )
+
+Install = TypeVar("Install")
 
 PIP_OPTIONS = OptionSyntax(
     frozenset("rcetbifC"),
@@ -120,3 +127,24 @@ def has_cache_mount_on(instruction: Instruction, cache_directory: str) -> bool:
         if cache_directory in target or target.endswith("/" + parent) or target == parent:
             return True
     return False
+
+
+def calls_of(program: str) -> Callable[[RunScript], list[ShellCommand]]:
+    """The commands of a RUN that run `program` (none without a shell script)."""
+    return lambda run: run.script.calls(program) if run.script is not None else []
+
+
+def first_unpinned_per_run(
+    context: LintContext,
+    installs: Callable[[RunScript], Iterable[Install]],
+    first_unpinned: Callable[[LintContext, RunScript, Install], ShellWord | None],
+    message: str,
+) -> Iterator[Violation]:
+    """One finding per RUN, at the first package word of its installs that has no version
+    (hadolint reports a RUN once, however many packages in it are unpinned)."""
+    for run in context.run_scripts:
+        for install in installs(run):
+            word = first_unpinned(context, run, install)
+            if word is not None:
+                yield Violation(message, word.span, instruction_line(run))
+                break

@@ -39,8 +39,8 @@ from typing import Iterator
 from dockgate.analysis.shell import RunScript, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.language_packages import PipInstall, pip_installs
-from dockgate.rules.common.package_managers import instruction_line, package_values
+from dockgate.rules.common.language_packages import PipInstall, first_unpinned_per_run, pip_installs
+from dockgate.rules.common.package_managers import package_values
 
 RULE = RuleMeta(
     code="DL3013",
@@ -61,12 +61,7 @@ _VCS_URL = re.compile(r"(git|hg|svn|bzr)(\+[a-z-]+)?://")
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run in context.run_scripts:
-        for install in pip_installs(run):
-            word = _first_unpinned(context, run, install)
-            if word is not None:
-                yield Violation(MESSAGE, word.span, instruction_line(run))
-                break
+    return first_unpinned_per_run(context, pip_installs, _first_unpinned, MESSAGE)
 
 
 def _first_unpinned(context: LintContext, run: RunScript, install: PipInstall) -> ShellWord | None:

@@ -28,12 +28,8 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import (
-    APT_OPTIONS,
-    PackageCommand,
-    instruction_line,
-    package_commands,
-)
+from dockgate.rules.common.apt_checks import installs_lacking, sets_apt_option
+from dockgate.rules.common.package_managers import PackageCommand
 
 RULE = RuleMeta(
     code="DL3014",
@@ -49,12 +45,8 @@ _TRUE = ("true", "yes", "1", "on")
 
 
 def assumes_yes(command: PackageCommand) -> bool:
-    if command.has_option("y", "yes", "assume-yes"):
+    if command.has_option("y", "yes", "assume-yes") or sets_apt_option(command, "apt::get::assume-yes", _TRUE):
         return True
-    for setting in command.option_values("o", "option"):
-        key, _, value = setting.partition("=")
-        if key.strip().lower() == "apt::get::assume-yes" and value.strip("'\" ").lower() in _TRUE:
-            return True
     quiet = 0
     for option in command.options:
         if option.name in ("q", "quiet"):
@@ -67,7 +59,4 @@ def assumes_yes(command: PackageCommand) -> bool:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, commands in package_commands(context, ("apt-get",), APT_OPTIONS):
-        for command in commands:
-            if command.subcommand == "install" and not assumes_yes(command):
-                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))
+    return installs_lacking(context, assumes_yes, MESSAGE)

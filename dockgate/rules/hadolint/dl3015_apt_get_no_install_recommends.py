@@ -28,12 +28,8 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import (
-    APT_OPTIONS,
-    PackageCommand,
-    instruction_line,
-    package_commands,
-)
+from dockgate.rules.common.apt_checks import installs_lacking, sets_apt_option
+from dockgate.rules.common.package_managers import PackageCommand
 
 RULE = RuleMeta(
     code="DL3015",
@@ -49,17 +45,8 @@ _FALSE = ("false", "no", "0", "off")
 
 
 def skips_recommends(command: PackageCommand) -> bool:
-    if command.has_option("no-install-recommends"):
-        return True
-    for setting in command.option_values("o", "option"):
-        key, _, value = setting.partition("=")
-        if key.strip().lower() == "apt::install-recommends" and value.strip("'\" ").lower() in _FALSE:
-            return True
-    return False
+    return command.has_option("no-install-recommends") or sets_apt_option(command, "apt::install-recommends", _FALSE)
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, commands in package_commands(context, ("apt-get",), APT_OPTIONS):
-        for command in commands:
-            if command.subcommand == "install" and not skips_recommends(command):
-                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))
+    return installs_lacking(context, skips_recommends, MESSAGE)

@@ -36,7 +36,8 @@ from typing import Iterator
 from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import instruction_line, package_values
+from dockgate.rules.common.language_packages import calls_of, first_unpinned_per_run
+from dockgate.rules.common.package_managers import package_values
 
 RULE = RuleMeta(
     code="DL3028",
@@ -60,14 +61,7 @@ GEM_SWITCHES = frozenset({
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run in context.run_scripts:
-        if run.script is None:
-            continue
-        for command in run.script.calls("gem"):
-            word = _first_unpinned(context, run, command)
-            if word is not None:
-                yield Violation(MESSAGE, word.span, instruction_line(run))
-                break
+    return first_unpinned_per_run(context, calls_of("gem"), _first_unpinned, MESSAGE)
 
 
 def _first_unpinned(context: LintContext, run: RunScript, command: ShellCommand) -> ShellWord | None:

@@ -26,11 +26,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import (
-    RPM_TOOL_OPTIONS,
-    instruction_line,
-    package_commands,
-)
+from dockgate.rules.common.rpm_checks import installs_without_assume_yes
 
 RULE = RuleMeta(
     code="DL3030",
@@ -44,7 +40,4 @@ MESSAGE = "Use the -y switch to avoid manual input `yum install -y <package>`"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, commands in package_commands(context, ("yum",), RPM_TOOL_OPTIONS):
-        for command in commands:
-            if command.installs_rpms() and not command.has_option("y", "assumeyes"):
-                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))
+    return installs_without_assume_yes(context, ("yum",), MESSAGE)

@@ -31,15 +31,8 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import (
-    RPM_TOOL_OPTIONS,
-    YUM_CACHE_DIRECTORIES,
-    cleans_rpm_cache,
-    has_cache_mount,
-    instruction_line,
-    last_uncleaned,
-    package_commands,
-)
+from dockgate.rules.common.package_managers import YUM_CACHE_DIRECTORIES, PackageCommand
+from dockgate.rules.common.rpm_checks import uncleaned_caches
 
 RULE = RuleMeta(
     code="DL3032",
@@ -53,10 +46,4 @@ MESSAGE = "`yum clean all` missing after yum command."
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, commands in package_commands(context, ("yum",), RPM_TOOL_OPTIONS):
-        installs = [command for command in commands if command.installs_rpms()]
-        if not installs or has_cache_mount(run.instruction, YUM_CACHE_DIRECTORIES):
-            continue
-        last = last_uncleaned(run, installs, lambda command: cleans_rpm_cache(command, "yum", YUM_CACHE_DIRECTORIES))
-        if last is not None:
-            yield Violation(MESSAGE, last.action_span, instruction_line(run))
+    return uncleaned_caches(context, ("yum",), YUM_CACHE_DIRECTORIES, PackageCommand.installs_rpms, MESSAGE)

@@ -31,12 +31,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import (
-    RPM_TOOL_OPTIONS,
-    instruction_line,
-    package_commands,
-    unpinned_rpm_packages,
-)
+from dockgate.rules.common.rpm_checks import unpinned_installs
 
 RULE = RuleMeta(
     code="DL3033",
@@ -50,7 +45,4 @@ MESSAGE = "Specify version with `yum install -y <package>-<version>`."
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, commands in package_commands(context, ("yum",), RPM_TOOL_OPTIONS):
-        for command in commands:
-            for word in unpinned_rpm_packages(context, run, command):
-                yield Violation(MESSAGE, word.span, instruction_line(run))
+    return unpinned_installs(context, ("yum",), MESSAGE)

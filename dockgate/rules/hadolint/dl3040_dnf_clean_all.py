@@ -31,17 +31,8 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import (
-    DNF_CACHE_DIRECTORIES,
-    DNF_PROGRAMS,
-    RPM_TOOL_OPTIONS,
-    PackageCommand,
-    cleans_rpm_cache,
-    has_cache_mount,
-    instruction_line,
-    last_uncleaned,
-    package_commands,
-)
+from dockgate.rules.common.package_managers import DNF_CACHE_DIRECTORIES, DNF_PROGRAMS, PackageCommand
+from dockgate.rules.common.rpm_checks import uncleaned_caches
 
 RULE = RuleMeta(
     code="DL3040",
@@ -61,14 +52,4 @@ def _fills_cache(command: PackageCommand) -> bool:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, commands in package_commands(context, DNF_PROGRAMS, RPM_TOOL_OPTIONS):
-        if not commands or has_cache_mount(run.instruction, DNF_CACHE_DIRECTORIES):
-            continue
-        # hadolint DL3040: each tool needs its own clean (`microdnf clean all` does not clean up after dnf).
-        for program in DNF_PROGRAMS:
-            uses = [command for command in commands if command.program == program and _fills_cache(command)]
-            last = last_uncleaned(
-                run, uses, lambda command, program=program: cleans_rpm_cache(command, program, DNF_CACHE_DIRECTORIES)
-            )
-            if last is not None:
-                yield Violation(MESSAGE, last.action_span, instruction_line(run))
+    return uncleaned_caches(context, DNF_PROGRAMS, DNF_CACHE_DIRECTORIES, _fills_cache, MESSAGE)

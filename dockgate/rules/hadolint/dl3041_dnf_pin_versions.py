@@ -31,13 +31,8 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import (
-    DNF_PROGRAMS,
-    RPM_TOOL_OPTIONS,
-    instruction_line,
-    package_commands,
-    unpinned_rpm_packages,
-)
+from dockgate.rules.common.package_managers import DNF_PROGRAMS
+from dockgate.rules.common.rpm_checks import unpinned_installs
 
 RULE = RuleMeta(
     code="DL3041",
@@ -51,7 +46,4 @@ MESSAGE = "Specify version with `dnf install -y <package>-<version>`."
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, commands in package_commands(context, DNF_PROGRAMS, RPM_TOOL_OPTIONS):
-        for command in commands:
-            for word in unpinned_rpm_packages(context, run, command):
-                yield Violation(MESSAGE, word.span, instruction_line(run))
+    return unpinned_installs(context, DNF_PROGRAMS, MESSAGE)

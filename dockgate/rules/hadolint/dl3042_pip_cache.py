@@ -74,8 +74,8 @@ def _avoids_cache(install: PipInstall) -> bool:
 
 
 def _cache_disabled(context: LintContext, run: RunScript) -> bool:
-    assert run.script is not None
-    if _INLINE_SETTING.search(run.script.text):
+    # pip_installs found an install, so the RUN has a script.
+    if run.script is not None and _INLINE_SETTING.search(run.script.text):
         return True
     value = _variable_before(context, run, "PIP_NO_CACHE_DIR")
     return value is not None and value.strip().lower() in TRUE_VALUES

@@ -24,6 +24,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.repeated_instructions import repeated_in_stage
 
 RULE = RuleMeta(
     code="DL4004",
@@ -40,9 +41,4 @@ MESSAGE = (
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    semantics = context.semantics
-    before_first_from = [i for i in context.document.instructions if semantics.stage_of(i) is None]
-    for instructions in (before_first_from, *(stage.instructions for stage in semantics.stages)):
-        entrypoints = [instruction for instruction in instructions if instruction.keyword == "ENTRYPOINT"]
-        for later in entrypoints[1:]:
-            yield Violation(MESSAGE, later.keyword_span, later.span.line)
+    return repeated_in_stage(context, "ENTRYPOINT", MESSAGE)

@@ -16,7 +16,7 @@ Everything read before the problem is still checked by the other layer
 rules; what comes after it is not, so their silence about this layer proves
 little.
 
-## Why
+## Why is this bad?
 A container runtime or another scanner may read such a layer differently,
 or not at all: a path that climbs out of the root is the classic archive
 path-traversal attack on whatever extracts the layer, a bomb exhausts the

@@ -24,7 +24,7 @@ printed. Private keys in the test data of installed packages (a `test`,
 `dist-packages`, `node_modules`, `vendor` or a Python standard library) are
 not reported: they are published with the package.
 
-## Why
+## Why is this bad?
 Anyone who can pull the image can read every layer of it. Deleting a file in
 a later `RUN` hides it from the running container, not from `docker save`
 or a registry client: the layer that added it still holds it (dockle, which

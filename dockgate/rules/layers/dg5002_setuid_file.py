@@ -18,7 +18,7 @@ reported at the rule's level. A level set in the configuration applies to
 both. Files deleted or overwritten by a later layer are not reported: they
 cannot run.
 
-## Why
+## Why is this bad?
 A setuid or setgid program runs with its owner's or group's privilege
 whoever starts it; a bug in it is a privilege escalation inside the
 container (CIS Docker Benchmark 4.8). Most containers run one service and

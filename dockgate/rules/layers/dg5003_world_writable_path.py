@@ -8,7 +8,7 @@ themselves when they have the sticky bit (`1777`, as they should). A
 world-writable directory and the world-writable entries below it make one
 finding, on the directory, with a count of the rest.
 
-## Why
+## Why is this bad?
 Any process in the container, whatever its user, can replace a
 world-writable program, library or configuration file, or (in a directory
 without the sticky bit) delete and rename other users' files in it: an easy

@@ -13,7 +13,7 @@ per cache with the bytes it holds:
 A cache that holds only empty files is not reported. The finding is on the
 layer that added most of the cache's bytes.
 
-## Why
+## Why is this bad?
 Caches are only needed while installing. Left in the image they add
 megabytes to every pull and every node's disk, and stale package lists make
 a later `apt-get install` in a derived image install outdated versions.

@@ -11,7 +11,7 @@ Reads the account databases of the final filesystem and reports:
 Locked and disabled accounts (`!`, `*`, `!!`, `!*`, or any other hash) are
 fine.
 
-## Why
+## Why is this bad?
 An empty password lets any process in the container become that user with
 `su` or a login service; for root this was CVE-2019-5021, the Alpine images
 whose root account had an empty password for three years. A second UID 0

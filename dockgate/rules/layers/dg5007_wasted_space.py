@@ -12,7 +12,7 @@ is smaller (a 40 MiB image wastes a lot with 4 MiB), but never below 1 MiB,
 so that small images are not flooded with findings about a few kilobytes.
 The image's uncompressed size counts the regular files of every layer.
 
-## Why
+## Why is this bad?
 Every layer is pulled and stored whole. Deleting a file in a later layer
 makes the image larger, not smaller: the bytes stay in the layer that added
 them and the deletion adds a whiteout. Downloads, registry storage and cold

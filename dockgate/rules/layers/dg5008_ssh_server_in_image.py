@@ -15,7 +15,7 @@ The SSH client (`ssh`, `scp`, `sftp`) is fine, and so is an
 `authorized_keys` file that is empty or holds only comments. Files that a
 later layer deleted are not reported: they are not in the container.
 
-## Why
+## Why is this bad?
 An SSH server is a second way into the container beside the application,
 with its own credentials to manage and its own vulnerabilities, and it
 needs root to start: containers are entered with `docker exec` or

@@ -13,7 +13,7 @@ DG2017 finds the same grant in the RUN line or here-document that writes
 it; this rule finds it in an image whatever wrote it, the base image
 included.
 
-## Why
+## Why is this bad?
 A `NOPASSWD` rule lets any process running as that user, including one an
 attacker starts through the application, run commands as root through
 `sudo` without knowing a secret: a `USER app` at the end of the Dockerfile

@@ -163,8 +163,8 @@ def _run_findings(command: ShellCommand) -> Iterator[tuple[Span, str]]:
     finder, template = entry
     assert finder is not None
     for span in finder(command):
-        word = next((w.value for w in command.words if w.span == span), "")
-        yield span, template.format(word=word, program=program)
+        written = next((w.value for w in command.words if w.span == span), "")
+        yield span, template.format(word=written, program=program)
 
 
 def check(context: LintContext) -> Iterator[Violation]:

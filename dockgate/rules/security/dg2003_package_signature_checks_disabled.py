@@ -78,8 +78,10 @@ def check(context: LintContext) -> Iterator[Violation]:
                 and re.fullmatch(r"--setopt=(\S+\.)?gpgcheck=(0|false|no)", value, re.IGNORECASE)
             ):
                 yield Violation(f"`{command.program} {value}`: {_ADVICE}", word.span, instruction_line(run))
-            elif command.program in ("apt-get", "apt") and _APT_OPTION.search(value):
-                yield Violation(f"`{command.program}` option {_APT_OPTION.search(value).group(1)}: {_ADVICE}", word.span, instruction_line(run))  # type: ignore[union-attr]
+            elif command.program in ("apt-get", "apt") and (apt_option := _APT_OPTION.search(value)):
+                yield Violation(
+                    f"`{command.program}` option {apt_option.group(1)}: {_ADVICE}", word.span, instruction_line(run)
+                )
             else:
                 if command.program == "sed":
                     # Only what a substitution writes counts (`s/gpgcheck=0/gpgcheck=1/` turns it on).

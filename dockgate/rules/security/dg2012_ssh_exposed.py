@@ -42,7 +42,7 @@ from dockgate.analysis.semantics import SemanticModel
 from dockgate.dockerfile.model import Instruction, Span
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.evidence import instruction_line, unwrapped
+from dockgate.rules.common.evidence import SSH_ADVICE, instruction_line, is_ssh_port, unwrapped
 from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
     APT_OPTIONS,
@@ -114,9 +114,9 @@ def check(context: LintContext) -> Iterator[Violation]:
 def _exposed_ssh(semantics: SemanticModel, instruction: Instruction) -> Iterator[Violation]:
     for word in instruction.args:
         value = semantics.expand_in(instruction, word.value).value
-        if value is not None and value.split("/", 1)[0] == "22":
+        if value is not None and is_ssh_port(value):
             yield Violation(
-                f"EXPOSE {value} exposes SSH; manage containers through the runtime, not a login",
+                f"EXPOSE {value} exposes SSH; {SSH_ADVICE}",
                 word.span,
                 instruction.line,
             )
@@ -133,7 +133,7 @@ def _started_sshd(instruction: Instruction) -> Iterator[Violation]:
             start, end = match.span(1) if match.group(1) else match.span()
             span = Span(span.line, span.column + start, span.line, span.column + end)
         yield Violation(
-            f"{instruction.keyword} starts an SSH daemon; manage containers through the runtime, not a login",
+            f"{instruction.keyword} starts an SSH daemon; {SSH_ADVICE}",
             span,
             instruction.line,
         )

@@ -29,12 +29,11 @@ VOLUME /var/lib/app/data
 
 from __future__ import annotations
 
-import posixpath
 from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.evidence import SENSITIVE_VOLUME_PATHS
+from dockgate.rules.common.evidence import VOLUME_ADVICE, sensitive_volume
 from dockgate.rules.common.shipped_stages import shipped_stages
 
 RULE = RuleMeta(
@@ -59,18 +58,10 @@ def check(context: LintContext) -> Iterator[Violation]:
                 expanded = semantics.expand_in(instruction, word.value).value
                 if expanded is None:
                     continue
-                path = _normalized(expanded)
-                if path in SENSITIVE_VOLUME_PATHS:
+                path = sensitive_volume(expanded)
+                if path is not None:
                     yield Violation(
-                        f"VOLUME {path} mounts over sensitive system state; "
-                        "keep volumes to application data directories",
+                        f"VOLUME {path} mounts over sensitive system state; {VOLUME_ADVICE}",
                         word.span,
                         instruction.line,
                     )
-
-
-def _normalized(path: str) -> str:
-    path = path.strip()
-    if len(path) >= 2 and path[0] == path[-1] and path[0] in "'\"":
-        path = path[1:-1]
-    return posixpath.normpath(path) if path.startswith("/") else path

@@ -75,8 +75,8 @@ def check(context: LintContext) -> Iterator[Violation]:
         commands = [unwrapped(command) for command in run.script.commands]
         verified = any(command.program in _VERIFIERS for command in commands)
         for command in commands:
-            for word, url in _cleartext_urls(command, verified):
-                yield Violation(_message(command.program, url), word.span, instruction_line(run))
+            for url_word, url in _cleartext_urls(command, verified):
+                yield Violation(_message(command.program, url), url_word.span, instruction_line(run))
 
 
 def _cleartext_urls(command: ShellCommand, verified: bool) -> Iterator[tuple[ShellWord, str]]:

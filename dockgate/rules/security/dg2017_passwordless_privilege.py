@@ -93,9 +93,9 @@ def check(context: LintContext) -> Iterator[Violation]:
                 if heredoc.body_span is None or (script is not None and script.text == heredoc.content):
                     continue
                 for number, line in enumerate(heredoc.content.split("\n")):
-                    found = _written_setting(line)
-                    if found is not None:
-                        (start, end), message = found
+                    setting = _written_setting(line)
+                    if setting is not None:
+                        (start, end), message = setting
                         row = heredoc.body_span.line + number
                         yield Violation(message, Span(row, start + 1, row, end + 1), instruction.line)
 

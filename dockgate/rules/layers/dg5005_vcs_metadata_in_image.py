@@ -8,7 +8,7 @@ folder of an old Subversion checkout, Git submodules). A `.git` file, as a
 worktree or submodule has, only points to the metadata and is not reported,
 nor is an empty metadata directory. The message counts the files and bytes.
 
-## Why
+## Why is this bad?
 The metadata holds the project's whole history, including files deleted
 long ago (credentials among them), the remotes' URLs (sometimes with a
 token in them), and it adds size. It usually gets in by `COPY . .` without

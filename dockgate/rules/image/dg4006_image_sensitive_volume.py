@@ -36,7 +36,7 @@ from typing import Iterator
 from dockgate.image.history import normalised_path
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
-from dockgate.rules.common.evidence import SENSITIVE_VOLUME_PATHS
+from dockgate.rules.common.evidence import VOLUME_ADVICE, sensitive_volume
 from dockgate.rules.common.history_entries import config_or_entry, last_entry
 
 RULE = RuleMeta(
@@ -55,14 +55,13 @@ RULE = RuleMeta(
 def check(context: ImageContext) -> Iterator[ImageViolation]:
     image = context.image
     for volume in image.config.config.volumes or {}:
-        path = normalised_path(volume)
-        if path not in SENSITIVE_VOLUME_PATHS:
+        path = sensitive_volume(volume)
+        if path is None:
             continue
         entry = last_entry(
             image, "VOLUME", lambda instruction: path in map(normalised_path, instruction.arguments.split())
         )
         yield ImageViolation(
-            f"The image declares a volume on {path}, over sensitive system state; "
-            "keep volumes to application data directories",
+            f"The image declares a volume on {path}, over sensitive system state; {VOLUME_ADVICE}",
             config_or_entry(image, entry),
         )

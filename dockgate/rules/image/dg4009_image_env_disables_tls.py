@@ -13,7 +13,7 @@ the last `ENV` that set the name, when there is one.
 DG2002 finds the same settings in a Dockerfile; this rule finds them in an
 image whose Dockerfile you do not have, or whose base image set them.
 
-## Why
+## Why is this bad?
 A variable in the config is in the environment of every container started
 from the image, so every connection those programs make at run time
 accepts any certificate: anyone on the network path can read and change

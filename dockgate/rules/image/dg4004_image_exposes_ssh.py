@@ -34,6 +34,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.evidence import SSH_ADVICE, is_ssh_port
 from dockgate.rules.common.history_entries import config_or_entry, last_entry
 
 RULE = RuleMeta(
@@ -49,11 +50,6 @@ RULE = RuleMeta(
 )
 
 
-def is_ssh_port(port: str) -> bool:
-    number, _, protocol = port.strip().partition("/")
-    return number == "22" and protocol.lower() in ("", "tcp")
-
-
 def check(context: ImageContext) -> Iterator[ImageViolation]:
     image = context.image
     for port in image.config.config.exposed_ports or {}:
@@ -61,6 +57,6 @@ def check(context: ImageContext) -> Iterator[ImageViolation]:
             continue
         entry = last_entry(image, "EXPOSE", lambda instruction: any(map(is_ssh_port, instruction.arguments.split())))
         yield ImageViolation(
-            f"The image exposes {port} (SSH); manage containers through the runtime, not a login",
+            f"The image exposes {port} (SSH); {SSH_ADVICE}",
             config_or_entry(image, entry),
         )

@@ -1,0 +1,34 @@
+"""The check that DL3014 (`-y`) and DL3015 (`--no-install-recommends`) share:
+an `apt-get install` lacking a switch, which apt also takes as an `-o Key=value` setting."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from dockgate.rule_api.findings import Violation
+from dockgate.rule_api.rule import LintContext
+from dockgate.rules.common.package_managers import (
+    APT_OPTIONS,
+    PackageCommand,
+    instruction_line,
+    package_commands,
+)
+
+
+def installs_lacking(
+    context: LintContext, is_satisfied: Callable[[PackageCommand], bool], message: str
+) -> Iterator[Violation]:
+    """Each `apt-get install` for which `is_satisfied` is false, at the program name."""
+    for run, commands in package_commands(context, ("apt-get",), APT_OPTIONS):
+        for command in commands:
+            if command.subcommand == "install" and not is_satisfied(command):
+                yield Violation(message, command.command.name_span, instruction_line(run))
+
+
+def sets_apt_option(command: PackageCommand, key: str, values: tuple[str, ...]) -> bool:
+    """Whether `-o`/`--option` sets the apt configuration `key` (case-insensitive) to one of `values`."""
+    for setting in command.option_values("o", "option"):
+        name, _, value = setting.partition("=")
+        if name.strip().lower() == key and value.strip("'\" ").lower() in values:
+            return True
+    return False
