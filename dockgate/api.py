@@ -18,9 +18,10 @@ from typing import BinaryIO, Callable, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
-from dockgate.dockerfile.source import SourceError, decode, read_source
+from dockgate.dockerfile.source import SourceError, SourceText, decode, read_source
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.fixing import fix_batch
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
 from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
@@ -28,7 +29,18 @@ from dockgate.rule_api.config import Config, ConfigResolver, load_config
 from dockgate.rule_api.findings import Finding, Level
 from dockgate.rule_api.rule import RuleMeta
 
-__all__ = ["LintResult", "lint_image", "lint_paths", "lint_text", "load_config"]
+__all__ = [
+    "FixResult",
+    "FixRunResult",
+    "FixedFile",
+    "LintResult",
+    "fix_paths",
+    "fix_text",
+    "lint_image",
+    "lint_paths",
+    "lint_text",
+    "load_config",
+]
 
 BATCH_SIZE = 500
 """Files linted together: enough for batch work (ShellCheck) to pay off, few enough to bound memory."""
@@ -49,6 +61,50 @@ class LintResult:
     """Inputs that could not be linted, one line each: the run did not check everything."""
     notices: list[str] = field(default_factory=list)
     """Things the user should know (a pass skipped, a file left out)."""
+
+
+@dataclass
+class FixResult:
+    """What fixing a text did."""
+
+    text: str
+    """The fixed text; the original when there was nothing to fix."""
+    fixed: list[Finding]
+    """The findings whose fixes were applied (stamped on the text each was found in)."""
+    remaining: list[Finding]
+    """The findings of the fixed text."""
+    unsafe_fixable: int
+    """How many remaining findings `unsafe=True` would fix."""
+
+
+@dataclass
+class FixedFile:
+    """One file of a fix run: what it was and what fixing makes of it."""
+
+    display_path: str
+    path: Path | None
+    """None for standard input."""
+    source: SourceText
+    """The file as read: its text, encoding and byte-order mark, for writing it back."""
+    text: str
+    fixed: list[Finding]
+
+    @property
+    def changed(self) -> bool:
+        return self.text != self.source.text
+
+
+@dataclass
+class FixRunResult(LintResult):
+    """A lint run over the fixed texts, with the fixed files."""
+
+    files: list[FixedFile] = field(default_factory=list)
+    unsafe_fixable: int = 0
+    """Remaining findings that `unsafe=True` would fix."""
+
+    @property
+    def fixed(self) -> int:
+        return sum(len(file.fixed) for file in self.files)
 
 
 def _resolver(config: Config | ConfigResolver | None) -> ConfigResolver:
@@ -98,12 +154,78 @@ def lint_paths(
     stdin_filename: str | None = None,
 ) -> LintResult:
     """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`."""
+    result = LintResult()
+    _run_paths(result, paths, config, build_context, stdin, stdin_filename, lambda engine, jobs: engine.lint_batch(jobs))
+    return result
+
+
+def fix_text(
+    text: str,
+    path: str | Path | None = None,
+    config: Config | ConfigResolver | None = None,
+    *,
+    unsafe: bool = False,
+    build_context: Path | None = None,
+) -> FixResult:
+    """Apply the fixes to a Dockerfile held in memory; `unsafe` adds the unsafe ones.
+
+    `path` and `config` mean what they mean for `lint_text`.
+
+        >>> fix_text("FROM alpine\\nrun apk add curl\\n").text
+        'FROM alpine\\nRUN apk add --no-cache curl\\n'
+    """
+    where = Path(path) if path is not None else None
+    file_config = _resolver(config).for_file(where)
+    job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8", "surrogatepass")), file_config, where, build_context)
+    outcomes, _ = fix_batch(DockerfileEngine(dockerfile_rules()), [job], unsafe=unsafe)
+    outcome = outcomes[0]
+    return FixResult(outcome.text, outcome.fixed, outcome.remaining, outcome.unsafe_fixable)
+
+
+def fix_paths(
+    paths: Sequence[str | Path],
+    config: Config | ConfigResolver | None = None,
+    *,
+    unsafe: bool = False,
+    build_context: Path | None = None,
+    stdin: BinaryIO | None = None,
+    stdin_filename: str | None = None,
+) -> FixRunResult:
+    """Work out the fixes for files and folders, as `lint_paths` finds them; nothing is written.
+
+    The result's findings are those that remain after fixing; `files` holds
+    each file's fixed text, for the caller to write or show.
+    """
+    result = FixRunResult()
+
+    def fix_jobs(engine: DockerfileEngine, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
+        outcomes, notices = fix_batch(engine, jobs, unsafe=unsafe)
+        for job, outcome in zip(jobs, outcomes):
+            result.files.append(FixedFile(job.display_path, job.path, job.source, outcome.text, outcome.fixed))
+            result.unsafe_fixable += outcome.unsafe_fixable
+        return [outcome.remaining for outcome in outcomes], notices
+
+    _run_paths(result, paths, config, build_context, stdin, stdin_filename, fix_jobs)
+    return result
+
+
+def _run_paths(
+    result: LintResult,
+    paths: Sequence[str | Path],
+    config: Config | ConfigResolver | None,
+    build_context: Path | None,
+    stdin: BinaryIO | None,
+    stdin_filename: str | None,
+    process: Callable[[DockerfileEngine, Sequence[LintJob]], tuple[list[list[Finding]], list[str]]],
+) -> None:
+    """Find and read the files, and have `process` lint (or fix) them in batches, into `result`."""
     resolver = _resolver(config)
     base_config = resolver.for_file(None)
     wanted = [str(path) for path in paths] or ["."]
     discovery = find_dockerfiles([Path(path) for path in wanted if path != "-"])
     engine = DockerfileEngine(dockerfile_rules())
-    result = LintResult(problems=list(discovery.errors), notices=list(discovery.notices))
+    result.problems.extend(discovery.errors)
+    result.notices.extend(discovery.notices)
     metas = [rule.meta for rule in engine.rules]
     configs_used: list[Config] = []
 
@@ -117,7 +239,7 @@ def lint_paths(
     batch: list[LintJob] = []
 
     def flush() -> None:
-        found_per_file, batch_notices = engine.lint_batch(batch)
+        found_per_file, batch_notices = process(engine, batch)
         result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
         for job, found in zip(batch, found_per_file):
             result.checked += 1
@@ -145,7 +267,6 @@ def lint_paths(
             flush()
     flush()
     result.rules = _rules_in_run(metas, configs_used, result.findings, metas)
-    return result
 
 
 def _rules_in_run(

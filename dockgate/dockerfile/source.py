@@ -18,6 +18,22 @@ class SourceText:
     invalid_utf8_line: int | None = None
     """First line holding bytes that are not UTF-8 (they were replaced), if any."""
     encoding: str = "utf-8"
+    byte_order_mark: bytes = b""
+    """The UTF-16/32 byte-order mark the file began with (a UTF-8 one stays in `text` as U+FEFF)."""
+
+    def encoded(self, text: str) -> bytes:
+        """`text` (this file's text, changed) as bytes in the file's own encoding, byte order and BOM."""
+        if not self.byte_order_mark:
+            return text.encode(self.encoding)
+        return self.byte_order_mark + text.encode(_BYTE_ORDER_ENCODINGS[self.byte_order_mark])
+
+
+_BYTE_ORDER_ENCODINGS = {
+    codecs.BOM_UTF32_LE: "utf-32-le",
+    codecs.BOM_UTF32_BE: "utf-32-be",
+    codecs.BOM_UTF16_LE: "utf-16-le",
+    codecs.BOM_UTF16_BE: "utf-16-be",
+}
 
 
 def decode(data: bytes, name: str = "-") -> SourceText:
@@ -33,7 +49,7 @@ def decode(data: bytes, name: str = "-") -> SourceText:
     ):
         if data.startswith(bom):
             try:
-                return SourceText(data.decode(encoding), encoding=encoding)
+                return SourceText(data.decode(encoding), encoding=encoding, byte_order_mark=bom)
             except UnicodeDecodeError as error:
                 raise SourceError(f"{name}: not valid {encoding.upper()} text ({error.reason})") from None
     if b"\x00" in data:

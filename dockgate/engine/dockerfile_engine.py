@@ -138,6 +138,7 @@ def _stamped(
             instruction_line=violation.instruction_line or violation.span.line,
             aliases=who.aliases,
             fingerprint=fingerprint(who.code, job.display_path, _subject(violation, document), violation.message),
+            fix=violation.fix,
         )
         if context is not None and context.suppressions.suppresses(finding):
             continue

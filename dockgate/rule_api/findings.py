@@ -1,4 +1,5 @@
-"""What the engine hands to reporters: one `Finding` per problem, with its level."""
+"""What the engine hands to reporters: one `Finding` per problem, with its level and, if a rule can
+mend it, a `Fix`."""
 
 from __future__ import annotations
 
@@ -33,6 +34,74 @@ class Level(str, enum.Enum):
 _RANKS = {Level.ERROR: 4, Level.WARNING: 3, Level.INFO: 2, Level.STYLE: 1, Level.OFF: 0}
 
 
+class Applicability(str, enum.Enum):
+    """Whether a fix may be applied without a person looking at it."""
+
+    SAFE = "safe"
+    """The built image behaves the same, or changes only in the way the rule asks for."""
+    UNSAFE = "unsafe"
+    """It may change what the image does; applied only with `--unsafe-fixes`."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text `span` covers (positioned like finding spans) with `content`.
+
+    An empty span inserts; an empty `content` deletes. A newline in `content`
+    is written as the file's own line ending.
+    """
+
+    span: Span
+    content: str
+
+    @classmethod
+    def insert(cls, line: int, column: int, content: str) -> Edit:
+        return cls(Span(line, column, line, column), content)
+
+    @classmethod
+    def insert_after(cls, span: Span, content: str) -> Edit:
+        return cls.insert(span.end_line, span.end_column, content)
+
+    @classmethod
+    def insert_before(cls, span: Span, content: str) -> Edit:
+        return cls.insert(span.line, span.column, content)
+
+    @property
+    def start(self) -> tuple[int, int]:
+        return (self.span.line, self.span.column)
+
+    @property
+    def end(self) -> tuple[int, int]:
+        return (self.span.end_line, self.span.end_column)
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """How to mend a finding: a one-line description and the edits, which are applied together or not at all."""
+
+    message: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+    @classmethod
+    def safe(cls, message: str, *edits: Edit) -> Fix:
+        return cls(message, Applicability.SAFE, edits)
+
+    @classmethod
+    def unsafe(cls, message: str, *edits: Edit) -> Fix:
+        return cls(message, Applicability.UNSAFE, edits)
+
+    def overlaps(self, other: Fix) -> bool:
+        """Whether some edit of each touches the same text, or both insert at one place (their order would be a guess)."""
+        return any(_edits_overlap(mine, theirs) for mine in self.edits for theirs in other.edits)
+
+
+def _edits_overlap(first: Edit, second: Edit) -> bool:
+    if first.start == second.start:
+        return True
+    return first.start < second.end and second.start < first.end
+
+
 @dataclass(slots=True)
 class Violation:
     """What a rule yields: a message and where it is. The engine adds the rest."""
@@ -45,6 +114,7 @@ class Violation:
     """For a rule family (ShellCheck): the member code, such as SC2086."""
     level: Level | None = None
     """For a rule family: the member's default level."""
+    fix: Fix | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +172,7 @@ class Finding:
     fingerprint: str = ""
     image: ImageLocation | None = None
     """Set for findings about a built image, attributed to a Dockerfile or not."""
+    fix: Fix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str, tuple[int, int, str]]:
         line, column = (self.span.line, self.span.column) if self.span is not None else (0, 0)

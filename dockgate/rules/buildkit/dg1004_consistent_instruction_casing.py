@@ -23,11 +23,15 @@ FROM alpine:3.20
 RUN apk add --no-cache curl
 COPY . /app
 ```
+
+## Fix safety
+Safe: the keyword is rewritten in the majority's casing, and Docker reads
+keywords in any case, so the image is the same.
 """
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
 
@@ -37,6 +41,7 @@ RULE = RuleMeta(
     summary="Instruction keyword casing differs from the majority",
     level=Level.WARNING,
     aliases=("ConsistentInstructionCasing",),
+    fixable=True,
     documentation=__doc__,
 )
 
@@ -70,4 +75,8 @@ def check(context: LintContext) -> Iterator[Violation]:
             f"Command '{keyword}' should match the case of the command majority ({casing})",
             instruction.keyword_span,
             instruction.span.line,
+            fix=Fix.safe(
+                f"Write the keyword in {casing}",
+                Edit(instruction.keyword_span, keyword.lower() if majority_lower else keyword.upper()),
+            ),
         )
