@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
-from dockgate.rule_api.findings import Finding, ImageViolation, Level, Violation
+from dockgate.rule_api.findings import Applicability, Finding, ImageViolation, Level, Violation
 
 if TYPE_CHECKING:
     from dockgate.analysis.semantics import SemanticModel
@@ -51,7 +51,8 @@ class RuleMeta(BaseModel):
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     """The ids other tools give the same check (hadolint, BuildKit, Trivy, Checkov, ...)."""
-    fixable: bool = False
+    fix: Applicability | None = None
+    """Whether the rule's findings carry a fix, and the most cautious applicability its fixes have."""
     target: Literal["dockerfile", "image"] = "dockerfile"
     """What the rule checks: a Dockerfile, or a built image (`dockgate image`)."""
     reads: Literal["document", "source"] = "document"

@@ -31,7 +31,7 @@ keywords in any case, so the image is the same.
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Edit, Fix, Level, Violation
+from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
 
@@ -41,7 +41,7 @@ RULE = RuleMeta(
     summary="Instruction keyword casing differs from the majority",
     level=Level.WARNING,
     aliases=("ConsistentInstructionCasing",),
-    fixable=True,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
