@@ -48,7 +48,7 @@ import enum
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Protocol
@@ -104,6 +104,23 @@ class LeveledRule(RuleIdentity, Protocol):
 def selector_matches(selector: str, rule: RuleIdentity) -> bool:
     """Whether `selector` names `rule` by code, name, alias or code prefix."""
     return _specificity(selector, rule) is not None
+
+
+_FAMILY_MEMBER = re.compile(r"[A-Z]{2}\d{4}")
+
+
+def is_known(selector: str, rules: Sequence[RuleIdentity]) -> bool:
+    """Whether `selector` names at least one of `rules`, or a member of a rule family among them
+    (`SC2086`, `shellcheck-sc2086`: ShellCheck's codes are not known in advance)."""
+    for rule in rules:
+        if selector_matches(selector, rule):
+            return True
+        if len(rule.code) == 2:
+            if _FAMILY_MEMBER.fullmatch(selector) and selector.startswith(rule.code):
+                return True
+            if selector.startswith(f"{rule.name}-{rule.code.lower()}"):
+                return True
+    return False
 
 
 def _specificity(selector: str, rule: RuleIdentity) -> int | None:

@@ -55,9 +55,10 @@ class RuleMeta(BaseModel):
     """Whether the rule's findings carry a fix, and the most cautious applicability its fixes have."""
     target: Literal["dockerfile", "image"] = "dockerfile"
     """What the rule checks: a Dockerfile, or a built image (`dockgate image`)."""
-    reads: Literal["document", "source"] = "document"
-    """A Dockerfile rule's input: the parsed document (a `LintContext`), or the text alone
-    (a `SourceContext`; such rules also run on files that do not parse)."""
+    reads: Literal["document", "source", "suppressions"] = "document"
+    """A Dockerfile rule's input: the parsed document (a `LintContext`), the text alone
+    (a `SourceContext`; such rules also run on files that do not parse), or the file's
+    suppression comments once every other rule has run (a `SuppressionContext`)."""
     needs_layers: bool = False
     """An image rule that reads layer contents: skipped for sources without them."""
     documentation: str = Field(min_length=1)
@@ -137,6 +138,20 @@ class LintContext:
         return run_scripts(self.document, shells)
 
 
+@dataclass
+class SuppressionContext:
+    """What a rule about suppression comments sees, after every other rule has run on the file:
+    which comments suppressed something, and the rules that ran."""
+
+    path: str
+    document: Document
+    suppressions: Suppressions
+    rules_run: Sequence[RuleMeta]
+    """The rules that ran on this file: only their codes could have been suppressed."""
+    known_rules: Sequence[RuleMeta]
+    """Every Dockerfile rule, on or off: a selector naming none of them is a typo."""
+
+
 DockerfileLinter = Callable[[str, str, Sequence[str]], "list[Finding]"]
 """`lint(display_path, text, codes)`: the Dockerfile rules `codes` at their default levels, on a text."""
 
@@ -160,4 +175,5 @@ class ImageContext:
 
 CheckFunction = Callable[[LintContext], Iterator[Violation]]
 SourceCheckFunction = Callable[[SourceContext], Iterator[Violation]]
+SuppressionCheckFunction = Callable[[SuppressionContext], Iterator[Violation]]
 ImageCheckFunction = Callable[[ImageContext], Iterator[ImageViolation]]
