@@ -35,7 +35,6 @@ Keys (kebab-case in TOML):
 | `strict-labels` | bool | labels outside the schema are findings (DL3050) |
 | `disable-ignore-pragma` | bool | `# dockgate: ignore` and `# hadolint ignore` comments have no effect |
 | `per-file-ignores` | table glob → selectors | rules left out for matching files |
-| `rule-options` | table code → table | options for one rule |
 
 A selector is a rule code (`DL3008`), a rule name (`pin-apt-versions`), an
 alias (another tool's id, `FromAsCasing`), or a code prefix (`DL3`, `DG`).
@@ -180,6 +179,11 @@ LabelTypeName = Annotated[LabelType, BeforeValidator(_parse_label_type)]
 Selector = Annotated[str, AfterValidator(_check_selector)]
 
 
+RULE_OPTIONS = frozenset({"trusted-registries", "label-schema", "strict-labels"})
+"""The configuration keys that are options of particular rules; a rule declares those it reads
+in `RuleMeta.options`. (`.hadolint.yaml` spells the first `trustedRegistries`.)"""
+
+
 class Config(BaseModel):
     """The settings in force for one file; see the module documentation for the keys."""
 
@@ -198,7 +202,6 @@ class Config(BaseModel):
     strict_labels: StrictBool = Field(default=False, alias="strict-labels")
     disable_ignore_pragma: StrictBool = Field(default=False, alias="disable-ignore-pragma")
     per_file_ignores: dict[str, list[Selector]] = Field(default_factory=dict, alias="per-file-ignores")
-    rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="rule-options")
 
     _source: Path | None = PrivateAttr(default=None)
     # Thousands of files share one Config, so what is worked out per rule or per path is kept.

@@ -14,7 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.rule_api.findings import Applicability, Finding, ImageViolation, Level, Violation
@@ -36,6 +36,16 @@ OPTIONAL_SECTIONS = ("Options", "Fix safety", "References")
 _SECTION = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
 
 
+def _section_text(documentation: str, title: str) -> str | None:
+    """The text of the documentation's `## title` section, or None without one."""
+    parts = _SECTION.split(documentation)
+    # split() alternates text and titles: [before, title, text, title, text, ...]
+    for index in range(1, len(parts), 2):
+        if parts[index] == title:
+            return parts[index + 1]
+    return None
+
+
 class RuleMeta(BaseModel):
     """Everything about a rule except its check."""
 
@@ -51,6 +61,9 @@ class RuleMeta(BaseModel):
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     """The ids other tools give the same check (hadolint, BuildKit, Trivy, Checkov, ...)."""
+    options: tuple[str, ...] = ()
+    """The configuration keys the rule reads (from `config.RULE_OPTIONS`); its documentation's
+    `## Options` section describes each."""
     fix: Applicability | None = None
     """Whether the rule's findings carry a fix, and the most cautious applicability its fixes have."""
     target: Literal["dockerfile", "image"] = "dockerfile"
@@ -76,6 +89,21 @@ class RuleMeta(BaseModel):
                 f"then any of {list(OPTIONAL_SECTIONS)} in that order"
             )
         return text
+
+    @model_validator(mode="after")
+    def _options_are_documented(self) -> RuleMeta:
+        from dockgate.rule_api.config import RULE_OPTIONS
+
+        unknown = [key for key in self.options if key not in RULE_OPTIONS]
+        if unknown:
+            raise ValueError(f"options {unknown} are not configuration keys; known: {sorted(RULE_OPTIONS)}")
+        section = _section_text(self.documentation, "Options")
+        if (section is not None) != bool(self.options):
+            raise ValueError("a rule has an '## Options' section exactly when it declares options")
+        undocumented = [key for key in self.options if section is not None and f"`{key}`" not in section]
+        if undocumented:
+            raise ValueError(f"the '## Options' section does not describe {undocumented}")
+        return self
 
     @property
     def is_security(self) -> bool:
