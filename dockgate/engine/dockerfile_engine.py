@@ -29,7 +29,12 @@ from dockgate.engine.registry import (
 from dockgate.engine.stamping import fingerprint, identity
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, Level, Violation
-from dockgate.rule_api.rule import LintContext, RuleMeta, SourceContext, SuppressionContext
+from dockgate.rule_api.rule import (
+    LintContext,
+    RuleMeta,
+    SourceContext,
+    SuppressionContext,
+)
 from dockgate.rule_api.suppressions import BUILDKIT_RULES, Suppressions
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dockgate.rule_api.config import Config, ConfigError, is_known
 from dockgate.rule_api.rule import RuleMeta
 
+
 def unknown_selector(selector: str, metas: Sequence[RuleMeta]) -> str | None:
     """None for a known selector, else a message with the closest real code or name."""
     if is_known(selector, metas):

@@ -15,7 +15,12 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
+from dockgate.reporters.report import (
+    Report,
+    help_uri,
+    message_with_image,
+    unique_fingerprints,
+)
 from dockgate.rule_api.findings import Finding, ImageLocation, Level
 
 if TYPE_CHECKING:

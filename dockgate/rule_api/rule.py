@@ -17,7 +17,13 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
-from dockgate.rule_api.findings import Applicability, Finding, ImageViolation, Level, Violation
+from dockgate.rule_api.findings import (
+    Applicability,
+    Finding,
+    ImageViolation,
+    Level,
+    Violation,
+)
 
 if TYPE_CHECKING:
     from dockgate.analysis.semantics import SemanticModel

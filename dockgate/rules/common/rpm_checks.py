@@ -17,11 +17,11 @@ from dockgate.rules.common.package_managers import (
     PackageCommand,
     cleans_rpm_cache,
     has_cache_mount,
-    instruction_line,
     last_uncleaned,
     package_commands,
     unpinned_rpm_packages,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 
 def installs_without_assume_yes(context: LintContext, programs: tuple[str, ...], message: str) -> Iterator[Violation]:
