@@ -129,10 +129,6 @@ class ShellScript:
             self._pipes = pipe_offsets(self.text) if "|" in self.text else []
         return self._pipes
 
-    @property
-    def has_pipe(self) -> bool:
-        return bool(self.pipes)
-
     def calls(self, *programs: str) -> list[ShellCommand]:
         return [command for command in self.commands if command.program in programs]
 
