@@ -1,6 +1,6 @@
 """The checks that the yum rules and their dnf twins share, one function each.
 
-DL3030/DL3038 (`-y`), DL3033/DL3041 (pinned versions) and DL3032/DL3040
+DL3030/DL3038 (`-y`, with its fix), DL3033/DL3041 (pinned versions) and DL3032/DL3040
 (clean the cache) ask the same thing of different programs; each rule
 module names its programs and its message and calls one function here.
 """
@@ -10,9 +10,11 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Iterator
 
-from dockgate.rule_api.findings import Violation
+from dockgate.analysis.shell import ShellWord
+from dockgate.rule_api.findings import Applicability, Violation
 from dockgate.rule_api.rule import LintContext
 from dockgate.rules.common.package_managers import (
+    RPM_GROUP_WORDS,
     RPM_TOOL_OPTIONS,
     PackageCommand,
     cleans_rpm_cache,
@@ -22,14 +24,24 @@ from dockgate.rules.common.package_managers import (
     package_commands,
     unpinned_rpm_packages,
 )
+from dockgate.rules.common.shell_edits import add_option
 
 
 def installs_without_assume_yes(context: LintContext, programs: tuple[str, ...], message: str) -> Iterator[Violation]:
-    """An install by one of `programs` without `-y`/`--assumeyes`, at the program name."""
+    """An install by one of `programs` without `-y`/`--assumeyes`, at the program name; the fix
+    writes `-y` after the install word."""
     for run, commands in package_commands(context, programs, RPM_TOOL_OPTIONS):
         for command in commands:
             if command.installs_rpms() and not command.has_option("y", "assumeyes"):
-                yield Violation(message, command.command.name_span, instruction_line(run))
+                fix = add_option(context.document, _install_word(command), "-y", Applicability.SAFE)
+                yield Violation(message, command.command.name_span, instruction_line(run), fix=fix)
+
+
+def _install_word(command: PackageCommand) -> ShellWord | None:
+    """`install` in `yum install` and in `yum group install`; `groupinstall` itself."""
+    if command.subcommand in RPM_GROUP_WORDS:
+        return command.arguments[0]
+    return command.subcommand_word
 
 
 def unpinned_installs(context: LintContext, programs: tuple[str, ...], message: str) -> Iterator[Violation]:
