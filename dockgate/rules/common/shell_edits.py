@@ -8,7 +8,7 @@ before it) is not edited next to: the span might not end where the word does.
 
 from __future__ import annotations
 
-from dockgate.analysis.shell import ShellCommand, ShellWord
+from dockgate.analysis.shell import ShellCommand, ShellScript, ShellWord
 from dockgate.dockerfile.model import Document, Span
 from dockgate.rule_api.findings import Applicability, Edit, Fix
 
@@ -36,3 +36,21 @@ def add_option(document: Document, after: ShellWord | None, option: str, applica
         return None
     edit = insert_after_word(document, after, f" {option}")
     return Fix(f"Add `{option}`", applicability, (edit,)) if edit is not None else None
+
+
+def append_command(document: Document, script: ShellScript, command: str) -> Edit | None:
+    """` && command` written after the script's last command, on that command's line.
+
+    Only when nothing but white space follows the last word (no `;`, `&`,
+    closing `fi` or `)`, comment or heredoc body), so the new command runs
+    after everything else and only when it succeeded; and only when that word
+    is written in the file as it is in the script.
+    """
+    words = [word for each in script.commands for word in each.words]
+    if not words:
+        return None
+    last = max(words, key=lambda word: word.end)
+    span = last.span
+    if script.text[last.end :].strip() or document.slice(span) != script.text[last.start : last.end]:
+        return None
+    return Edit.insert_after(span, f" && {command}")
