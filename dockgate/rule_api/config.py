@@ -35,7 +35,6 @@ Keys (kebab-case in TOML):
 | `strict-labels` | bool | labels outside the schema are findings (DL3050) |
 | `disable-ignore-pragma` | bool | `# dockgate: ignore` and `# hadolint ignore` comments have no effect |
 | `per-file-ignores` | table glob → selectors | rules left out for matching files |
-| `rule-options` | table code → table | options for one rule |
 
 A selector is a rule code (`DL3008`), a rule name (`pin-apt-versions`), an
 alias (another tool's id, `FromAsCasing`), or a code prefix (`DL3`, `DG`).
@@ -48,7 +47,7 @@ import enum
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Protocol
@@ -104,6 +103,23 @@ class LeveledRule(RuleIdentity, Protocol):
 def selector_matches(selector: str, rule: RuleIdentity) -> bool:
     """Whether `selector` names `rule` by code, name, alias or code prefix."""
     return _specificity(selector, rule) is not None
+
+
+_FAMILY_MEMBER = re.compile(r"[A-Z]{2}\d{4}")
+
+
+def is_known(selector: str, rules: Sequence[RuleIdentity]) -> bool:
+    """Whether `selector` names at least one of `rules`, or a member of a rule family among them
+    (`SC2086`, `shellcheck-sc2086`: ShellCheck's codes are not known in advance)."""
+    for rule in rules:
+        if selector_matches(selector, rule):
+            return True
+        if len(rule.code) == 2:
+            if _FAMILY_MEMBER.fullmatch(selector) and selector.startswith(rule.code):
+                return True
+            if selector.startswith(f"{rule.name}-{rule.code.lower()}"):
+                return True
+    return False
 
 
 def _specificity(selector: str, rule: RuleIdentity) -> int | None:
@@ -163,6 +179,11 @@ LabelTypeName = Annotated[LabelType, BeforeValidator(_parse_label_type)]
 Selector = Annotated[str, AfterValidator(_check_selector)]
 
 
+RULE_OPTIONS = frozenset({"trusted-registries", "label-schema", "strict-labels"})
+"""The configuration keys that are options of particular rules; a rule declares those it reads
+in `RuleMeta.options`. (`.hadolint.yaml` spells the first `trustedRegistries`.)"""
+
+
 class Config(BaseModel):
     """The settings in force for one file; see the module documentation for the keys."""
 
@@ -181,7 +202,6 @@ class Config(BaseModel):
     strict_labels: StrictBool = Field(default=False, alias="strict-labels")
     disable_ignore_pragma: StrictBool = Field(default=False, alias="disable-ignore-pragma")
     per_file_ignores: dict[str, list[Selector]] = Field(default_factory=dict, alias="per-file-ignores")
-    rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="rule-options")
 
     _source: Path | None = PrivateAttr(default=None)
     # Thousands of files share one Config, so what is worked out per rule or per path is kept.

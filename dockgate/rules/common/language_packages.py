@@ -25,9 +25,9 @@ from dockgate.rules.common.package_managers import (
     OptionSyntax,
     PackageCommand,
     cache_mount_targets,
-    instruction_line,
     parse_command,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 Install = TypeVar("Install")
 

@@ -19,11 +19,11 @@ from dockgate.rules.common.package_managers import (
     PackageCommand,
     cleans_rpm_cache,
     has_cache_mount,
-    instruction_line,
     last_uncleaned,
     package_commands,
     unpinned_rpm_packages,
 )
+from dockgate.rules.common.run_commands import instruction_line
 from dockgate.rules.common.shell_edits import add_option
 
 

@@ -42,8 +42,7 @@ from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Span
 from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import instruction_line
-from dockgate.rules.common.run_commands import first_calls
+from dockgate.rules.common.run_commands import first_calls, instruction_line
 
 RULE = RuleMeta(
     code="DL3003",

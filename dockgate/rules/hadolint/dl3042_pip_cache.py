@@ -45,7 +45,7 @@ from dockgate.rules.common.language_packages import (
     has_cache_mount_on,
     pip_installs,
 )
-from dockgate.rules.common.package_managers import instruction_line
+from dockgate.rules.common.run_commands import instruction_line
 from dockgate.rules.common.shell_edits import insert_after_word
 
 RULE = RuleMeta(

@@ -39,8 +39,8 @@ from typing import Iterator
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.rule_api.findings import Applicability, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import instruction_line
 from dockgate.rules.common.base_images import Userland, stage_userland
+from dockgate.rules.common.run_commands import instruction_line
 from dockgate.rules.common.shell_edits import insert_after_program
 
 RULE = RuleMeta(

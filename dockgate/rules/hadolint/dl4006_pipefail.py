@@ -55,7 +55,7 @@ from dockgate.analysis.semantics import Stage
 from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.base_images import Userland, stage_userland
-from dockgate.rules.common.package_managers import instruction_line
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL4006",
