@@ -1,8 +1,9 @@
 """The checks that the yum rules and their dnf twins share, one function each.
 
-DL3030/DL3038 (`-y`, with its fix), DL3033/DL3041 (pinned versions) and DL3032/DL3040
+DL3030/DL3038 (`-y`), DL3033/DL3041 (pinned versions) and DL3032/DL3040
 (clean the cache) ask the same thing of different programs; each rule
-module names its programs and its message and calls one function here.
+module names its programs and its message and calls one function here,
+which also works out the fix where the rule has one.
 """
 
 from __future__ import annotations
@@ -10,8 +11,8 @@ from __future__ import annotations
 from functools import partial
 from typing import Callable, Iterator
 
-from dockgate.analysis.shell import ShellWord
-from dockgate.rule_api.findings import Applicability, Violation
+from dockgate.analysis.shell import RunScript, ShellWord
+from dockgate.rule_api.findings import Applicability, Fix, Violation
 from dockgate.rule_api.rule import LintContext
 from dockgate.rules.common.package_managers import (
     RPM_GROUP_WORDS,
@@ -24,7 +25,7 @@ from dockgate.rules.common.package_managers import (
     unpinned_rpm_packages,
 )
 from dockgate.rules.common.run_commands import instruction_line
-from dockgate.rules.common.shell_edits import add_option
+from dockgate.rules.common.shell_edits import add_option, append_command
 
 
 def installs_without_assume_yes(context: LintContext, programs: tuple[str, ...], message: str) -> Iterator[Violation]:
@@ -72,4 +73,12 @@ def uncleaned_caches(
             uses = [command for command in commands if command.program == program and fills_cache(command)]
             last = last_uncleaned(run, uses, partial(cleans_rpm_cache, program=program, directories=cache_directories))
             if last is not None:
-                yield Violation(message, last.action_span, instruction_line(run))
+                yield Violation(message, last.action_span, instruction_line(run), fix=clean_at_end(context, run, f"{program} clean all"))
+
+
+def clean_at_end(context: LintContext, run: RunScript, command: str) -> Fix | None:
+    """The safe fix running `command` (a cache clean-up) after the RUN's last command."""
+    if run.script is None:
+        return None
+    edit = append_command(context.document, run.script, command)
+    return Fix.safe(f"Add `{command}` at the end of the RUN", edit) if edit is not None else None
