@@ -58,3 +58,17 @@ def test_readme_names_the_fixable_rules() -> None:
     }
     for applicability, codes in named.items():
         assert codes == {meta.code for meta in all_rule_metas() if meta.fix is applicability}
+
+
+def test_a_stage_index_becomes_the_stage_name() -> None:
+    config = Config().merged_with(select=["DG3005"])
+    text = "FROM golang:1.22 AS Build\nFROM scratch\nCOPY --from=0 /app /app\n"
+    assert fix_text(text, config=config).text == "FROM golang:1.22 AS Build\nFROM scratch\nCOPY --from=Build /app /app\n"
+
+
+def test_no_name_fix_when_a_later_stage_takes_the_name() -> None:
+    config = Config().merged_with(select=["DG3005"])
+    text = "FROM alpine AS tools\nFROM debian AS tools\nFROM scratch\nCOPY --from=0 /a /a\n"
+    result = fix_text(text, config=config)
+    assert result.text == text
+    assert [finding.code for finding in result.remaining] == ["DG3005"]
