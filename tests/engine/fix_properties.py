@@ -16,7 +16,7 @@ from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.fixing import MAX_PASSES, apply_fixes
 from dockgate.engine.registry import dockerfile_rules
 from dockgate.rule_api.config import Config
-from dockgate.rule_api.findings import Edit
+from dockgate.rule_api.findings import Applicability, Edit
 
 # Every Dockerfile rule, the ones off by default too; ShellCheck offers no fixes and is slow.
 ALL_FIXABLE = Config().merged_with(select=["DG", "DL"], levels={"DG": "warning", "DL": "warning"})
@@ -30,7 +30,8 @@ def check_fixing(text: str) -> tuple[str, set[str]]:
     - each pass leaves every instruction that none of its edits touches
       byte-identical, in order;
     - at the end no finding offers a fix any more (each fixed finding is gone);
-    - the result parses, equals `api.fix_text`, and fixing it again changes nothing.
+    - the result parses, equals `api.fix_text`, and fixing it again changes nothing;
+    - the same for the safe fixes alone.
     """
     current = text
     codes: set[str] = set()
@@ -54,6 +55,11 @@ def check_fixing(text: str) -> tuple[str, set[str]]:
     assert [finding.code for finding in result.remaining if finding.fix is not None] == []
     again = fix_text(current, config=ALL_FIXABLE, unsafe=True)
     assert again.text == current and again.fixed == [], "a second fix changed the text"
+    # Safe fixes alone (what `--fix` applies) are stable too, and leave only unsafe fixes behind.
+    safe = fix_text(text, config=ALL_FIXABLE)
+    parse(safe.text)
+    assert all(finding.fix.applicability is Applicability.UNSAFE for finding in safe.remaining if finding.fix is not None)
+    assert fix_text(safe.text, config=ALL_FIXABLE).text == safe.text, "a second safe fix changed the text"
     return current, codes
 
 
