@@ -50,6 +50,22 @@ def find_shellcheck() -> str | None:
     return shutil.which("shellcheck")
 
 
+def shellcheck_version() -> str | None:
+    """The version the shellcheck binary reports (`0.10.0`), or None when there is none that runs."""
+    binary = find_shellcheck()
+    if binary is None:
+        return None
+    try:
+        completed = subprocess.run([binary, "--version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in completed.stdout.decode("utf-8", "replace").splitlines():
+        label, _, value = line.partition(":")
+        if label.strip() == "version" and completed.returncode == 0:
+            return value.strip()
+    return None
+
+
 def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
     """ShellCheck's comments for each script (each starts with its own shebang line)."""
     binary = find_shellcheck()
