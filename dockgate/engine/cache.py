@@ -16,6 +16,8 @@ anything else is linted afresh. Nothing in an entry is executed (no pickle).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -23,6 +25,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
+import dockgate
 from dockgate import __version__
 from dockgate.analysis.build_context import context_inputs_digest
 from dockgate.dockerfile.model import Span
@@ -69,7 +72,7 @@ class ResultCache:
         dockerfile_name = Path(job.display_path).name
         parts = [
             str(CACHE_FORMAT),
-            __version__,
+            _dockgate_version(),
             self._shellcheck_for(job.config),
             job.display_path,
             str(job.path),
@@ -107,7 +110,8 @@ class ResultCache:
                     stream.write(entry)
                 os.replace(temporary, target)
             except BaseException:
-                os.unlink(temporary)
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
                 raise
         except OSError:
             self._writable = False
@@ -146,6 +150,16 @@ class ResultCache:
         if digest is None:
             digest = self._context_digests[context_dir, dockerfile_name] = context_inputs_digest(context_dir, dockerfile_name)
         return digest
+
+
+@functools.cache
+def _dockgate_version() -> str:
+    package = Path(dockgate.__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for module in sorted(package.rglob("*.py")):
+        status = module.stat()
+        digest.update(f"{module.relative_to(package).as_posix()}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
 
 
 def _source_digest(job: LintJob) -> str:
