@@ -17,23 +17,38 @@ from dockgate.analysis.dockerignore import context_files, ignore_file_path, read
 COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
 
 
-def context_inputs_digest(context_dir: Path, dockerfile_name: str) -> str:
-    """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
-    digest = hashlib.sha256()
-    ignore_file = ignore_file_path(context_dir, dockerfile_name)
-    for name, path in [("ignore", ignore_file), *((name, context_dir / name) for name in COMPOSE_FILE_NAMES)]:
-        digest.update(f"\0{name}\0".encode())
-        if path is not None:
-            digest.update(path.name.encode("utf-8", "surrogatepass") + b"\0" + _read_or_empty(path))
-    digest.update(b"\0files\0")
-    for relative_path in context_files(context_dir, read_dockerignore(context_dir, dockerfile_name)):
-        digest.update(relative_path.encode("utf-8", "surrogatepass") + b"\0")
-    return digest.hexdigest()
+class ContextInputs:
+    """Digests of what the rules read from build contexts, each file read and each context walked once."""
 
+    def __init__(self) -> None:
+        self._file_digests: dict[Path, bytes] = {}
+        self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
 
-def _read_or_empty(path: Path) -> bytes:
-    """The file's bytes; a missing or unreadable file reads as a marker no file's bytes can equal."""
-    try:
-        return b"\1" + path.read_bytes()
-    except OSError:
-        return b"\0"
+    def digest(self, context_dir: Path, dockerfile_name: str) -> str:
+        """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
+        ignore_file = ignore_file_path(context_dir, dockerfile_name)
+        digest = hashlib.sha256(b"ignore\0")
+        if ignore_file is not None:
+            digest.update(self._file_digest(ignore_file))
+        for name in COMPOSE_FILE_NAMES:
+            digest.update(self._file_digest(context_dir / name))
+        digest.update(self._listing_digest(context_dir, dockerfile_name, ignore_file))
+        return digest.hexdigest()
+
+    def _file_digest(self, path: Path) -> bytes:
+        known = self._file_digests.get(path)
+        if known is None:
+            try:
+                known = hashlib.sha256(b"\1" + path.name.encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes()).digest()
+            except OSError:
+                known = hashlib.sha256(b"\0" + path.name.encode("utf-8", "surrogatepass")).digest()  # missing or unreadable
+            self._file_digests[path] = known
+        return known
+
+    def _listing_digest(self, context_dir: Path, dockerfile_name: str, ignore_file: Path | None) -> bytes:
+        key = (context_dir, ignore_file)
+        known = self._listing_digests.get(key)
+        if known is None:
+            listing = context_files(context_dir, read_dockerignore(context_dir, dockerfile_name))
+            known = self._listing_digests[key] = hashlib.sha256("\0".join(listing).encode("utf-8", "surrogatepass")).digest()
+        return known

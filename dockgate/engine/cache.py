@@ -27,7 +27,7 @@ from typing import Any, Sequence
 
 import dockgate
 from dockgate import __version__
-from dockgate.analysis.build_context import context_inputs_digest
+from dockgate.analysis.build_context import ContextInputs
 from dockgate.dockerfile.model import Span
 from dockgate.engine.dockerfile_engine import LintJob
 from dockgate.engine.registry import DockerfileRule
@@ -63,7 +63,7 @@ class ResultCache:
         self._shellcheck_rule = next((rule.meta for rule in rules if rule.meta.code == SHELLCHECK_RULE_CODE), None)
         self._shellcheck_version: str | None = None
         self._config_digests: dict[int, tuple[Config, str]] = {}
-        self._context_digests: dict[tuple[Path, str], str] = {}
+        self._context_inputs = ContextInputs()
         self._writable = True
 
     def key(self, job: LintJob) -> str:
@@ -79,7 +79,7 @@ class ResultCache:
             str(job.build_context),
             self._config_digest(job.config),
             _source_digest(job),
-            self._context_digest(context_dir, dockerfile_name) if context_dir is not None else "",
+            self._context_inputs.digest(context_dir, dockerfile_name) if context_dir is not None else "",
         ]
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
 
@@ -145,12 +145,6 @@ class ResultCache:
         self._config_digests[id(config)] = (config, digest)
         return digest
 
-    def _context_digest(self, context_dir: Path, dockerfile_name: str) -> str:
-        digest = self._context_digests.get((context_dir, dockerfile_name))
-        if digest is None:
-            digest = self._context_digests[context_dir, dockerfile_name] = context_inputs_digest(context_dir, dockerfile_name)
-        return digest
-
 
 @functools.cache
 def _dockgate_version() -> str:
@@ -197,50 +191,45 @@ def _encoded_span(span: Span) -> list[int]:
 
 
 def _finding(item: Any) -> Finding:
-    if not isinstance(item, list) or len(item) != 10:
+    # Exact type checks, written out: a warm run decodes tens of thousands of these.
+    if type(item) is not list or len(item) != 10:
         raise CacheCorrupt
     code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix = item
-    if not isinstance(aliases, list) or not all(isinstance(alias, str) for alias in aliases):
+    if not (type(code) is type(name) is type(level) is type(message) is type(file) is type(fingerprint) is str):
+        raise CacheCorrupt
+    if type(aliases) is not list or not all(type(alias) is str for alias in aliases):
+        raise CacheCorrupt
+    if instruction_line is not None and type(instruction_line) is not int:
         raise CacheCorrupt
     return Finding(
-        code=_text(code),
-        name=_text(name),
-        level=Level(_text(level)),
-        message=_text(message),
-        file=_text(file),
+        code=code,
+        name=name,
+        level=Level(level),
+        message=message,
+        file=file,
         span=None if span is None else _span(span),
-        instruction_line=None if instruction_line is None else _number(instruction_line),
+        instruction_line=instruction_line,
         aliases=tuple(aliases),
-        fingerprint=_text(fingerprint),
+        fingerprint=fingerprint,
         fix=None if fix is None else _fix(fix),
     )
 
 
 def _fix(item: Any) -> Fix:
-    if not isinstance(item, list) or len(item) != 3 or not isinstance(item[2], list):
+    if type(item) is not list or len(item) != 3 or type(item[2]) is not list:
         raise CacheCorrupt
     message, applicability, edits = item
     decoded_edits = []
     for edit in edits:
-        if not isinstance(edit, list) or len(edit) != 2:
+        if type(edit) is not list or len(edit) != 2 or type(edit[1]) is not str:
             raise CacheCorrupt
-        decoded_edits.append(Edit(_span(edit[0]), _text(edit[1])))
-    return Fix(_text(message), Applicability(_text(applicability)), tuple(decoded_edits))
+        decoded_edits.append(Edit(_span(edit[0]), edit[1]))
+    if type(message) is not str or type(applicability) is not str:
+        raise CacheCorrupt
+    return Fix(message, Applicability(applicability), tuple(decoded_edits))
 
 
 def _span(item: Any) -> Span:
-    if not isinstance(item, list) or len(item) != 4:
+    if type(item) is not list or len(item) != 4 or not all(type(value) is int for value in item):
         raise CacheCorrupt
-    return Span(*(_number(value) for value in item))
-
-
-def _text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise CacheCorrupt
-    return value
-
-
-def _number(value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise CacheCorrupt
-    return value
+    return Span(*item)
