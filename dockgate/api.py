@@ -177,7 +177,7 @@ def lint_paths(
     keys: list[str | None] = [None] * len(run.jobs)
     if cache is not None:
         for index, job in enumerate(run.jobs):
-            if job.path is not None:
+            if not job.from_stdin:
                 key = keys[index] = cache.key(job)
                 found_per_file[index] = cache.get(key)
     missing = [index for index, found in enumerate(found_per_file) if found is None]
@@ -275,7 +275,8 @@ def fix_paths(
         outcomes, notices = fix_batch(run.engine, jobs, unsafe=unsafe)
         result.notices.extend(notice for notice in notices if notice not in result.notices)
         for job, outcome in zip(jobs, outcomes):
-            result.files.append(FixedFile(job.display_path, job.path, job.source, outcome.text, outcome.fixed))
+            on_disk = None if job.from_stdin else job.path
+            result.files.append(FixedFile(job.display_path, on_disk, job.source, outcome.text, outcome.fixed))
             result.unsafe_fixable += outcome.unsafe_fixable
             _record(result, job, outcome.remaining)
     result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
@@ -323,11 +324,16 @@ def _collect_jobs(
             raise SourceError("- names standard input, but no input stream was given")
         try:
             stdin_source = decode(stdin.read(), stdin_filename or "-")
-            run.jobs.append(LintJob(stdin_filename or "-", stdin_source, base_config, build_context=build_context))
+            # A buffer given a file name is configured as that file would be (config lookup, per-file ignores).
+            named = Path(stdin_filename) if stdin_filename else None
+            stdin_config = use(resolver.for_file(named)) if named is not None else base_config
+            run.jobs.append(LintJob(stdin_filename or "-", stdin_source, stdin_config, named, build_context, from_stdin=True))
         except SourceError as error:
             result.problems.append(str(error))
     for path in discovery.files:
         file_config = use(resolver.for_file(path))
+        if path not in discovery.named and file_config.excludes(path):
+            continue
         try:
             source = read_source(str(path))
         except SourceError as error:
