@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +51,32 @@ def test_no_progress_when_stderr_is_not_a_terminal(
     captured = capsys.readouterr()
     assert captured.err == ""
     assert captured.out.startswith("[")
+
+
+def test_on_a_terminal_the_line_goes_to_stderr_and_is_wiped(tmp_path: Path) -> None:
+    for index in range(PROGRESS_MIN_FILES + 20):
+        (tmp_path / f"s{index}").mkdir()
+        (tmp_path / f"s{index}" / "Dockerfile").write_text("FROM alpine:3.20\nMAINTAINER me\n", encoding="utf-8")
+    terminal, stderr_end = pty.openpty()
+    completed = subprocess.run(
+        [sys.executable, "-m", "dockgate", "check", "--no-config", "--no-cache", "--ignore", "SC", "--format", "json", "."],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=stderr_end,
+        check=False,
+    )
+    os.close(stderr_end)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # Linux: the other end is closed
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(terminal)
+    assert completed.returncode == 1
+    assert completed.stdout.startswith(b"[") and b"dockgate:" not in completed.stdout
+    assert f"/{PROGRESS_MIN_FILES + 20} files".encode() in shown
+    assert shown.endswith(b"\r\x1b[K")
