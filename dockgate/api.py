@@ -23,7 +23,6 @@ from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
 from dockgate.engine.fixing import fix_batch
-from dockgate.engine.parallel import available_cpus, lint_in_processes
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
 from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
@@ -219,8 +218,13 @@ def _lint_batches(
     engine: DockerfileEngine, jobs: list[LintJob], indices: list[int], workers: int | None
 ) -> Iterator[tuple[list[int], tuple[list[list[Finding]], list[str]]]]:
     """The findings and notices of `jobs` in batches, each with the `indices` of its jobs, in order."""
-    processes = workers if workers is not None else (available_cpus() if len(jobs) > POOL_MIN_FILES else 1)
-    if processes <= 1 or len(jobs) <= 1:
+    processes = 1
+    if len(jobs) > 1 and (workers > 1 if workers is not None else len(jobs) > POOL_MIN_FILES):
+        # Imported here: multiprocessing costs a one-file run (pre-commit, an editor) some 15 ms to import.
+        from dockgate.engine.parallel import available_cpus, lint_in_processes
+
+        processes = workers if workers is not None else available_cpus()
+    if processes <= 1:
         for start in range(0, len(jobs), BATCH_SIZE):
             yield indices[start : start + BATCH_SIZE], engine.lint_batch(jobs[start : start + BATCH_SIZE])
         return
