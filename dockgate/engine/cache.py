@@ -93,7 +93,7 @@ class ResultCache:
             if not isinstance(findings, list):
                 raise CacheCorrupt
             return [_finding(item) for item in findings]
-        except (OSError, ValueError, CacheCorrupt, TypeError):
+        except (OSError, ValueError, TypeError, RecursionError, CacheCorrupt):
             return None
 
     def put(self, key: str, findings: Sequence[Finding]) -> None:

@@ -163,8 +163,9 @@ def entries(cache_dir: Path) -> list[Path]:
         lambda text: json.dumps({**json.loads(text), "key": "0" * 64}),
         lambda text: json.dumps({**json.loads(text), "findings": [["DL4000", "x", "error", 1, 2, 3, 4, 5, 6, 7]]}),
         lambda text: json.dumps({**json.loads(text), "findings": [[1, 2]]}),
+        lambda text: "[" * 100_000 + "]" * 100_000,
     ],
-    ids=["truncated", "not-json", "other-format", "foreign-key", "wrong-types", "wrong-shape"],
+    ids=["truncated", "not-json", "other-format", "foreign-key", "wrong-types", "wrong-shape", "too-deep"],
 )
 def test_a_corrupt_or_foreign_entry_is_ignored_and_replaced(project: Path, counter: LintCounter, damage: object) -> None:
     expected = cached_lint(project)
