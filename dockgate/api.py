@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Sequence
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceError, SourceText, decode, read_source
+from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
 from dockgate.engine.fixing import fix_batch
@@ -34,6 +35,7 @@ __all__ = [
     "FixRunResult",
     "FixedFile",
     "LintResult",
+    "RunProgress",
     "fix_paths",
     "fix_text",
     "lint_image",
@@ -44,6 +46,10 @@ __all__ = [
 
 BATCH_SIZE = 500
 """Files linted together: enough for batch work (ShellCheck) to pay off, few enough to bound memory."""
+POOL_MIN_FILES = 50
+"""Runs with more files to lint than this use every CPU; smaller ones (pre-commit, an editor) stay in one process."""
+MIN_POOL_BATCH_SIZE = 20
+BATCHES_PER_PROCESS = 4
 
 
 @dataclass
@@ -152,11 +158,81 @@ def lint_paths(
     build_context: Path | None = None,
     stdin: BinaryIO | None = None,
     stdin_filename: str | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Callable[[RunProgress], None] | None = None,
 ) -> LintResult:
-    """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`."""
+    """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`.
+
+    `cache_dir` keeps each file's findings there and reuses them while
+    nothing they depend on changes (standard input is never cached).
+    `workers` is how many processes lint; None means one for a small run
+    and every CPU for a large one. `progress` is called as files are done.
+    """
     result = LintResult()
-    _run_paths(result, paths, config, build_context, stdin, stdin_filename, lambda engine, jobs: engine.lint_batch(jobs))
+    run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
+    cache = ResultCache(cache_dir, run.engine.rules) if cache_dir is not None else None
+    found_per_file: list[list[Finding] | None] = [None] * len(run.jobs)
+    keys: list[str | None] = [None] * len(run.jobs)
+    if cache is not None:
+        for index, job in enumerate(run.jobs):
+            if not job.from_stdin:
+                key = keys[index] = cache.key(job)
+                found_per_file[index] = cache.get(key)
+    missing = [index for index, found in enumerate(found_per_file) if found is None]
+    done = len(run.jobs) - len(missing)
+    findings_so_far = sum(len(found) for found in found_per_file if found is not None)
+    if progress is not None and missing:
+        progress(RunProgress(done, len(run.jobs), findings_so_far))
+    for batch, (batch_found, batch_notices) in _lint_batches(run.engine, [run.jobs[index] for index in missing], missing, workers):
+        result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
+        for index, found in zip(batch, batch_found):
+            found_per_file[index] = found
+            file_key = keys[index]
+            # A batch with notices (ShellCheck missing, a RUN too large for it) is not complete: lint it again next time.
+            if cache is not None and file_key is not None and not batch_notices:
+                cache.put(file_key, found)
+        done += len(batch)
+        findings_so_far += sum(len(found) for found in batch_found)
+        if progress is not None:
+            progress(RunProgress(done, len(run.jobs), findings_so_far))
+    for job, found_or_none in zip(run.jobs, found_per_file):
+        assert found_or_none is not None, "every file is linted or found in the cache"
+        _record(result, job, found_or_none)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
     return result
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """How far a `lint_paths` run has got."""
+
+    done: int
+    """Files linted or found in the cache."""
+    total: int
+    findings: int
+    """Findings in the files done."""
+
+
+def _lint_batches(
+    engine: DockerfileEngine, jobs: list[LintJob], indices: list[int], workers: int | None
+) -> Iterator[tuple[list[int], tuple[list[list[Finding]], list[str]]]]:
+    """The findings and notices of `jobs` in batches, each with the `indices` of its jobs, in order."""
+    processes = 1
+    if len(jobs) > 1 and (workers > 1 if workers is not None else len(jobs) > POOL_MIN_FILES):
+        # Imported here: multiprocessing costs a one-file run (pre-commit, an editor) some 15 ms to import.
+        from dockgate.engine.parallel import available_cpus, lint_in_processes
+
+        processes = workers if workers is not None else available_cpus()
+    if processes <= 1:
+        for start in range(0, len(jobs), BATCH_SIZE):
+            yield indices[start : start + BATCH_SIZE], engine.lint_batch(jobs[start : start + BATCH_SIZE])
+        return
+    # Several batches per process, so that one slow batch does not leave the other CPUs idle.
+    size = max(MIN_POOL_BATCH_SIZE, min(BATCH_SIZE, -(-len(jobs) // (processes * BATCHES_PER_PROCESS))))
+    starts = range(0, len(jobs), size)
+    batches = [jobs[start : start + size] for start in starts]
+    yield from zip((indices[start : start + size] for start in starts), lint_in_processes(batches, processes))
 
 
 def fix_text(
@@ -197,29 +273,40 @@ def fix_paths(
     each file's fixed text, for the caller to write or show.
     """
     result = FixRunResult()
-
-    def fix_jobs(engine: DockerfileEngine, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
-        outcomes, notices = fix_batch(engine, jobs, unsafe=unsafe)
+    run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
+    for start in range(0, len(run.jobs), BATCH_SIZE):
+        jobs = run.jobs[start : start + BATCH_SIZE]
+        outcomes, notices = fix_batch(run.engine, jobs, unsafe=unsafe)
+        result.notices.extend(notice for notice in notices if notice not in result.notices)
         for job, outcome in zip(jobs, outcomes):
             on_disk = None if job.from_stdin else job.path
             result.files.append(FixedFile(job.display_path, on_disk, job.source, outcome.text, outcome.fixed))
             result.unsafe_fixable += outcome.unsafe_fixable
-        return [outcome.remaining for outcome in outcomes], notices
-
-    _run_paths(result, paths, config, build_context, stdin, stdin_filename, fix_jobs)
+            _record(result, job, outcome.remaining)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
     return result
 
 
-def _run_paths(
+@dataclass
+class _Run:
+    """The files of a run, read, each with its configuration."""
+
+    engine: DockerfileEngine
+    jobs: list[LintJob]
+    metas: list[RuleMeta]
+    configs: list[Config]
+    """Every configuration in force for some file, each once."""
+
+
+def _collect_jobs(
     result: LintResult,
     paths: Sequence[str | Path],
     config: Config | ConfigResolver | None,
     build_context: Path | None,
     stdin: BinaryIO | None,
     stdin_filename: str | None,
-    process: Callable[[DockerfileEngine, Sequence[LintJob]], tuple[list[list[Finding]], list[str]]],
-) -> None:
-    """Find and read the files, and have `process` lint (or fix) them in batches, into `result`."""
+) -> _Run:
+    """Find and read the files, with their configurations; what cannot be read goes into `result`."""
     resolver = _resolver(config)
     base_config = resolver.for_file(None)
     wanted = [str(path) for path in paths] or ["."]
@@ -227,27 +314,15 @@ def _run_paths(
     engine = DockerfileEngine(dockerfile_rules())
     result.problems.extend(discovery.errors)
     result.notices.extend(discovery.notices)
-    metas = [rule.meta for rule in engine.rules]
-    configs_used: list[Config] = []
+    run = _Run(engine, [], [rule.meta for rule in engine.rules], [])
 
     def use(config: Config) -> Config:
-        if all(config is not used for used in configs_used):
-            result.notices.extend(checked_config(config, metas))
-            configs_used.append(config)
+        if all(config is not used for used in run.configs):
+            result.notices.extend(checked_config(config, run.metas))
+            run.configs.append(config)
         return config
 
     use(base_config)
-    batch: list[LintJob] = []
-
-    def flush() -> None:
-        found_per_file, batch_notices = process(engine, batch)
-        result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
-        for job, found in zip(batch, found_per_file):
-            result.checked += 1
-            result.findings.extend(found)
-            result.failed = result.failed or fails(found, job.config)
-        batch.clear()
-
     if "-" in wanted:
         if stdin is None:
             raise SourceError("- names standard input, but no input stream was given")
@@ -256,7 +331,7 @@ def _run_paths(
             # A buffer given a file name is configured as that file would be (config lookup, per-file ignores).
             named = Path(stdin_filename) if stdin_filename else None
             stdin_config = use(resolver.for_file(named)) if named is not None else base_config
-            batch.append(LintJob(stdin_filename or "-", stdin_source, stdin_config, named, build_context, from_stdin=True))
+            run.jobs.append(LintJob(stdin_filename or "-", stdin_source, stdin_config, named, build_context, from_stdin=True))
         except SourceError as error:
             result.problems.append(str(error))
     for path in discovery.files:
@@ -268,11 +343,14 @@ def _run_paths(
         except SourceError as error:
             result.problems.append(str(error))
             continue
-        batch.append(LintJob(path.as_posix(), source, file_config, path, build_context))
-        if len(batch) >= BATCH_SIZE:
-            flush()
-    flush()
-    result.rules = _rules_in_run(metas, configs_used, result.findings, metas)
+        run.jobs.append(LintJob(path.as_posix(), source, file_config, path, build_context))
+    return run
+
+
+def _record(result: LintResult, job: LintJob, found: list[Finding]) -> None:
+    result.checked += 1
+    result.findings.extend(found)
+    result.failed = result.failed or fails(found, job.config)
 
 
 def _rules_in_run(

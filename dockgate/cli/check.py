@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from dockgate.api import lint_paths
-from dockgate.cli.run_options import add_run_options, configuration, finish_run
+from dockgate.cli.progress import terminal_progress
+from dockgate.cli.run_options import add_cache_options, add_run_options, cache_directory, configuration, finish_run
 from dockgate.errors import UsageError
 
 
@@ -15,6 +16,7 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     check = commands.add_parser("check", help="lint Dockerfiles (default: every Dockerfile below the current directory)")
     check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories; - reads standard input")
     add_run_options(check)
+    add_cache_options(check)
     check.add_argument("--context", metavar="DIR", help="the build context of every linted file (default: each Dockerfile's folder)")
     check.add_argument("--stdin-filename", metavar="NAME", help="the name to report for standard input")
     check.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY")
@@ -35,11 +37,18 @@ def run(args: argparse.Namespace) -> int:
     build_context = Path(args.context) if args.context else None
     if build_context is not None and not build_context.is_dir():
         raise UsageError(f"--context {args.context}: not a directory")
-    result = lint_paths(
-        args.paths,
-        resolver,
-        build_context=build_context,
-        stdin=sys.stdin.buffer,
-        stdin_filename=args.stdin_filename,
-    )
+    progress = terminal_progress()
+    try:
+        result = lint_paths(
+            args.paths,
+            resolver,
+            build_context=build_context,
+            stdin=sys.stdin.buffer,
+            stdin_filename=args.stdin_filename,
+            cache_dir=cache_directory(args),
+            progress=progress,
+        )
+    finally:
+        if progress is not None:
+            progress.close()
     return finish_run(args, result)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
+from dockgate.engine.cache import DEFAULT_CACHE_DIR_NAME, default_cache_dir
 from dockgate.engine.registry import dockerfile_rules
 from dockgate.engine.selectors import rules_for_selectors, unknown_selector
 from dockgate.errors import UsageError
@@ -48,6 +49,23 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
     command.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR in the environment too)")
     command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def add_cache_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--no-cache", action="store_true", help="lint every file afresh, and keep nothing")
+    command.add_argument("--cache-dir", metavar="DIR", help=f"keep findings here (default: {DEFAULT_CACHE_DIR_NAME} at the project root)")
+
+
+def cache_directory(args: argparse.Namespace) -> Path | None:
+    """Where the run keeps findings: --cache-dir, else `.dockgate_cache` at the project root; None with --no-cache."""
+    if args.no_cache:
+        return None
+    if args.cache_dir:
+        directory = Path(args.cache_dir)
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"--cache-dir {args.cache_dir}: not a directory")
+        return directory
+    return default_cache_dir(Path.cwd())
 
 
 def split_list(values: list[str]) -> list[str]:
