@@ -237,24 +237,19 @@ class Suppressions:
                 continue
             if disable_ignore_pragma:
                 continue
-            match = _DOCKGATE_IGNORE.match(comment.text) or _HADOLINT_IGNORE.match(comment.text)
-            if match is None or match.group(1):
+            pragma = read_ignore_pragma(comment.text)
+            if pragma is None or pragma.scope is not None:
                 continue  # global and stage forms are read file-wide
-            selectors = _selectors(match.group(2))
-            if selectors:
-                self._by_instruction.setdefault(instruction.line, []).append(_Pragma(comment.span, selectors))
+            self._by_instruction.setdefault(instruction.line, []).append(_Pragma(comment.span, pragma.selectors))
 
     def _read_file_wide(self, text: str, span: Span) -> None:
-        match = _DOCKGATE_IGNORE.match(text) or _HADOLINT_IGNORE.match(text)
-        if match is None or not match.group(1):
+        pragma = read_ignore_pragma(text)
+        if pragma is None or pragma.scope is None:
             return
-        selectors = _selectors(match.group(2))
-        if not selectors:
+        if pragma.scope == "global":
+            self._global.append(_Pragma(span, pragma.selectors))
             return
-        if match.group(1).strip() == "global":
-            self._global.append(_Pragma(span, selectors))
-            return
-        self._stages.append((*self._stage_scope(span.line), _Pragma(span, selectors)))
+        self._stages.append((*self._stage_scope(span.line), _Pragma(span, pragma.selectors)))
 
     def _stage_scope(self, pragma_line: int) -> tuple[int, int]:
         """From the first instruction after the pragma up to, not including, the next FROM after that.
@@ -340,16 +335,52 @@ class Suppressions:
         return self._shells[before_first_from - 1][1] if before_first_from else None
 
 
-def _selectors(listing: str) -> tuple[str, ...]:
-    """The selectors of `A, B,C # reason`; a word after a selector without a comma starts the reason."""
+@dataclass(frozen=True, slots=True)
+class IgnorePragma:
+    """A `dockgate: ignore=` or `hadolint ignore=` comment, as read from the text after its `#`."""
+
+    tool: str
+    """`dockgate` or `hadolint`."""
+    scope: str | None
+    """`global`, `stage` (hadolint only) or None for the instruction below."""
+    selectors: tuple[str, ...]
+    listing_end: int
+    """Offset in the comment text just after the last selector: where more codes go (`--add-noqa`)."""
+
+
+def read_ignore_pragma(text: str) -> IgnorePragma | None:
+    """The ignore pragma a comment's text (what follows the `#`, stripped) holds, if any; None also
+    when it lists no selector."""
+    match = _DOCKGATE_IGNORE.match(text)
+    tool = "dockgate"
+    if match is None:
+        match = _HADOLINT_IGNORE.match(text)
+        tool = "hadolint"
+    if match is None:
+        return None
+    selectors, end = _selectors(match.group(2))
+    if not selectors:
+        return None
+    scope = match.group(1).strip() if match.group(1) else None
+    return IgnorePragma(tool, scope, selectors, match.start(2) + end)
+
+
+def _selectors(listing: str) -> tuple[tuple[str, ...], int]:
+    """The selectors of `A, B,C # reason` and the offset just after the last one; a word after a
+    selector without a comma starts the reason."""
     listing = _REASON.split(listing, maxsplit=1)[0]
     selectors: list[str] = []
+    end = 0
+    item_start = 0
     for item in listing.split(","):
         words = item.split()
-        selectors.extend(words[:1])
+        if words:
+            selectors.append(words[0])
+            end = item_start + item.index(words[0]) + len(words[0])
         if len(words) > 1:
             break
-    return tuple(selectors)
+        item_start += len(item) + 1
+    return tuple(selectors), end
 
 
 def _check_directive(document: Document) -> tuple[str, Span] | None:
