@@ -24,6 +24,7 @@ def write_changed(files: Sequence[RewrittenFile]) -> tuple[int, list[str]]:
     problems: list[str] = []
     for file in files:
         if file.path is None:
+            sys.stdout.flush()  # text written before must come first
             sys.stdout.buffer.write(file.source.encoded(file.text))
             sys.stdout.flush()
             written += file.changed
