@@ -23,6 +23,7 @@ from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
 from dockgate.engine.fixing import fix_batch
+from dockgate.engine.noqa import NoqaResult, add_noqa
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
 from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
@@ -35,7 +36,13 @@ __all__ = [
     "FixRunResult",
     "FixedFile",
     "LintResult",
+    "NoqaFile",
+    "NoqaResult",
+    "NoqaRunResult",
+    "RewrittenFile",
     "RunProgress",
+    "add_noqa_paths",
+    "add_noqa_text",
     "fix_paths",
     "fix_text",
     "lint_image",
@@ -84,8 +91,8 @@ class FixResult:
 
 
 @dataclass
-class FixedFile:
-    """One file of a fix run: what it was and what fixing makes of it."""
+class RewrittenFile:
+    """One file of a fix or add-noqa run: what it was and the text the run makes of it."""
 
     display_path: str
     path: Path | None
@@ -93,11 +100,15 @@ class FixedFile:
     source: SourceText
     """The file as read: its text, encoding and byte-order mark, for writing it back."""
     text: str
-    fixed: list[Finding]
 
     @property
     def changed(self) -> bool:
         return self.text != self.source.text
+
+
+@dataclass
+class FixedFile(RewrittenFile):
+    fixed: list[Finding]
 
 
 @dataclass
@@ -111,6 +122,27 @@ class FixRunResult(LintResult):
     @property
     def fixed(self) -> int:
         return sum(len(file.fixed) for file in self.files)
+
+
+@dataclass
+class NoqaFile(RewrittenFile):
+    suppressed: list[Finding]
+    """The findings the added comments silence."""
+    added: int
+    """New comment lines."""
+    extended: int
+    """Ignore comments that were there and got more codes."""
+
+
+@dataclass
+class NoqaRunResult(LintResult):
+    """A lint run (findings as they were) with each file's text with ignore comments added."""
+
+    files: list[NoqaFile] = field(default_factory=list)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(len(file.suppressed) for file in self.files)
 
 
 def _resolver(config: Config | ConfigResolver | None) -> ConfigResolver:
@@ -283,6 +315,57 @@ def fix_paths(
             result.files.append(FixedFile(job.display_path, on_disk, job.source, outcome.text, outcome.fixed))
             result.unsafe_fixable += outcome.unsafe_fixable
             _record(result, job, outcome.remaining)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
+    return result
+
+
+def add_noqa_text(
+    text: str,
+    path: str | Path | None = None,
+    config: Config | ConfigResolver | None = None,
+    *,
+    build_context: Path | None = None,
+) -> NoqaResult:
+    """`text` with an ignore comment above each instruction that has findings, so that none remain
+    but those no comment can silence (see `dockgate.engine.noqa`); `path` and `config` mean what
+    they mean for `lint_text`.
+
+        >>> add_noqa_text("FROM alpine:3.20\\nMAINTAINER me\\n").text
+        '# dockgate: ignore=DG2011\\nFROM alpine:3.20\\n# hadolint ignore=DL4000\\nMAINTAINER me\\n'
+    """
+    return add_noqa(text, lint_text(text, path, config, build_context=build_context))
+
+
+def add_noqa_paths(
+    paths: Sequence[str | Path],
+    config: Config | ConfigResolver | None = None,
+    *,
+    build_context: Path | None = None,
+    stdin: BinaryIO | None = None,
+    stdin_filename: str | None = None,
+) -> NoqaRunResult:
+    """Work out the ignore comments for files and folders, as `lint_paths` finds them; nothing is written.
+
+    A file whose configuration switches ignore comments off (`disable-ignore-pragma`) is left as it is, with a notice.
+    """
+    result = NoqaRunResult()
+    run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
+    for start in range(0, len(run.jobs), BATCH_SIZE):
+        jobs = run.jobs[start : start + BATCH_SIZE]
+        found, notices = run.engine.lint_batch(jobs)
+        for job, findings in zip(jobs, found):
+            _record(result, job, findings)
+            if job.config.disable_ignore_pragma:
+                if findings:
+                    notices.append(f"{job.display_path}: ignore comments are switched off (disable-ignore-pragma); no comment added")
+                continue
+            # A file with replaced bytes cannot be written back as it was.
+            outcome = add_noqa(job.source.text, findings) if job.source.invalid_utf8_line is None else NoqaResult(job.source.text)
+            on_disk = None if job.from_stdin else job.path
+            result.files.append(
+                NoqaFile(job.display_path, on_disk, job.source, outcome.text, outcome.suppressed, outcome.added, outcome.extended)
+            )
+        result.notices.extend(notice for notice in notices if notice not in result.notices)
     result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
     return result
 

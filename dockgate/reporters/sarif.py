@@ -16,13 +16,8 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.reporters.report import (
-    Report,
-    help_uri,
-    message_with_image,
-    unique_fingerprints,
-)
-from dockgate.rule_api.findings import Finding, ImageLocation, Level
+from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
+from dockgate.rule_api.findings import Finding, Fix, ImageLocation, Level
 
 if TYPE_CHECKING:
     from dockgate.rule_api.rule import RuleMeta
@@ -265,6 +260,7 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
             end_column=span.end_column,
         )
         physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, report), region=region)
+    fixes = [_fix(finding.fix, physical.artifact_location)] if finding.fix is not None else None
     return sarif.Result(
         rule_id=finding.code,
         rule_index=rule_index,
@@ -272,7 +268,29 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
         message=sarif.Message(text=message_with_image(finding)),
         locations=[sarif.Location(physical_location=physical, logical_locations=logical_locations)],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
+        fixes=fixes,
         properties=properties,
+    )
+
+
+def _fix(fix: Fix, artifact: sarif.ArtifactLocation) -> sarif.Fix:
+    """The finding's fix as one change to its file; its applicability rides in the properties."""
+    replacements = [
+        sarif.Replacement(
+            deleted_region=sarif.Region(
+                start_line=edit.span.line,
+                start_column=edit.span.column,
+                end_line=edit.span.end_line,
+                end_column=edit.span.end_column,
+            ),
+            inserted_content=sarif.ArtifactContent(text=edit.content),
+        )
+        for edit in fix.edits
+    ]
+    return sarif.Fix(
+        description=sarif.Message(text=fix.message),
+        artifact_changes=[sarif.ArtifactChange(artifact_location=artifact, replacements=replacements)],
+        properties={"applicability": fix.applicability.value},
     )
 
 
