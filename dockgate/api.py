@@ -176,11 +176,14 @@ def lint_text(
     """
     where = Path(path) if path is not None else None
     file_config = _resolver(config).for_file(where)
-    rules = dockerfile_rules()
-    engine = DockerfileEngine([rule for rule in rules if rule_filter(rule.meta)] if rule_filter else rules)
     job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8", "surrogatepass")), file_config, where, build_context)
-    findings, _ = engine.lint_batch([job])
+    findings, _ = _engine(rule_filter).lint_batch([job])
     return findings[0]
+
+
+def _engine(rule_filter: Callable[[RuleMeta], bool] | None) -> DockerfileEngine:
+    rules = dockerfile_rules()
+    return DockerfileEngine([rule for rule in rules if rule_filter(rule.meta)] if rule_filter else rules)
 
 
 def lint_paths(
@@ -274,10 +277,11 @@ def fix_text(
     *,
     unsafe: bool = False,
     build_context: Path | None = None,
+    rule_filter: Callable[[RuleMeta], bool] | None = None,
 ) -> FixResult:
     """Apply the fixes to a Dockerfile held in memory; `unsafe` adds the unsafe ones.
 
-    `path` and `config` mean what they mean for `lint_text`.
+    `path`, `config` and `rule_filter` mean what they mean for `lint_text`.
 
         >>> fix_text("FROM alpine\\nrun apk add curl\\n").text
         'FROM alpine\\nRUN apk add --no-cache curl\\n'
@@ -285,7 +289,7 @@ def fix_text(
     where = Path(path) if path is not None else None
     file_config = _resolver(config).for_file(where)
     job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8", "surrogatepass")), file_config, where, build_context)
-    outcomes, _ = fix_batch(DockerfileEngine(dockerfile_rules()), [job], unsafe=unsafe)
+    outcomes, _ = fix_batch(_engine(rule_filter), [job], unsafe=unsafe)
     outcome = outcomes[0]
     return FixResult(outcome.text, outcome.fixed, outcome.remaining, outcome.unsafe_fixable)
 

@@ -129,7 +129,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     bom = _BYTE_ORDER_MARK if text.startswith(_BYTE_ORDER_MARK) else ""
     body = text[len(bom) :]
     line_starts = [0] + [index + 1 for index, char in enumerate(body) if char == "\n"]
-    newline = "\r\n" if body.count("\r\n") * 2 > body.count("\n") else "\n"
+    newline = line_ending(body)
 
     def offset(line: int, column: int) -> int:
         if not 1 <= line <= len(line_starts) or column < 1:
@@ -152,7 +152,17 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         if start < cursor or end < start:
             raise ValueError("overlapping edits")
         pieces.append(body[cursor:start])
-        pieces.append(content.replace("\r\n", "\n").replace("\n", newline))
+        pieces.append(in_line_ending(content, newline))
         cursor = end
     pieces.append(body[cursor:])
     return "".join(pieces)
+
+
+def line_ending(text: str) -> str:
+    """The text's own line ending: CRLF when most of its lines end so, else LF."""
+    return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
+
+
+def in_line_ending(content: str, newline: str) -> str:
+    """An edit's content with its newlines written as `newline`."""
+    return content.replace("\r\n", "\n").replace("\n", newline)
