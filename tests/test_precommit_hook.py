@@ -16,10 +16,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from checkout_copy import CHECKOUT, copy_of_checkout, require_tool
 
 pytestmark = pytest.mark.integration
-
-CHECKOUT = Path(__file__).resolve().parents[1]
 
 # `ENV PATH` without a value is a parse error for BuildKit, hence DL1000.
 BAD_DOCKERFILE = "FROM alpine:3.20\nENV PATH\n"
@@ -29,10 +28,7 @@ CLEAN_DOCKERFILE = 'FROM alpine:3.20\nUSER 65534\nHEALTHCHECK CMD ["true"]\nCMD 
 def pre_commit_command() -> list[str]:
     if importlib.util.find_spec("pre_commit") is not None:
         return [sys.executable, "-m", "pre_commit"]
-    executable = shutil.which("pre-commit")
-    if executable is None:
-        pytest.skip("pre-commit is not installed")
-    return [executable]
+    return [require_tool("pre-commit")]
 
 
 @pytest.fixture
@@ -65,20 +61,7 @@ def git(repository: Path, environment: dict[str, str], *arguments: str) -> str:
 
 
 def committed_copy_of_checkout(destination: Path, environment: dict[str, str]) -> Path:
-    listing = run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        CHECKOUT,
-        environment,
-    )
-    if listing.returncode != 0:
-        pytest.skip(f"{CHECKOUT} is not a git checkout")
-    for relative in filter(None, listing.stdout.split("\0")):
-        source = CHECKOUT / relative
-        if not source.exists() and not source.is_symlink():
-            continue  # tracked but deleted in the work tree
-        target = destination / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target, follow_symlinks=False)
+    copy_of_checkout(destination)
     git(destination, environment, "init", "-q")
     git(destination, environment, "add", "--all")
     # The user's git configuration may ask for signing or hooks; neither belongs here.
@@ -98,8 +81,7 @@ def test_manifest_is_valid(environment: dict[str, str]) -> None:
 def test_hook_fails_on_a_bad_dockerfile_and_passes_a_clean_one(
     tmp_path: Path, environment: dict[str, str]
 ) -> None:
-    if shutil.which("git") is None:
-        pytest.skip("git is not installed")
+    require_tool("git")
     hook_repository = committed_copy_of_checkout(tmp_path / "hook-repository", environment)
     project = tmp_path / "project"
     for name, text in (("bad/Dockerfile", BAD_DOCKERFILE), ("clean/Dockerfile", CLEAN_DOCKERFILE)):

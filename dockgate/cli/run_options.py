@@ -35,6 +35,7 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--output", "-o", metavar="FILE", help="write the report (the format given without =FILE) here instead of standard output")
     command.add_argument("--source-root", metavar="DIR", help="report paths relative to DIR (default: the git work tree's top level, else the current directory)")
+    command.add_argument("--source-url", metavar="URL", help="where the source root can be browsed (e.g. a commit on GitHub); the github-summary format links lines there")
     command.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
     command.add_argument("--no-config", action="store_true", help="ignore every configuration file")
     command.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
@@ -151,6 +152,7 @@ def finish_run(
         working_directory=Path.cwd(),
         problems=tuple(result.problems),
         notices=tuple(notices),
+        source_url=_directory_url(args.source_url),
     )
     for name, file in outputs:
         color = name == "text" and file is None and _wants_color(args)
@@ -158,6 +160,12 @@ def finish_run(
     if result.problems:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
+
+
+def _directory_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    return url if url.endswith("/") else f"{url}/"
 
 
 def _wants_color(args: argparse.Namespace) -> bool:
