@@ -201,7 +201,8 @@ def fix_paths(
     def fix_jobs(engine: DockerfileEngine, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
         outcomes, notices = fix_batch(engine, jobs, unsafe=unsafe)
         for job, outcome in zip(jobs, outcomes):
-            result.files.append(FixedFile(job.display_path, job.path, job.source, outcome.text, outcome.fixed))
+            on_disk = None if job.from_stdin else job.path
+            result.files.append(FixedFile(job.display_path, on_disk, job.source, outcome.text, outcome.fixed))
             result.unsafe_fixable += outcome.unsafe_fixable
         return [outcome.remaining for outcome in outcomes], notices
 
@@ -252,11 +253,16 @@ def _run_paths(
             raise SourceError("- names standard input, but no input stream was given")
         try:
             stdin_source = decode(stdin.read(), stdin_filename or "-")
-            batch.append(LintJob(stdin_filename or "-", stdin_source, base_config, build_context=build_context))
+            # A buffer given a file name is configured as that file would be (config lookup, per-file ignores).
+            named = Path(stdin_filename) if stdin_filename else None
+            stdin_config = use(resolver.for_file(named)) if named is not None else base_config
+            batch.append(LintJob(stdin_filename or "-", stdin_source, stdin_config, named, build_context, from_stdin=True))
         except SourceError as error:
             result.problems.append(str(error))
     for path in discovery.files:
         file_config = use(resolver.for_file(path))
+        if path not in discovery.named and file_config.excludes(path):
+            continue
         try:
             source = read_source(str(path))
         except SourceError as error:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
-from dockgate.errors import UsageError
-from dockgate.reporters import FORMATS, Report, render
 from dockgate.engine.registry import dockerfile_rules
 from dockgate.engine.selectors import rules_for_selectors, unknown_selector
+from dockgate.errors import UsageError
+from dockgate.reporters import FORMATS, Report, render
 from dockgate.rule_api.config import ConfigError, ConfigResolver, load_config
 
 STDIN_SARIF_NOTICE = (

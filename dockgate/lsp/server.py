@@ -27,7 +27,11 @@ from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
 from dockgate.engine.discovery import is_dockerfile_name
 from dockgate.engine.registry import all_rule_metas
-from dockgate.engine.suppression_comments import LineEdit, suppress_in_file, suppress_on_instruction
+from dockgate.engine.suppression_comments import (
+    LineEdit,
+    suppress_in_file,
+    suppress_on_instruction,
+)
 from dockgate.errors import UserError
 from dockgate.lsp.conversions import code_point_range, diagnostic
 from dockgate.rule_api.config import ConfigResolver, load_config

@@ -7,6 +7,7 @@ serialiser). What each field holds, and why, is in docs/output-formats.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,12 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
+from dockgate.reporters.report import (
+    Report,
+    help_uri,
+    message_with_image,
+    unique_fingerprints,
+)
 from dockgate.rule_api.findings import Finding, ImageLocation, Level
 
 if TYPE_CHECKING:
@@ -168,7 +174,7 @@ def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding]) -> list[sa
 def _member_descriptor(family: RuleMeta, finding: Finding) -> sarif.ReportingDescriptor:
     """One code of a rule family (ShellCheck's SC2086): the family's metadata under the member's
     code, described by the check's own message and documented where the member is."""
-    described = family.model_copy(update={"code": finding.code, "name": finding.name, "level": finding.level})
+    described = dataclasses.replace(family, code=finding.code, name=finding.name, level=finding.level)
     descriptor = _descriptor(described)
     descriptor.short_description = sarif.MultiformatMessageString(text=_clipped(finding.message))
     descriptor.full_description = sarif.MultiformatMessageString(

@@ -165,12 +165,28 @@ def parse_check_options(text: str) -> CheckOptions:
     return CheckOptions(skip, skip_all, error, experimental, experimental_all)
 
 
+@dataclass(frozen=True, slots=True)
+class UnusedSelector:
+    """A selector of an ignore comment that suppressed nothing."""
+
+    selector: str
+    span: Span
+    """The selector itself, inside the comment."""
+    comment: Span
+    """The whole comment."""
+    siblings: tuple[Span, ...]
+    """Every selector of the comment, this one included, in order."""
+    all_unused: bool
+    """Whether no selector of the comment suppressed anything."""
+
+
 @dataclass(eq=False, slots=True)
 class _Pragma:
-    """One ignore comment: where it is, the selectors it lists, and which of them did something."""
+    """One ignore comment: where it and its selectors are, and which of them did something."""
 
     span: Span
     selectors: tuple[str, ...]
+    selector_spans: tuple[Span, ...]
     used: set[str] = field(default_factory=set)
 
     def claim(self, finding: Finding) -> bool:
@@ -178,6 +194,14 @@ class _Pragma:
         matched = [selector for selector in self.selectors if selector_matches(selector, finding)]
         self.used.update(matched)
         return bool(matched)
+
+    def unused(self) -> list[UnusedSelector]:
+        none_used = not self.used
+        return [
+            UnusedSelector(selector, span, self.span, self.selector_spans, none_used)
+            for selector, span in zip(self.selectors, self.selector_spans)
+            if selector not in self.used
+        ]
 
 
 class Suppressions:
@@ -187,6 +211,7 @@ class Suppressions:
         instructions = document.instructions
         self._instruction_lines = [instruction.line for instruction in instructions]
         self._from_lines = [instruction.line for instruction in instructions if instruction.keyword == "FROM"]
+        self._lines = document.lines
         self._by_instruction: dict[int, list[_Pragma]] = {}
         self._global: list[_Pragma] = []
         self._stages: list[tuple[int, int, _Pragma]] = []
@@ -240,21 +265,28 @@ class Suppressions:
             match = _DOCKGATE_IGNORE.match(comment.text) or _HADOLINT_IGNORE.match(comment.text)
             if match is None or match.group(1):
                 continue  # global and stage forms are read file-wide
-            selectors = _selectors(match.group(2))
-            if selectors:
-                self._by_instruction.setdefault(instruction.line, []).append(_Pragma(comment.span, selectors))
+            pragma = self._pragma(match.group(2), comment.span)
+            if pragma is not None:
+                self._by_instruction.setdefault(instruction.line, []).append(pragma)
 
     def _read_file_wide(self, text: str, span: Span) -> None:
         match = _DOCKGATE_IGNORE.match(text) or _HADOLINT_IGNORE.match(text)
         if match is None or not match.group(1):
             return
-        selectors = _selectors(match.group(2))
-        if not selectors:
+        pragma = self._pragma(match.group(2), span)
+        if pragma is None:
             return
         if match.group(1).strip() == "global":
-            self._global.append(_Pragma(span, selectors))
+            self._global.append(pragma)
             return
-        self._stages.append((*self._stage_scope(span.line), _Pragma(span, selectors)))
+        self._stages.append((*self._stage_scope(span.line), pragma))
+
+    def _pragma(self, listing: str, span: Span) -> _Pragma | None:
+        """The pragma of a comment whose selectors are `listing`; None when it lists none."""
+        selectors = _selectors(listing)
+        if not selectors:
+            return None
+        return _Pragma(span, selectors, _selector_spans(self._lines[span.line - 1], span.line, selectors))
 
     def _stage_scope(self, pragma_line: int) -> tuple[int, int]:
         """From the first instruction after the pragma up to, not including, the next FROM after that.
@@ -300,8 +332,8 @@ class Suppressions:
                 return True
         return False
 
-    def unused(self) -> list[tuple[Span, str]]:
-        """(pragma span, selector) for each listed selector that suppressed nothing, in file order.
+    def unused(self) -> list[UnusedSelector]:
+        """Each listed selector that has suppressed nothing so far, in file order.
 
         BuildKit's check directive and comments are left out: they configure
         `docker build` as well, which may run rules dockgate does not have.
@@ -311,13 +343,8 @@ class Suppressions:
             *self._global,
             *(pragma for _, _, pragma in self._stages),
         ]
-        unused = [
-            (pragma.span, selector)
-            for pragma in pragmas
-            for selector in pragma.selectors
-            if selector not in pragma.used
-        ]
-        return sorted(unused, key=lambda item: (item[0].line, item[0].column))
+        unused = [selector for pragma in pragmas for selector in pragma.unused()]
+        return sorted(unused, key=lambda item: (item.span.line, item.span.column))
 
     def shell_pragma_for(self, instruction: Instruction) -> str | None:
         """The shell a `# hadolint shell=` comment names for `instruction`, if any.
@@ -350,6 +377,17 @@ def _selectors(listing: str) -> tuple[str, ...]:
         if len(words) > 1:
             break
     return tuple(selectors)
+
+
+def _selector_spans(line: str, line_number: int, selectors: tuple[str, ...]) -> tuple[Span, ...]:
+    """Where each selector is on the comment's line: in order, after the `ignore=` keyword."""
+    position = line.index("=", line.index("ignore"))
+    spans = []
+    for selector in selectors:
+        start = line.index(selector, position)
+        spans.append(Span(line_number, start + 1, line_number, start + 1 + len(selector)))
+        position = start + len(selector)
+    return tuple(spans)
 
 
 def _check_directive(document: Document) -> tuple[str, Span] | None:

@@ -10,9 +10,9 @@ from dockgate.rule_api.rule import LintContext
 from dockgate.rules.common.package_managers import (
     APT_OPTIONS,
     PackageCommand,
-    instruction_line,
     package_commands,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 
 def installs_lacking(

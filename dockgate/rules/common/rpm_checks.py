@@ -17,11 +17,11 @@ from dockgate.rules.common.package_managers import (
     PackageCommand,
     cleans_rpm_cache,
     has_cache_mount,
-    instruction_line,
     last_uncleaned,
     package_commands,
     unpinned_rpm_packages,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 
 def installs_without_assume_yes(context: LintContext, programs: tuple[str, ...], message: str) -> Iterator[Violation]:
@@ -33,11 +33,12 @@ def installs_without_assume_yes(context: LintContext, programs: tuple[str, ...],
 
 
 def unpinned_installs(context: LintContext, programs: tuple[str, ...], message: str) -> Iterator[Violation]:
-    """Each package word of an install by one of `programs` that has no version."""
+    """Each package word of an install by one of `programs` that has no version; `message`
+    names it where it holds `{package}`."""
     for run, commands in package_commands(context, programs, RPM_TOOL_OPTIONS):
         for command in commands:
             for word in unpinned_rpm_packages(context, run, command):
-                yield Violation(message, word.span, instruction_line(run))
+                yield Violation(message.format(package=context.document.slice(word.span)), word.span, instruction_line(run))
 
 
 def uncleaned_caches(

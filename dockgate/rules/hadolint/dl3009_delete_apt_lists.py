@@ -40,11 +40,11 @@ from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     APT_OPTIONS,
     has_cache_mount,
-    instruction_line,
     last_uncleaned,
     package_commands,
     removes_directory,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3009",

@@ -31,9 +31,9 @@ from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
     has_cache_mount,
-    instruction_line,
     package_commands,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3019",

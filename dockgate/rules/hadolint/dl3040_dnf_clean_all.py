@@ -31,7 +31,11 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import DNF_CACHE_DIRECTORIES, DNF_PROGRAMS, PackageCommand
+from dockgate.rules.common.package_managers import (
+    DNF_CACHE_DIRECTORIES,
+    DNF_PROGRAMS,
+    PackageCommand,
+)
 from dockgate.rules.common.rpm_checks import uncleaned_caches
 
 RULE = RuleMeta(

@@ -40,7 +40,7 @@ from dockgate.rules.common.language_packages import (
     has_cache_mount_on,
     pip_installs,
 )
-from dockgate.rules.common.package_managers import instruction_line
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3042",

@@ -31,7 +31,7 @@ from typing import Iterator
 from dockgate.analysis.shell import ShellCommand
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import instruction_line
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3047",
