@@ -22,6 +22,8 @@ import pytest
 import yaml
 from checkout_copy import CHECKOUT, copy_of_checkout, require_tool
 
+from dockgate.engine.discovery import TEMPLATE_SUFFIXES
+
 pytestmark = pytest.mark.integration
 
 # `ENV PATH` without a value is a parse error for BuildKit, hence DL1000.
@@ -140,14 +142,19 @@ LINTED_NAMES = [
     "Containerfile", "Containerfile.arm64", "build/Containerfile-test", "app.dockerfile", "web.Dockerfile", "base.containerfile",
 ]
 OTHER_NAMES = ["README.md", "Dockerfiles/README", "Dockerfilex", "notes/mydockerfile", "docker-compose.yml", "Makefile"]
+TEMPLATE_NAMES = [f"Dockerfile{suffix}" for suffix in TEMPLATE_SUFFIXES] + ["deploy/Containerfile.j2"]
 
 
 def test_both_hooks_lint_the_same_names_and_only_those() -> None:
-    patterns = {str(hook["files"]) for hook in hooks().values()}
-    assert set(hooks()) == {"dockgate", "dockgate-system"} and len(patterns) == 1
-    pattern = re.compile(patterns.pop())
-    assert [name for name in LINTED_NAMES if not pattern.search(name)] == []
-    assert [name for name in OTHER_NAMES if pattern.search(name)] == []
+    selections = {(str(hook["files"]), str(hook["exclude"])) for hook in hooks().values()}
+    assert set(hooks()) == {"dockgate", "dockgate-system"} and len(selections) == 1
+    files, exclude = (re.compile(pattern) for pattern in selections.pop())
+
+    def selected(name: str) -> bool:
+        return bool(files.search(name)) and not exclude.search(name)
+
+    assert [name for name in LINTED_NAMES if not selected(name)] == []
+    assert [name for name in OTHER_NAMES + TEMPLATE_NAMES if selected(name)] == []
 
 
 def test_hook_brings_shellcheck_and_lints_every_dockerfile_name(
