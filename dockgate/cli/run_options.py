@@ -37,6 +37,7 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--output", "-o", metavar="FILE", help="write the report (the format given without =FILE) here instead of standard output")
     command.add_argument("--source-root", metavar="DIR", help="report paths relative to DIR (default: the git work tree's top level, else the current directory)")
+    command.add_argument("--source-url", metavar="URL", help="where the source root can be browsed (e.g. a commit on GitHub); the github-summary format links lines there")
     command.add_argument("--config", "-c", metavar="FILE", help=".dockgate.toml, pyproject.toml or .hadolint.yaml")
     command.add_argument("--no-config", action="store_true", help="ignore every configuration file")
     command.add_argument("--select", action="append", default=[], metavar="RULES", help="only these rules (codes, names, aliases or prefixes, comma-separated)")
@@ -172,6 +173,7 @@ def finish_run(
         working_directory=Path.cwd(),
         problems=tuple(result.problems),
         notices=tuple(notices),
+        source_url=_directory_url(args.source_url),
     )
     stream = report_stream or sys.stdout
     for name, file in outputs:
@@ -192,3 +194,9 @@ def show_notices(notices: Sequence[str], problems: Sequence[str]) -> None:
 
 def _wants_color(args: argparse.Namespace, stream: TextIO) -> bool:
     return not args.no_color and "NO_COLOR" not in os.environ and stream.isatty()
+
+
+def _directory_url(url: str | None) -> str | None:
+    if not url:
+        return None
+    return url if url.endswith("/") else f"{url}/"

@@ -12,7 +12,7 @@ from dockgate.dockerfile.source import SourceText
 from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.registry import DockerfileRule, LoadedImageRule
 from dockgate.engine.stamping import fingerprint, identity
-from dockgate.image.attribution import attribute
+from dockgate.image.attribution import attribute, final_stage_from
 from dockgate.image.image import Image
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, ImageViolation, Level
@@ -52,6 +52,7 @@ class ImageEngine:
         image, config = job.image, job.config
         context = ImageContext(image=image, config=config, lint_dockerfile=self.lint_dockerfile)
         instructions = attribute(image, job.dockerfile) if job.dockerfile is not None else {}
+        config_instruction = final_stage_from(job.dockerfile) if job.dockerfile is not None else None
         findings: list[Finding] = []
         notices: list[str] = []
         for rule in self.rules:
@@ -64,7 +65,7 @@ class ImageEngine:
                     notices.append(notice)
                 continue
             for violation in rule.check(context):
-                finding = _stamp(rule.meta, level, violation, job, instructions)
+                finding = _stamp(rule.meta, level, violation, job, instructions, config_instruction)
                 if finding is not None:
                     findings.append(finding)
         findings.sort(key=Finding.sort_key)
@@ -72,7 +73,12 @@ class ImageEngine:
 
 
 def _stamp(
-    meta: RuleMeta, level: Level, violation: ImageViolation, job: ImageJob, instructions: dict[int, Instruction]
+    meta: RuleMeta,
+    level: Level,
+    violation: ImageViolation,
+    job: ImageJob,
+    instructions: dict[int, Instruction],
+    config_instruction: Instruction | None,
 ) -> Finding | None:
     # DG4007's members are Dockerfile rule codes: selecting or ignoring DG4007 covers them all.
     who = identity(meta, level, violation.code, violation.level, job.config, member_aliases=(meta.code,))
@@ -87,6 +93,9 @@ def _stamp(
     if instruction is None and location.layer is not None and job.image.layers is not None:
         history = job.image.layers[location.layer].history_index
         instruction = instructions.get(history) if history is not None else None
+    if location.layer is None and location.history is None and location.path is None:
+        # About the image's config (user, health check, labels), which the final stage's FROM starts.
+        instruction = config_instruction
     subject = "\0".join(str(part) for part in (location.layer_digest, location.history, location.path))
     return Finding(
         code=who.code,

@@ -36,6 +36,12 @@ from dockgate.image.history import (
 from dockgate.image.image import Image
 
 
+def final_stage_from(document: Document) -> Instruction | None:
+    """The FROM of `document`'s final stage: where findings about the image's config are placed."""
+    final = SemanticModel(document).final_stage
+    return final.from_instruction if final is not None else None
+
+
 def attribute(image: Image, document: Document) -> dict[int, Instruction]:
     """History index -> the instruction of `document`'s final stage (or its FROM) that wrote it."""
     semantics = SemanticModel(document)

@@ -22,6 +22,7 @@ FORMATS: dict[str, str] = {
     "json": "dockgate.reporters.json",
     "sarif": "dockgate.reporters.sarif",
     "github": "dockgate.reporters.github",
+    "github-summary": "dockgate.reporters.github_summary",
     "gitlab": "dockgate.reporters.gitlab",
     "codeclimate": "dockgate.reporters.codeclimate",
     "checkstyle": "dockgate.reporters.checkstyle",

@@ -53,6 +53,8 @@ class Report:
     """Inputs that could not be checked (the run exits 2): a report must not look clean."""
     notices: tuple[str, ...] = ()
     """What the user should know about the run: a pass skipped, no Dockerfiles found."""
+    source_url: str | None = None
+    """Where the source root is browsable, ending in "/" (a commit's tree on GitHub); links to lines in the job summary."""
 
     @property
     def incomplete(self) -> bool:

@@ -250,8 +250,12 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
         properties = {"image": _image_properties(image)}
         logical_locations = [sarif.LogicalLocation(fully_qualified_name=f"{image.image} {image.describe()}", kind="resource")]
     if span is None:
-        # An image finding no Dockerfile line explains: the image file is the artifact.
-        physical = sarif.PhysicalLocation(artifact_location=sarif.ArtifactLocation(uri=quote(_without_source_prefix(finding.file), safe="/@")))
+        # An image finding no Dockerfile line explains: the image file is the artifact, as a
+        # whole (GitHub places nothing without a start line, and an archive has no lines to point at).
+        physical = sarif.PhysicalLocation(
+            artifact_location=sarif.ArtifactLocation(uri=quote(_without_source_prefix(finding.file), safe="/@")),
+            region=sarif.Region(start_line=1),
+        )
     else:
         region = sarif.Region(
             start_line=span.line,

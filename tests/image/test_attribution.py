@@ -146,4 +146,5 @@ def test_engine_places_image_findings_on_the_dockerfile() -> None:
     with _image(history, config={"User": "0"}) as image:
         findings, _ = ImageEngine(rules).lint(ImageJob(image, Config(), "Dockerfile", dockerfile))
     placed = [(finding.code, finding.file, finding.instruction_line) for finding in findings]
-    assert placed == [("DG4001", "Dockerfile", 3), ("DG4008", "test-image", None)]
+    # DG4001 names the history entry of USER 0; DG4008 is about the config as a whole, which the final FROM starts.
+    assert placed == [("DG4008", "Dockerfile", 1), ("DG4001", "Dockerfile", 3)]

@@ -17,7 +17,7 @@ REPOSITORY = Path(__file__).parents[2]
 
 
 def test_registry_names_every_format_and_each_module_renders() -> None:
-    assert list(FORMATS) == ["text", "json", "sarif", "github", "gitlab", "codeclimate", "checkstyle", "junit", "gnu", "sonarqube"]
+    assert list(FORMATS) == ["text", "json", "sarif", "github", "github-summary", "gitlab", "codeclimate", "checkstyle", "junit", "gnu", "sonarqube"]
     for module_path in FORMATS.values():
         assert callable(importlib.import_module(module_path).render)
 
