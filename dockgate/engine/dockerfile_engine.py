@@ -13,6 +13,7 @@ one per RUN); it returns notices for the user.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -107,12 +108,12 @@ class DockerfileEngine:
         return findings
 
     def _suppression_findings(self, context: LintContext, job: LintJob, rules_run: list[RuleMeta]) -> Iterator[Finding]:
-        # Every registered rule, not only this engine's: a code of some other rule is no typo.
-        known = [rule.meta for rule in dockerfile_rules()]
         for rule in self.suppression_rules:
             level = self._level(rule.meta, job, context)
             if level is not Level.OFF:
-                checked = SuppressionContext(job.display_path, context.document, context.suppressions, rules_run, known)
+                checked = SuppressionContext(
+                    job.display_path, context.document, context.suppressions, rules_run, _registered_metas()
+                )
                 yield from _stamped(rule.meta, level, rule.check(checked), job, context)
 
     @staticmethod
@@ -126,6 +127,12 @@ class DockerfileEngine:
         if context is not None and _buildkit_errors(meta, context):
             return Level.ERROR
         return level
+
+
+@cache
+def _registered_metas() -> tuple[RuleMeta, ...]:
+    """Every registered rule, not only an engine's: a code of some other rule is no typo (DG0005)."""
+    return tuple(rule.meta for rule in dockerfile_rules())
 
 
 def _parse(job: LintJob) -> LintContext | SourceContext:
