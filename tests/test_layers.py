@@ -119,3 +119,17 @@ def test_checker_sees_a_violation(tmp_path: Path) -> None:
     )
     assert {"dockgate.cli.main", "dockgate.cli.main.main", "dockgate.api"} <= imports_of(source)
     assert part_of("dockgate.cli.main")[0] > part_of("dockgate.engine.registry")[0]
+
+
+
+def test_the_readme_layout_names_every_top_level_module() -> None:
+    package = Path(__file__).resolve().parents[1] / "dockgate"
+    readme = (package.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("### How the code is laid out", 1)[1].split("```", 2)[1]
+    listed = {line.split()[0].rstrip("/") for line in block.splitlines() if line.startswith("  ")}
+    on_disk = {
+        path.name
+        for path in package.iterdir()
+        if (path / "__init__.py").exists() or (path.suffix == ".py" and not path.name.startswith("__"))
+    }
+    assert listed == on_disk

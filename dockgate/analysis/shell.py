@@ -25,7 +25,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from dockgate.dockerfile.expansion import is_space
 from dockgate.dockerfile.model import Document, Heredoc, Instruction, LineMap, Span
@@ -129,10 +129,6 @@ class ShellScript:
             self._pipes = pipe_offsets(self.text) if "|" in self.text else []
         return self._pipes
 
-    @property
-    def has_pipe(self) -> bool:
-        return bool(self.pipes)
-
     def calls(self, *programs: str) -> list[ShellCommand]:
         return [command for command in self.commands if command.program in programs]
 
@@ -196,10 +192,6 @@ class _ScriptSource:
     @property
     def text(self) -> str:
         return "".join(self.parts)
-
-
-def _shell_of(shell: str) -> str:
-    return shell.split()[0].rsplit("/", 1)[-1] if shell.split() else ""
 
 
 def is_posix_shell(shell: str) -> bool:
@@ -585,10 +577,3 @@ def run_scripts(document: Document, shell_pragma: dict[int, str]) -> list[RunScr
                 script = parse_script(source.text, source.line_map)
         scripts.append(RunScript(target, instruction, script, effective_shell))
     return scripts
-
-
-def iter_commands(scripts: list[RunScript]) -> Iterator[tuple[RunScript, ShellCommand]]:
-    for run in scripts:
-        if run.script is not None:
-            for command in run.script.commands:
-                yield run, command

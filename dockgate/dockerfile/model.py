@@ -98,10 +98,6 @@ class Heredoc:
     """Lines of the body, None when the body is empty."""
     terminator_span: Span
 
-    @property
-    def body_first_line(self) -> int:
-        return self.marker_span.line if self.body_span is None else self.body_span.line
-
 
 @dataclass(slots=True)
 class Comment:

@@ -19,11 +19,22 @@ from typing import Iterable, Iterator, Sequence
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceText
-from dockgate.engine.registry import DockerfileRule, LoadedRule, LoadedSourceRule
+from dockgate.engine.registry import (
+    DockerfileRule,
+    LoadedRule,
+    LoadedSourceRule,
+    LoadedSuppressionRule,
+    dockerfile_rules,
+)
 from dockgate.engine.stamping import fingerprint, identity
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, Level, Violation
-from dockgate.rule_api.rule import LintContext, RuleMeta, SourceContext
+from dockgate.rule_api.rule import (
+    LintContext,
+    RuleMeta,
+    SourceContext,
+    SuppressionContext,
+)
 from dockgate.rule_api.suppressions import BUILDKIT_RULES, Suppressions
 
 
@@ -35,9 +46,12 @@ class LintJob:
     source: SourceText
     config: Config
     path: Path | None = None
-    """The file on disk (None for standard input): per-file ignores and the build context."""
+    """The file on disk, or the one standard input stands for (`--stdin-filename`); None for
+    unnamed standard input. Per-file ignores and the default build context follow it."""
     build_context: Path | None = None
     """The build context given by `--context`; by default the folder of `path`."""
+    from_stdin: bool = False
+    """The text came from standard input: there is no file at `path` to write a fix to."""
 
 
 class DockerfileEngine:
@@ -48,6 +62,8 @@ class DockerfileEngine:
         """Every rule, in registry order: what the engine reports as enabled."""
         self.document_rules = [rule for rule in rules if isinstance(rule, LoadedRule)]
         self.source_rules = [rule for rule in rules if isinstance(rule, LoadedSourceRule)]
+        self.suppression_rules = [rule for rule in rules if isinstance(rule, LoadedSuppressionRule)]
+        """Run last: they read which suppression comments the other rules' findings used."""
 
     def lint(self, display_path: str, source: SourceText, config: Config, *, path: Path | None = None) -> list[Finding]:
         """All findings for one file, sorted; a file that does not parse gets one DL1000."""
@@ -74,17 +90,30 @@ class DockerfileEngine:
         source_context = SourceContext(job.display_path, job.source, job.config, _syntax_error(parsed))
         document_context = parsed if isinstance(parsed, LintContext) else None
         findings: list[Finding] = []
+        rules_run: list[RuleMeta] = []
         for source_rule in self.source_rules:
             level = self._level(source_rule.meta, job, document_context)
             if level is not Level.OFF:
+                rules_run.append(source_rule.meta)
                 findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
         if document_context is not None:
             for rule in self.document_rules:
                 level = self._level(rule.meta, job, document_context)
                 if level is not Level.OFF:
+                    rules_run.append(rule.meta)
                     findings.extend(_stamped(rule.meta, level, rule.check(document_context), job, document_context))
+            findings.extend(self._suppression_findings(document_context, job, rules_run))
         findings.sort(key=Finding.sort_key)
         return findings
+
+    def _suppression_findings(self, context: LintContext, job: LintJob, rules_run: list[RuleMeta]) -> Iterator[Finding]:
+        # Every registered rule, not only this engine's: a code of some other rule is no typo.
+        known = [rule.meta for rule in dockerfile_rules()]
+        for rule in self.suppression_rules:
+            level = self._level(rule.meta, job, context)
+            if level is not Level.OFF:
+                checked = SuppressionContext(job.display_path, context.document, context.suppressions, rules_run, known)
+                yield from _stamped(rule.meta, level, rule.check(checked), job, context)
 
     @staticmethod
     def _level(meta: RuleMeta, job: LintJob, context: LintContext | None) -> Level:

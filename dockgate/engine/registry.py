@@ -14,6 +14,7 @@ from dockgate.rule_api.rule import (
     LintContext,
     RuleMeta,
     SourceCheckFunction,
+    SuppressionCheckFunction,
 )
 
 BatchPreparer = Callable[[list[LintContext]], list[str]]
@@ -34,12 +35,18 @@ class LoadedSourceRule:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadedSuppressionRule:
+    meta: RuleMeta
+    check: SuppressionCheckFunction
+
+
+@dataclass(frozen=True, slots=True)
 class LoadedImageRule:
     meta: RuleMeta
     check: ImageCheckFunction
 
 
-DockerfileRule = LoadedRule | LoadedSourceRule
+DockerfileRule = LoadedRule | LoadedSourceRule | LoadedSuppressionRule
 
 
 def load_rules(module_names: Iterable[str]) -> list[DockerfileRule]:
@@ -50,6 +57,8 @@ def load_rules(module_names: Iterable[str]) -> list[DockerfileRule]:
         meta: RuleMeta = module.RULE
         if meta.reads == "source":
             rules.append(LoadedSourceRule(meta, module.check))
+        elif meta.reads == "suppressions":
+            rules.append(LoadedSuppressionRule(meta, module.check))
         else:
             rules.append(LoadedRule(meta, module.check, getattr(module, "prepare_batch", None)))
     return rules

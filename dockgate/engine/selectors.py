@@ -8,26 +8,10 @@ family (`SC2086`, `shellcheck-sc2086`: ShellCheck's codes are not known in advan
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Iterable, Sequence
 
-from dockgate.rule_api.config import Config, ConfigError, selector_matches
+from dockgate.rule_api.config import Config, ConfigError, is_known
 from dockgate.rule_api.rule import RuleMeta
-
-_FAMILY_MEMBER = re.compile(r"[A-Z]{2}\d{4}")
-
-
-def is_known(selector: str, metas: Sequence[RuleMeta]) -> bool:
-    """Whether `selector` names at least one rule, or a code or name of a rule family's member."""
-    for meta in metas:
-        if selector_matches(selector, meta):
-            return True
-        if len(meta.code) == 2:
-            if _FAMILY_MEMBER.fullmatch(selector) and selector.startswith(meta.code):
-                return True
-            if selector.startswith(f"{meta.name}-{meta.code.lower()}"):
-                return True
-    return False
 
 
 def unknown_selector(selector: str, metas: Sequence[RuleMeta]) -> str | None:

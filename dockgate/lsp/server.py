@@ -28,7 +28,10 @@ from dockgate.dockerfile.parser import parse
 from dockgate.engine.discovery import is_dockerfile_name
 from dockgate.engine.registry import all_rule_metas
 from dockgate.engine.fixing import applicable, apply_edits, in_line_ending, line_ending
-from dockgate.engine.suppression_comments import suppress_in_file, suppress_on_instruction
+from dockgate.engine.suppression_comments import (
+    suppress_in_file,
+    suppress_on_instruction,
+)
 from dockgate.errors import UserError
 from dockgate.lsp.conversions import code_point_range, diagnostic
 from dockgate.rule_api.config import ConfigResolver, load_config

@@ -17,7 +17,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
+from dockgate.reporters.report import (
+    Report,
+    help_uri,
+    message_with_image,
+    unique_fingerprints,
+)
 from dockgate.rule_api.findings import Finding, Level
 
 _SEVERITIES = {

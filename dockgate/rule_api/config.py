@@ -35,7 +35,7 @@ Keys (kebab-case in TOML):
 | `strict-labels` | bool | labels outside the schema are findings (DL3050) |
 | `disable-ignore-pragma` | bool | `# dockgate: ignore` and `# hadolint ignore` comments have no effect |
 | `per-file-ignores` | table glob → selectors | rules left out for matching files |
-| `rule-options` | table code → table | options for one rule |
+| `exclude` | list of globs | files a directory search skips (a file named on the command line is still linted) |
 
 A selector is a rule code (`DL3008`), a rule name (`pin-apt-versions`), an
 alias (another tool's id, `FromAsCasing`), or a code prefix (`DL3`, `DG`).
@@ -48,7 +48,7 @@ import enum
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Protocol
@@ -104,6 +104,23 @@ class LeveledRule(RuleIdentity, Protocol):
 def selector_matches(selector: str, rule: RuleIdentity) -> bool:
     """Whether `selector` names `rule` by code, name, alias or code prefix."""
     return _specificity(selector, rule) is not None
+
+
+_FAMILY_MEMBER = re.compile(r"[A-Z]{2}\d{4}")
+
+
+def is_known(selector: str, rules: Sequence[RuleIdentity]) -> bool:
+    """Whether `selector` names at least one of `rules`, or a member of a rule family among them
+    (`SC2086`, `shellcheck-sc2086`: ShellCheck's codes are not known in advance)."""
+    for rule in rules:
+        if selector_matches(selector, rule):
+            return True
+        if len(rule.code) == 2:
+            if _FAMILY_MEMBER.fullmatch(selector) and selector.startswith(rule.code):
+                return True
+            if selector.startswith(f"{rule.name}-{rule.code.lower()}"):
+                return True
+    return False
 
 
 def _specificity(selector: str, rule: RuleIdentity) -> int | None:
@@ -163,6 +180,11 @@ LabelTypeName = Annotated[LabelType, BeforeValidator(_parse_label_type)]
 Selector = Annotated[str, AfterValidator(_check_selector)]
 
 
+RULE_OPTIONS = frozenset({"trusted-registries", "label-schema", "strict-labels"})
+"""The configuration keys that are options of particular rules; a rule declares those it reads
+in `RuleMeta.options`. (`.hadolint.yaml` spells the first `trustedRegistries`.)"""
+
+
 class Config(BaseModel):
     """The settings in force for one file; see the module documentation for the keys."""
 
@@ -181,7 +203,7 @@ class Config(BaseModel):
     strict_labels: StrictBool = Field(default=False, alias="strict-labels")
     disable_ignore_pragma: StrictBool = Field(default=False, alias="disable-ignore-pragma")
     per_file_ignores: dict[str, list[Selector]] = Field(default_factory=dict, alias="per-file-ignores")
-    rule_options: dict[str, dict[str, Any]] = Field(default_factory=dict, alias="rule-options")
+    exclude: list[str] = Field(default_factory=list)
 
     _source: Path | None = PrivateAttr(default=None)
     # Thousands of files share one Config, so what is worked out per rule or per path is kept.
@@ -228,29 +250,28 @@ class Config(BaseModel):
             selectors = self._ignores_by_path[path] = self._per_file_selectors(path)
         return any(selector_matches(selector, rule) for selector in selectors)
 
+    def excludes(self, path: Path) -> bool:
+        """Whether an `exclude` glob matches the file at `path`."""
+        return bool(self.exclude) and any(self._glob_matches(glob, path) for glob in self.exclude)
+
     def _per_file_selectors(self, path: Path) -> list[str]:
+        selectors: list[str] = []
+        for glob, glob_selectors in self.per_file_ignores.items():
+            if self._glob_matches(glob, path):
+                selectors.extend(glob_selectors)
+        return selectors
+
+    def _glob_matches(self, glob: str, path: Path) -> bool:
+        """Globs are relative to the configuration file's folder (the current one without a file);
+        as in .gitignore, a glob without a slash (a leading one anchors) matches the file name at any depth."""
         base = self._source.parent if self._source is not None else Path.cwd()
         absolute = Path(os.path.abspath(path))
         try:
             relative = absolute.relative_to(os.path.abspath(base)).as_posix()
         except ValueError:
             relative = absolute.as_posix()
-        file_name = absolute.name
-        selectors: list[str] = []
-        for glob, glob_selectors in self.per_file_ignores.items():
-            # As in .gitignore: a glob without a slash (a leading one anchors) matches the file name at any depth.
-            subject = relative if "/" in glob.rstrip("/") else file_name
-            if _glob_regex(glob).fullmatch(subject):
-                selectors.extend(glob_selectors)
-        return selectors
-
-    def unknown_selectors(self, rules: Iterable[RuleIdentity]) -> list[str]:
-        """Selectors in this configuration that name none of `rules` (likely typos)."""
-        known = list(rules)
-        named = [*(self.select or ()), *self.ignore, *self.levels]
-        named.extend(selector for selectors in self.per_file_ignores.values() for selector in selectors)
-        unknown = [selector for selector in named if not any(selector_matches(selector, rule) for rule in known)]
-        return list(dict.fromkeys(unknown))
+        subject = relative if "/" in glob.rstrip("/") else absolute.name
+        return _glob_regex(glob).fullmatch(subject) is not None
 
     def merged_with(
         self,

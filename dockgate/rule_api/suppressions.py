@@ -165,12 +165,28 @@ def parse_check_options(text: str) -> CheckOptions:
     return CheckOptions(skip, skip_all, error, experimental, experimental_all)
 
 
+@dataclass(frozen=True, slots=True)
+class UnusedSelector:
+    """A selector of an ignore comment that suppressed nothing."""
+
+    selector: str
+    span: Span
+    """The selector itself, inside the comment."""
+    comment: Span
+    """The whole comment."""
+    siblings: tuple[Span, ...]
+    """Every selector of the comment, this one included, in order."""
+    all_unused: bool
+    """Whether no selector of the comment suppressed anything."""
+
+
 @dataclass(eq=False, slots=True)
 class _Pragma:
-    """One ignore comment: where it is, the selectors it lists, and which of them did something."""
+    """One ignore comment: where it and its selectors are, and which of them did something."""
 
     span: Span
     selectors: tuple[str, ...]
+    selector_spans: tuple[Span, ...]
     used: set[str] = field(default_factory=set)
 
     def claim(self, finding: Finding) -> bool:
@@ -178,6 +194,14 @@ class _Pragma:
         matched = [selector for selector in self.selectors if selector_matches(selector, finding)]
         self.used.update(matched)
         return bool(matched)
+
+    def unused(self) -> list[UnusedSelector]:
+        none_used = not self.used
+        return [
+            UnusedSelector(selector, span, self.span, self.selector_spans, none_used)
+            for selector, span in zip(self.selectors, self.selector_spans)
+            if selector not in self.used
+        ]
 
 
 class Suppressions:
@@ -187,6 +211,7 @@ class Suppressions:
         instructions = document.instructions
         self._instruction_lines = [instruction.line for instruction in instructions]
         self._from_lines = [instruction.line for instruction in instructions if instruction.keyword == "FROM"]
+        self._lines = document.lines
         self._by_instruction: dict[int, list[_Pragma]] = {}
         self._global: list[_Pragma] = []
         self._stages: list[tuple[int, int, _Pragma]] = []
@@ -237,24 +262,23 @@ class Suppressions:
                 continue
             if disable_ignore_pragma:
                 continue
-            match = _DOCKGATE_IGNORE.match(comment.text) or _HADOLINT_IGNORE.match(comment.text)
-            if match is None or match.group(1):
+            pragma = read_ignore_pragma(comment.text)
+            if pragma is None or pragma.scope is not None:
                 continue  # global and stage forms are read file-wide
-            selectors = _selectors(match.group(2))
-            if selectors:
-                self._by_instruction.setdefault(instruction.line, []).append(_Pragma(comment.span, selectors))
+            self._by_instruction.setdefault(instruction.line, []).append(self._pragma(pragma.selectors, comment.span))
 
     def _read_file_wide(self, text: str, span: Span) -> None:
-        match = _DOCKGATE_IGNORE.match(text) or _HADOLINT_IGNORE.match(text)
-        if match is None or not match.group(1):
+        pragma = read_ignore_pragma(text)
+        if pragma is None or pragma.scope is None:
             return
-        selectors = _selectors(match.group(2))
-        if not selectors:
+        if pragma.scope == "global":
+            self._global.append(self._pragma(pragma.selectors, span))
             return
-        if match.group(1).strip() == "global":
-            self._global.append(_Pragma(span, selectors))
-            return
-        self._stages.append((*self._stage_scope(span.line), _Pragma(span, selectors)))
+        self._stages.append((*self._stage_scope(span.line), self._pragma(pragma.selectors, span)))
+
+    def _pragma(self, selectors: tuple[str, ...], span: Span) -> _Pragma:
+        """The pragma of the comment at `span`, with where each of its selectors is."""
+        return _Pragma(span, selectors, _selector_spans(self._lines[span.line - 1], span.line, selectors))
 
     def _stage_scope(self, pragma_line: int) -> tuple[int, int]:
         """From the first instruction after the pragma up to, not including, the next FROM after that.
@@ -300,8 +324,8 @@ class Suppressions:
                 return True
         return False
 
-    def unused(self) -> list[tuple[Span, str]]:
-        """(pragma span, selector) for each listed selector that suppressed nothing, in file order.
+    def unused(self) -> list[UnusedSelector]:
+        """Each listed selector that has suppressed nothing so far, in file order.
 
         BuildKit's check directive and comments are left out: they configure
         `docker build` as well, which may run rules dockgate does not have.
@@ -311,13 +335,8 @@ class Suppressions:
             *self._global,
             *(pragma for _, _, pragma in self._stages),
         ]
-        unused = [
-            (pragma.span, selector)
-            for pragma in pragmas
-            for selector in pragma.selectors
-            if selector not in pragma.used
-        ]
-        return sorted(unused, key=lambda item: (item[0].line, item[0].column))
+        unused = [selector for pragma in pragmas for selector in pragma.unused()]
+        return sorted(unused, key=lambda item: (item.span.line, item.span.column))
 
     def shell_pragma_for(self, instruction: Instruction) -> str | None:
         """The shell a `# hadolint shell=` comment names for `instruction`, if any.
@@ -340,16 +359,63 @@ class Suppressions:
         return self._shells[before_first_from - 1][1] if before_first_from else None
 
 
-def _selectors(listing: str) -> tuple[str, ...]:
-    """The selectors of `A, B,C # reason`; a word after a selector without a comma starts the reason."""
+@dataclass(frozen=True, slots=True)
+class IgnorePragma:
+    """A `dockgate: ignore=` or `hadolint ignore=` comment, as read from the text after its `#`."""
+
+    tool: str
+    """`dockgate` or `hadolint`."""
+    scope: str | None
+    """`global`, `stage` (hadolint only) or None for the instruction below."""
+    selectors: tuple[str, ...]
+    listing_end: int
+    """Offset in the comment text just after the last selector: where more codes go (`--add-noqa`)."""
+
+
+def read_ignore_pragma(text: str) -> IgnorePragma | None:
+    """The ignore pragma a comment's text (what follows the `#`, stripped) holds, if any; None also
+    when it lists no selector."""
+    match = _DOCKGATE_IGNORE.match(text)
+    tool = "dockgate"
+    if match is None:
+        match = _HADOLINT_IGNORE.match(text)
+        tool = "hadolint"
+    if match is None:
+        return None
+    selectors, end = _selectors(match.group(2))
+    if not selectors:
+        return None
+    scope = match.group(1).strip() if match.group(1) else None
+    return IgnorePragma(tool, scope, selectors, match.start(2) + end)
+
+
+def _selectors(listing: str) -> tuple[tuple[str, ...], int]:
+    """The selectors of `A, B,C # reason` and the offset just after the last one; a word after a
+    selector without a comma starts the reason."""
     listing = _REASON.split(listing, maxsplit=1)[0]
     selectors: list[str] = []
+    end = 0
+    item_start = 0
     for item in listing.split(","):
         words = item.split()
-        selectors.extend(words[:1])
+        if words:
+            selectors.append(words[0])
+            end = item_start + item.index(words[0]) + len(words[0])
         if len(words) > 1:
             break
-    return tuple(selectors)
+        item_start += len(item) + 1
+    return tuple(selectors), end
+
+
+def _selector_spans(line: str, line_number: int, selectors: tuple[str, ...]) -> tuple[Span, ...]:
+    """Where each selector is on the comment's line: in order, after the `ignore=` keyword."""
+    position = line.index("=", line.index("ignore"))
+    spans = []
+    for selector in selectors:
+        start = line.index(selector, position)
+        spans.append(Span(line_number, start + 1, line_number, start + 1 + len(selector)))
+        position = start + len(selector)
+    return tuple(spans)
 
 
 def _check_directive(document: Document) -> tuple[str, Span] | None:

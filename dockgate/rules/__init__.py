@@ -15,6 +15,8 @@ DOCKERFILE_RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.core.dg0002_invalid_arguments",
     "dockgate.rules.core.dg0003_invalid_flag",
     "dockgate.rules.core.dg0004_invalid_utf8",
+    "dockgate.rules.core.dg0005_unused_suppression",
+    "dockgate.rules.core.dg0006_invalid_check_directive",
     "dockgate.rules.hadolint.dl1001_inline_ignore_pragma",
     "dockgate.rules.hadolint.dl3000_relative_workdir",
     "dockgate.rules.hadolint.dl3001_pointless_command",
@@ -125,6 +127,7 @@ DOCKERFILE_RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.build.dg3002_update_alone",
     "dockgate.rules.build.dg3003_missing_dockerignore",
     "dockgate.rules.build.dg3004_published_port_not_exposed",
+    "dockgate.rules.build.dg3005_numeric_stage_reference",
 )
 
 IMAGE_RULE_MODULES: tuple[str, ...] = (

@@ -20,7 +20,7 @@ def test_commands_words_and_positions_through_continuations() -> None:
     text = 'FROM debian\nRUN apt-get update && \\\n    apt-get install -y curl \\\n      "git" | tee log\n'
     document = parse(text)
     script = run_scripts(document, {})[0].script
-    assert script is not None and not script.parsed_by_bashlex and script.has_pipe
+    assert script is not None and not script.parsed_by_bashlex and bool(script.pipes)
     assert [(c.name, c.arguments) for c in script.commands] == [
         ("apt-get", ["update"]),
         ("apt-get", ["install", "-y", "curl", "git"]),
@@ -97,8 +97,8 @@ def test_onbuild_trigger_is_a_run() -> None:
 
 
 def test_pipe_detection_ignores_or_and_quotes() -> None:
-    assert not only_script("FROM a\nRUN a || b && echo '|'\n").has_pipe
-    assert only_script("FROM a\nRUN a | b\n").has_pipe
+    assert not only_script("FROM a\nRUN a || b && echo '|'\n").pipes
+    assert only_script("FROM a\nRUN a | b\n").pipes
 
 
 def test_tokenizer_keeps_braces_in_words_and_splits_redirections() -> None:

@@ -210,9 +210,6 @@ version = "SemVer"
 
 [per-file-ignores]
 "legacy/**" = ["DL"]
-
-[rule-options.DL3026]
-allow-digests = true
 """,
         )
     )
@@ -224,7 +221,6 @@ allow-digests = true
     assert config.trusted_registries == ["docker.io", "ghcr.io"]
     assert config.label_schema == {"maintainer": LabelType.EMAIL, "version": LabelType.SEMVER}
     assert config.per_file_ignores == {"legacy/**": ["DL"]}
-    assert config.rule_options == {"DL3026": {"allow-digests": True}}
 
 
 @pytest.mark.parametrize(
@@ -244,7 +240,7 @@ allow-digests = true
         ("[label-schema]\nowner = 'name'", "'label-schema.owner': 'name' is not a label type (text, url, semver"),
         ("[per-file-ignores]\n'a/*' = 'DL3008'", "'per-file-ignores.\"a/*\"': input should be a valid list"),
         ("trusted-registries = [1]", "'trusted-registries[0]': input should be a valid string, got 1"),
-        ("rule-options = {DL3026 = 3}", "'rule-options.DL3026': input should be a valid dictionary"),
+        ("[rule-options.DL3026]\nallow-digests = true", "unknown key 'rule-options'"),
         ("select = [", ".dockgate.toml: invalid TOML: "),
     ],
 )
@@ -404,11 +400,6 @@ def test_opt_in_rules_need_to_be_named() -> None:
     assert Config(select=["DL1001"]).level_for(INLINE_PRAGMA) is Level.WARNING
     assert Config(select=["no-inline-ignore"]).level_for(INLINE_PRAGMA) is Level.WARNING
     assert Config(select=["DL"]).level_for(INLINE_PRAGMA) is Level.OFF
-
-
-def test_unknown_selectors() -> None:
-    config = Config(select=["DL", "DL9"], ignore=["pin-apt-versions", "typo"], levels={"FromAsCasing": "error"})
-    assert config.unknown_selectors([PIN_APT, FROM_AS]) == ["DL9", "typo"]
 
 
 # ------------------------------------------------------------ per-file ignores

@@ -144,7 +144,7 @@ def test_hadolint_stage_ignore_inside_a_stage_covers_the_rest_of_it() -> None:
 def test_hadolint_stage_ignore_at_the_end_covers_nothing() -> None:
     found = suppressions("FROM a\nRUN x\n# hadolint stage ignore=DL3008\n")
     assert not found.suppresses(finding("DL3008", 2))
-    assert [selector for _, selector in found.unused()] == ["DL3008"]
+    assert [unused.selector for unused in found.unused()] == ["DL3008"]
 
 
 def test_other_comments_are_not_pragmas() -> None:
@@ -328,7 +328,10 @@ def test_unused_pragmas_are_listed_per_selector() -> None:
     assert found.suppresses(finding("DL3008", 4))
     assert found.suppresses(finding("DL3001", 5))
     assert not found.suppresses(finding("DL3009", 5))
-    assert found.unused() == [(Span(1, 1, 1, 39), "DL3002"), (Span(3, 1, 3, 33), "DL3009")]
+    assert [(unused.selector, unused.span, unused.comment, unused.all_unused) for unused in found.unused()] == [
+        ("DL3002", Span(1, 33, 1, 39), Span(1, 1, 1, 39), False),
+        ("DL3009", Span(3, 27, 3, 33), Span(3, 1, 3, 33), False),
+    ]
 
 
 def test_redundant_pragmas_are_all_marked_used() -> None:

@@ -47,9 +47,9 @@ from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import PipInstall, pip_installs
 from dockgate.rules.common.package_managers import (
     OptionSyntax,
-    instruction_line,
     parse_command,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DG3001",

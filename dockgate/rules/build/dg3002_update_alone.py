@@ -41,9 +41,9 @@ from dockgate.rules.common.package_managers import (
     RPM_TOOL_OPTIONS,
     OptionSyntax,
     PackageCommand,
-    instruction_line,
     parse_command,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DG3002",

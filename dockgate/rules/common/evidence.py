@@ -1,7 +1,5 @@
 """Questions several security rules ask of RUN commands and ARG/ENV values; not a rule itself.
 
-* `security_commands`: every command of every RUN, with wrappers such as
-  `sudo`, `env` or `exec` taken off (`sudo chmod 777 x` is a `chmod`).
 * `file_mode_bits`: what a numeric or symbolic chmod mode adds.
 * `variable_settings`: ENV pairs and ARG defaults with the span of the value.
 * `disables_tls_verification`: whether a variable turns certificate checks off
@@ -21,54 +19,9 @@ from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction, Span, Word
-from dockgate.image.history import normalised_path
+from dockgate.dockerfile.paths import normalised_path
 from dockgate.rule_api.rule import LintContext
-
-# Programs that run the command after them (their own options first).
-_WRAPPERS = frozenset({"sudo", "doas", "env", "exec", "nohup", "nice", "time", "command", "gosu", "su-exec"})
-# Wrapper options that take a separate value (`sudo -u user cmd`, `env -u NAME cmd`).
-_WRAPPER_OPTIONS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}, "env": {"-u", "-C", "-S"}, "nice": {"-n"}}
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
-
-
-def instruction_line(run: RunScript) -> int:
-    """The line a finding belongs to: the RUN's first line, or its ONBUILD's."""
-    return run.owner.line
-
-
-def unwrapped(command: ShellCommand) -> ShellCommand:
-    """The command a wrapper runs (`sudo -E bash -` -> `bash -`), or the command itself."""
-    while command.program in _WRAPPERS:
-        takes_value = _WRAPPER_OPTIONS_WITH_VALUE.get(command.program, set())
-        # gosu/su-exec take a user first.
-        index = 1 if command.program in ("gosu", "su-exec") else 0
-        words = command.words
-        while index < len(words):
-            value = words[index].value
-            if value == "--":
-                index += 1
-                break
-            if value in takes_value:
-                index += 2
-            elif value.startswith("-") or (command.program == "env" and _ASSIGNMENT.match(value)):
-                index += 1
-            else:
-                break
-        if index >= len(words):
-            return command
-        inner = words[index]
-        command = ShellCommand(inner.value, inner.span, list(words[index + 1 :]))
-    return command
-
-
-def security_commands(context: LintContext) -> Iterator[tuple[RunScript, ShellCommand]]:
-    """Every command of every RUN (ONBUILD triggers too), wrappers taken off."""
-    for run in context.run_scripts:
-        if run.script is None:
-            continue
-        for command in run.script.commands:
-            yield run, unwrapped(command)
-
+from dockgate.rules.common.run_commands import unwrapped
 
 # ------------------------------------------------------------------ file modes
 

@@ -202,11 +202,6 @@ def package_commands(
         yield run, [parse_command(command, syntax) for command in run.script.commands if command.program in wanted]
 
 
-def instruction_line(run: RunScript) -> int:
-    """The line a finding belongs to: the RUN's first line, or its ONBUILD's."""
-    return run.owner.line
-
-
 # ------------------------------------------------------------------ clean-ups
 
 

@@ -33,10 +33,10 @@ from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     APT_OPTIONS,
-    instruction_line,
     package_commands,
     package_values,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3008",
@@ -47,8 +47,8 @@ RULE = RuleMeta(
 )
 
 MESSAGE = (
-    "Pin versions in apt get install. Instead of `apt-get install <package>` "
-    "use `apt-get install <package>=<version>`"
+    "Pin versions in apt get install. Instead of `apt-get install {package}` "
+    "use `apt-get install {package}=<version>`"
 )
 
 
@@ -63,4 +63,4 @@ def check(context: LintContext) -> Iterator[Violation]:
                 continue
             for word in command.arguments:
                 if not all(is_pinned(value) for value in package_values(context, run, word)):
-                    yield Violation(MESSAGE, word.span, instruction_line(run))
+                    yield Violation(MESSAGE.format(package=context.document.slice(word.span)), word.span, instruction_line(run))

@@ -39,7 +39,11 @@ from typing import Iterator
 from dockgate.analysis.shell import RunScript, ShellWord
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.language_packages import PipInstall, first_unpinned_per_run, pip_installs
+from dockgate.rules.common.language_packages import (
+    PipInstall,
+    first_unpinned_per_run,
+    pip_installs,
+)
 from dockgate.rules.common.package_managers import package_values
 
 RULE = RuleMeta(
@@ -51,7 +55,7 @@ RULE = RuleMeta(
 )
 
 MESSAGE = (
-    "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` "
+    "Pin versions in pip. Instead of `pip install {package}` use `pip install {package}==<version>` "
     "or `pip install --requirement <requirements file>`"
 )
 VERSION_OPERATORS = ("==", ">=", "<=", ">", "<", "!=", "~=")

@@ -42,10 +42,10 @@ from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     OptionSyntax,
-    instruction_line,
     package_values,
     parse_command,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3016",
@@ -55,7 +55,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
+MESSAGE = "Pin versions in npm. Instead of `npm install {package}` use `npm install {package}@<version>`"
 NPM_OPTIONS = OptionSyntax(
     frozenset("wC"),
     frozenset({
@@ -82,7 +82,7 @@ def check(context: LintContext) -> Iterator[Violation]:
                 continue
             word = _first_unpinned(context, run, parsed.arguments)
             if word is not None:
-                yield Violation(MESSAGE, word.span, instruction_line(run))
+                yield Violation(MESSAGE.format(package=context.document.slice(word.span)), word.span, instruction_line(run))
                 break
 
 

@@ -39,6 +39,12 @@ FROM registry.example.com/mirror/toolbox:1.0 AS tools
 FROM registry.example.com/base/python:3.12
 COPY --from=tools /bin/tool /usr/local/bin/
 ```
+
+## Options
+- `trusted-registries` (list of registry patterns; `trustedRegistries` in
+  `.hadolint.yaml`, `--trusted-registry` on the command line, repeatable):
+  the registries images may come from. Empty, the default, switches the
+  rule off.
 """
 
 from __future__ import annotations
@@ -54,6 +60,7 @@ RULE = RuleMeta(
     name="untrusted-registry",
     summary="an image comes from a registry that is not trusted",
     level=Level.ERROR,
+    options=("trusted-registries",),
     documentation=__doc__,
 )
 

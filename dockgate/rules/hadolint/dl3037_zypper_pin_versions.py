@@ -32,10 +32,10 @@ from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     ZYPPER_OPTIONS,
-    instruction_line,
     package_commands,
     package_values,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3037",
@@ -45,7 +45,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Specify version with `zypper install -y <package>=<version>`."
+MESSAGE = "Specify version with `zypper install -y {package}=<version>`."
 
 
 def is_pinned(spec: str) -> bool:
@@ -61,4 +61,4 @@ def check(context: LintContext) -> Iterator[Violation]:
                 continue
             for word in command.arguments:
                 if not all(is_pinned(value) for value in package_values(context, run, word)):
-                    yield Violation(MESSAGE, word.span, instruction_line(run))
+                    yield Violation(MESSAGE.format(package=context.document.slice(word.span)), word.span, instruction_line(run))

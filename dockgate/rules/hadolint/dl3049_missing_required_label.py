@@ -35,6 +35,12 @@ FROM gcr.io/distroless/static-debian12
 LABEL org.opencontainers.image.version="1.4.2"
 COPY --from=build /app /app
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry.
 """
 
 from __future__ import annotations
@@ -51,6 +57,7 @@ RULE = RuleMeta(
     name="missing-required-label",
     summary="a result stage lacks a label the label schema requires",
     level=Level.INFO,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

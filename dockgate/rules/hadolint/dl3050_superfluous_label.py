@@ -22,6 +22,14 @@ LABEL version="1.4.2" build-host="ci-runner-7"
 FROM alpine:3.20
 LABEL version="1.4.2"
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; any other label key is a finding.
+- `strict-labels` (boolean, default false; `strict-labels` in
+  `.hadolint.yaml`, `--strict-labels`): switches the rule on.
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ RULE = RuleMeta(
     name="superfluous-label",
     summary="LABEL sets a label the strict label schema does not name",
     level=Level.INFO,
+    options=("label-schema", "strict-labels"),
     documentation=__doc__,
 )
 

@@ -25,6 +25,12 @@ FROM alpine:3.20
 ARG GIT_COMMIT
 LABEL org.opencontainers.image.revision="$GIT_COMMIT"
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; only those are checked for empty values.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ RULE = RuleMeta(
     name="empty-label",
     summary="a label of the label schema has an empty value",
     level=Level.WARNING,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

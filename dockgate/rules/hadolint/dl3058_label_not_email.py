@@ -28,6 +28,12 @@ LABEL maintainer="platform team"
 FROM alpine:3.20
 LABEL maintainer="Platform Team <platform@example.com>"
 ```
+
+## Options
+- `label-schema` (table of label name to type: text, url, semver, hash,
+  rfc3339, spdx, email; `label-schema` in `.hadolint.yaml`,
+  `--require-label NAME:TYPE` on the command line): the labels the images
+  must carry; those of type `email` are checked by this rule.
 """
 
 from __future__ import annotations
@@ -46,6 +52,7 @@ RULE = RuleMeta(
     name="label-not-email",
     summary="an `email` label of the label schema is not an email address",
     level=Level.WARNING,
+    options=("label-schema",),
     documentation=__doc__,
 )
 

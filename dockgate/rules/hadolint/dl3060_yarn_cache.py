@@ -39,10 +39,10 @@ from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import has_cache_mount_on
 from dockgate.rules.common.package_managers import (
     OptionSyntax,
-    instruction_line,
     last_uncleaned,
     parse_command,
 )
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL3060",

@@ -32,7 +32,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.package_managers import instruction_line
+from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
     code="DL4001",

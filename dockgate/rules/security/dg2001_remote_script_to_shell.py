@@ -33,7 +33,7 @@ from typing import Iterator
 from dockgate.analysis.shell import ShellCommand, ShellScript
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.evidence import instruction_line, unwrapped
+from dockgate.rules.common.run_commands import instruction_line, unwrapped
 
 RULE = RuleMeta(
     code="DG2001",

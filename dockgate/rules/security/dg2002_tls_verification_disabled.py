@@ -40,10 +40,9 @@ from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import (
     FALSE_WORDS,
     disables_tls_verification,
-    instruction_line,
-    security_commands,
     variable_settings,
 )
+from dockgate.rules.common.run_commands import instruction_line, run_commands
 
 RULE = RuleMeta(
     code="DG2002",
@@ -179,7 +178,7 @@ def check(context: LintContext) -> Iterator[Violation]:
                     setting.owner.line,
                 )
             )
-    for run, command in security_commands(context):
+    for run, command in run_commands(context, unwrap=True):
         for span, message in _run_findings(command):
             findings.append(Violation(message + _ADVICE, span, instruction_line(run)))
     findings.sort(key=lambda violation: (violation.span.line, violation.span.column))

@@ -32,7 +32,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.evidence import instruction_line, security_commands
+from dockgate.rules.common.run_commands import instruction_line, run_commands
 
 RULE = RuleMeta(
     code="DG2003",
@@ -69,7 +69,7 @@ _ADVICE = "packages are installed without checking who signed them; import the r
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    for run, command in security_commands(context):
+    for run, command in run_commands(context, unwrap=True):
         flags = _FLAGS_BY_PROGRAM.get(command.program, set())
         for word in command.words:
             value = word.value

@@ -39,7 +39,7 @@ from dockgate.rules.common.credentials import (
     known_token_kind,
     url_with_password,
 )
-from dockgate.rules.common.evidence import instruction_line, security_commands
+from dockgate.rules.common.run_commands import instruction_line, run_commands
 
 RULE = RuleMeta(
     code="DG2005",
@@ -106,9 +106,9 @@ def _findings(command: ShellCommand, pipes_to_chpasswd: bool) -> Iterator[tuple[
 
 def check(context: LintContext) -> Iterator[Violation]:
     runs_with_chpasswd = {
-        id(run) for run, command in security_commands(context) if command.program == "chpasswd"
+        id(run) for run, command in run_commands(context, unwrap=True) if command.program == "chpasswd"
     }
-    for run, command in security_commands(context):
+    for run, command in run_commands(context, unwrap=True):
         seen: set[Span] = set()
         for kind, span in _findings(command, id(run) in runs_with_chpasswd):
             if span in seen:

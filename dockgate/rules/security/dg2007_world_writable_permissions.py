@@ -32,11 +32,10 @@ from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import (
     file_mode_bits,
-    instruction_line,
     mode_words,
     removed_paths,
-    security_commands,
 )
+from dockgate.rules.common.run_commands import instruction_line, run_commands
 
 RULE = RuleMeta(
     code="DG2007",
@@ -61,7 +60,7 @@ def check(context: LintContext) -> Iterator[Violation]:
             bits = file_mode_bits(flag.value or "")
             if bits is not None and bits.world_writable and not bits.sticky:
                 findings.append(Violation(f"{instruction.keyword} --chmod={flag.value} makes the files world-writable: {_ADVICE}", flag.span, owner.line))
-    for run, command in security_commands(context):
+    for run, command in run_commands(context, unwrap=True):
         for mode in mode_words(command):
             bits = file_mode_bits(mode.value)
             if bits is None or not bits.world_writable or bits.sticky:

@@ -33,10 +33,9 @@ from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import (
     ModeBits,
     file_mode_bits,
-    instruction_line,
     mode_words,
-    security_commands,
 )
+from dockgate.rules.common.run_commands import instruction_line, run_commands
 
 RULE = RuleMeta(
     code="DG2008",
@@ -71,7 +70,7 @@ def check(context: LintContext) -> Iterator[Violation]:
             if bits is not None and (bits.setuid or bits.setgid):
                 findings.append(Violation(f"{instruction.keyword} --chmod={flag.value} sets the {_what(bits)}: {_ADVICE}", flag.span, owner.line))
     created_directories: dict[int, set[str]] = {}
-    for run, command in security_commands(context):
+    for run, command in run_commands(context, unwrap=True):
         if command.program == "mkdir":
             created = created_directories.setdefault(id(run), set())
             created.update(word.value.rstrip("/") for word in command.positional())

@@ -42,7 +42,7 @@ from dockgate.analysis.semantics import SemanticModel
 from dockgate.dockerfile.model import Instruction, Span
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.evidence import SSH_ADVICE, instruction_line, is_ssh_port, unwrapped
+from dockgate.rules.common.evidence import SSH_ADVICE, is_ssh_port
 from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
     APT_OPTIONS,
@@ -51,6 +51,7 @@ from dockgate.rules.common.package_managers import (
     OptionSyntax,
     parse_command,
 )
+from dockgate.rules.common.run_commands import instruction_line, unwrapped
 from dockgate.rules.common.shipped_stages import (
     shipped_instruction_ids,
     shipped_stages,

@@ -45,7 +45,8 @@ from dockgate.analysis.shell import ShellCommand, ShellWord
 from dockgate.dockerfile.model import Span
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.evidence import NOPASSWD_TAG, instruction_line, unwrapped
+from dockgate.rules.common.evidence import NOPASSWD_TAG
+from dockgate.rules.common.run_commands import instruction_line, unwrapped
 from dockgate.rules.common.shipped_stages import (
     shipped_instruction_ids,
     shipped_stages,
