@@ -35,6 +35,7 @@ from dockgate.rule_api.rule import RuleMeta
 Target = Callable[[bytes], None]
 
 PARSE_ERROR = "DL1000"
+BYTE_ORDER_MARK = "\ufeff"
 
 SARIF_SCHEMA = Path(__file__).parent.parent / "data" / "sarif-schema-2.1.0.json"
 
@@ -151,7 +152,11 @@ def check_suppression(text: str, lines: list[str], findings: list[Finding]) -> N
     previous = lines[line - 2] if line >= 2 else ""
     if previous.rstrip().endswith(("\\", "`")) or line > len(lines):
         return  # the comment would land inside a continuation, where Docker drops it
-    kept = lines[: line - 1] + [f"# hadolint ignore={target.code}"] + lines[line - 1 :]
+    comment = f"# hadolint ignore={target.code}"
+    kept = lines[: line - 1] + [comment] + lines[line - 1 :]
+    if line == 1 and kept[1].startswith(BYTE_ORDER_MARK):
+        # A UTF-8 byte-order mark belongs to the start of the file, not to the instruction's line.
+        kept[:2] = [BYTE_ORDER_MARK + comment, kept[1][1:]]
     suppressed = lint("\n".join(kept) + "\n")
     expected = sorted(
         (f.code, _where(_shifted(f.span, line)))
