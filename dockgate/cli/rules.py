@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 
 from dockgate.cli.output import EXIT_CLEAN, write
@@ -14,7 +15,13 @@ from dockgate.rule_api.rule import RuleMeta
 def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     command = commands.add_parser("rules", help="list the rules, or show one rule's documentation")
     command.add_argument("rule", nargs="?", metavar="RULE", help="a code, name or alias")
-    command.add_argument("--format", "-f", default="text", choices=("text", "markdown"), help="markdown: every rule's page, as in docs/rules.md")
+    command.add_argument(
+        "--format",
+        "-f",
+        default="text",
+        choices=("text", "json", "markdown"),
+        help="json: one object per rule (code, name, level, aliases, fix, summary); markdown: every rule's page, as in docs/rules.md",
+    )
     command.add_argument("--debug", action="store_true")
     command.set_defaults(handler=run)
 
@@ -24,22 +31,48 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         write(_rules_markdown(rules), None)
         return EXIT_CLEAN
-    if args.rule is None:
+    if args.rule is not None:
+        rules = [_named_rule(rules, args.rule.strip())]
+    if args.format == "json":
+        write(json.dumps([_rule_object(rule) for rule in rules], indent=2), None)
+    elif args.rule is None:
         write(_rules_table(rules), None)
-        return EXIT_CLEAN
-    wanted = args.rule.strip()
+    else:
+        write(_rule_page(rules[0]), None)
+    return EXIT_CLEAN
+
+
+def _named_rule(rules: list[RuleMeta], wanted: str) -> RuleMeta:
     for rule in rules:
         if wanted.upper() == rule.code or wanted == rule.name or wanted in rule.aliases:
-            write(_rule_page(rule), None)
-            return EXIT_CLEAN
+            return rule
     raise UsageError(f"no rule called {wanted!r} (see `dockgate rules`)")
 
 
 def _rules_table(rules: list[RuleMeta]) -> str:
+    """Code, name, level, fix (safe, unsafe or blank) and aliases, in aligned columns."""
     width = max(len(rule.name) for rule in rules)
     return "\n".join(
-        f"{rule.code}  {rule.name:<{width}}  {rule.level.value:<7}  {', '.join(rule.aliases)}".rstrip() for rule in rules
+        f"{rule.code}  {rule.name:<{width}}  {rule.level.value:<7}  {_fix_value(rule) or '':<6}  {', '.join(rule.aliases)}".rstrip()
+        for rule in rules
     )
+
+
+def _rule_object(rule: RuleMeta) -> dict[str, object]:
+    """One rule for `--format json`; the keys are documented in docs/output-formats.md."""
+    return {
+        "code": rule.code,
+        "name": rule.name,
+        "level": rule.level.value,
+        "aliases": list(rule.aliases),
+        "fix": _fix_value(rule),
+        "summary": rule.summary,
+        "help_uri": rule.help_uri,
+    }
+
+
+def _fix_value(rule: RuleMeta) -> str | None:
+    return rule.fix.value if rule.fix is not None else None
 
 
 def _rule_page(rule: RuleMeta) -> str:

@@ -7,9 +7,11 @@ import os
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Sequence, TextIO
 
 from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
+from dockgate.engine.cache import DEFAULT_CACHE_DIR_NAME, default_cache_dir
 from dockgate.engine.registry import dockerfile_rules
 from dockgate.engine.selectors import rules_for_selectors, unknown_selector
 from dockgate.errors import UsageError
@@ -48,6 +50,23 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
     command.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR in the environment too)")
     command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+
+
+def add_cache_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--no-cache", action="store_true", help="lint every file afresh, and keep nothing")
+    command.add_argument("--cache-dir", metavar="DIR", help=f"keep findings here (default: {DEFAULT_CACHE_DIR_NAME} at the project root)")
+
+
+def cache_directory(args: argparse.Namespace) -> Path | None:
+    """Where the run keeps findings: --cache-dir, else `.dockgate_cache` at the project root; None with --no-cache."""
+    if args.no_cache:
+        return None
+    if args.cache_dir:
+        directory = Path(args.cache_dir)
+        if directory.exists() and not directory.is_dir():
+            raise UsageError(f"--cache-dir {args.cache_dir}: not a directory")
+        return directory
+    return default_cache_dir(Path.cwd())
 
 
 def split_list(values: list[str]) -> list[str]:
@@ -131,17 +150,19 @@ def finish_run(
     *,
     checked_noun: tuple[str, str] = ("file", "files"),
     sarif_category: str | None = None,
+    report_stream: TextIO | None = None,
 ) -> int:
-    """Show notices and problems on stderr, write each report, and give the exit code."""
+    """Show notices and problems on stderr, write each report, and give the exit code.
+
+    `report_stream` takes the reports meant for standard output (`check --fix -`
+    writes the fixed text there, so its report goes to standard error).
+    """
     outputs = output_formats(args)
     notices = list(dict.fromkeys(result.notices))
     reads_stdin = "-" in getattr(args, "paths", ()) and not getattr(args, "stdin_filename", None)
     if reads_stdin and any(name == "sarif" for name, _ in outputs):
         notices.append(STDIN_SARIF_NOTICE)
-    for notice in notices:
-        print(f"dockgate: {notice}", file=sys.stderr)
-    for problem in result.problems:
-        print(f"dockgate: error: {problem}", file=sys.stderr)
+    show_notices(notices, result.problems)
     report = Report(
         rules=result.rules,
         files_checked=result.checked,
@@ -152,13 +173,22 @@ def finish_run(
         problems=tuple(result.problems),
         notices=tuple(notices),
     )
+    stream = report_stream or sys.stdout
     for name, file in outputs:
-        color = name == "text" and file is None and _wants_color(args)
-        write(render(name, result.findings, replace(report, color=color)), file)
+        color = name == "text" and file is None and _wants_color(args, stream)
+        write(render(name, result.findings, replace(report, color=color)), file, stream)
     if result.problems:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN
 
 
-def _wants_color(args: argparse.Namespace) -> bool:
-    return not args.no_color and "NO_COLOR" not in os.environ and sys.stdout.isatty()
+def show_notices(notices: Sequence[str], problems: Sequence[str]) -> None:
+    """A run's notices and the inputs it could not handle, one line each on standard error."""
+    for notice in notices:
+        print(f"dockgate: {notice}", file=sys.stderr)
+    for problem in problems:
+        print(f"dockgate: error: {problem}", file=sys.stderr)
+
+
+def _wants_color(args: argparse.Namespace, stream: TextIO) -> bool:
+    return not args.no_color and "NO_COLOR" not in os.environ and stream.isatty()

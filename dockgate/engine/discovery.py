@@ -6,8 +6,14 @@ searched recursively for files whose names say they are Dockerfiles:
 | pattern | case |
 |---|---|
 | `Dockerfile`, `Containerfile` | any case (`dockerfile` too: the Docker CLI falls back to it) |
-| `Dockerfile.*`, `Containerfile.*` | capitalised only: `dockerfile.go` and `dockerfile.py` are source modules |
+| `Dockerfile.*`, `Containerfile.*`, `Dockerfile-*`, `Containerfile-*` | capitalised only: `dockerfile.go` and `dockerfile.py` are source modules |
 | `*.Dockerfile`, `*.Containerfile` | any case (`app.dockerfile`, `build.containerfile`) |
+
+Templates that only become Dockerfiles once rendered (`Dockerfile.j2`,
+`Dockerfile.tmpl`, `Dockerfile.in`, `Dockerfile.md`, `*.erb`, `*.mustache`,
+`*.template`, and the other suffixes in `TEMPLATE_SUFFIXES`) are skipped:
+their placeholders are not Dockerfile syntax. Named on the command line, they
+are linted like any file.
 
 `<name>.dockerignore` (e.g. `Dockerfile.dockerignore`) is BuildKit's
 per-Dockerfile ignore file, not a Dockerfile, and is skipped.
@@ -36,6 +42,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+TEMPLATE_SUFFIXES = (
+    ".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".in", ".md", ".erb", ".mustache", ".hbs",
+)
+"""Name endings of files that are templates or documentation of a Dockerfile, not one."""
+
 SKIPPED_DIRECTORY_NAMES = frozenset({".git", "node_modules", ".venv", "venv", ".tox", "__pycache__"})
 
 # Variables a git hook (pre-commit, for one) may set that would point our git
@@ -48,6 +59,8 @@ class DiscoveryResult:
     """The files to lint, in sorted order, and what to tell the user."""
 
     files: list[Path] = field(default_factory=list)
+    named: set[Path] = field(default_factory=set)
+    """The files among `files` that were named on the command line, not found by a search."""
     errors: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
@@ -55,11 +68,11 @@ class DiscoveryResult:
 def is_dockerfile_name(name: str) -> bool:
     """Whether a file met while searching a directory is a Dockerfile by its name."""
     lowered = name.lower()
-    if lowered.endswith(".dockerignore"):
+    if lowered.endswith((".dockerignore", *TEMPLATE_SUFFIXES)):
         return False
     if lowered in ("dockerfile", "containerfile"):
         return True
-    if name.startswith(("Dockerfile.", "Containerfile.")):
+    if name.startswith(("Dockerfile.", "Containerfile.", "Dockerfile-", "Containerfile-")):
         return True
     stem, dot, extension = lowered.rpartition(".")
     return bool(stem and dot) and extension in ("dockerfile", "containerfile")
@@ -91,6 +104,7 @@ def find_dockerfiles(paths: Sequence[Path]) -> DiscoveryResult:
             directories.append(path)
         else:
             add(path, (status.st_dev, status.st_ino))
+            result.named.add(path)
 
     for directory in directories:
         found_any = False

@@ -46,9 +46,12 @@ class LintJob:
     source: SourceText
     config: Config
     path: Path | None = None
-    """The file on disk (None for standard input): per-file ignores and the build context."""
+    """The file on disk, or the one standard input stands for (`--stdin-filename`); None for
+    unnamed standard input. Per-file ignores and the default build context follow it."""
     build_context: Path | None = None
     """The build context given by `--context`; by default the folder of `path`."""
+    from_stdin: bool = False
+    """The text came from standard input: there is no file at `path` to write a fix to."""
 
 
 class DockerfileEngine:

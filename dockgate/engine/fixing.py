@@ -15,6 +15,7 @@ from typing import Sequence
 from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.registry import DockerfileRule, LoadedRule
 from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix
 
 MAX_PASSES = 10
@@ -44,21 +45,28 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 
 
 def fix_batch(engine: DockerfileEngine, jobs: Sequence[LintJob], *, unsafe: bool = False) -> tuple[list[FixOutcome], list[str]]:
-    """Fix each job's file (in order) in passes; also the notices of the lint runs."""
+    """Fix each job's file (in order) in passes; also the notices of the lint runs.
+
+    The passes leave out the rules that fix nothing and prepare whole batches (the
+    ShellCheck pass, most of a lint's cost); one lint with every rule then gives each
+    file's remaining findings.
+    """
     outcomes = [FixOutcome(job.source.text) for job in jobs]
     current = list(jobs)
     refused: list[set[tuple[str, Fix]]] = [set() for _ in jobs]
     notices: list[str] = []
+    passes_engine = DockerfileEngine(
+        [rule for rule in engine.rules if rule.meta.fix is not None or not _prepares_batches(rule)]
+    )
     pending = list(range(len(jobs)))
-    for pass_number in range(MAX_PASSES + 1):
-        found, pass_notices = engine.lint_batch([current[index] for index in pending])
+    for _ in range(MAX_PASSES):
+        found, pass_notices = passes_engine.lint_batch([current[index] for index in pending])
         notices.extend(notice for notice in pass_notices if notice not in notices)
         still_fixing = []
         for index, findings in zip(pending, found):
             outcome = outcomes[index]
-            outcome.remaining = findings
             # A file with replaced bytes cannot be written back as it was.
-            if pass_number == MAX_PASSES or current[index].source.invalid_utf8_line is not None:
+            if current[index].source.invalid_utf8_line is not None:
                 continue
             candidates = [
                 finding
@@ -76,11 +84,19 @@ def fix_batch(engine: DockerfileEngine, jobs: Sequence[LintJob], *, unsafe: bool
         pending = still_fixing
         if not pending:
             break
+    found, final_notices = engine.lint_batch(current)
+    notices.extend(notice for notice in final_notices if notice not in notices)
+    for outcome, findings in zip(outcomes, found):
+        outcome.remaining = findings
     for outcome in outcomes:
         outcome.unsafe_fixable = 0 if unsafe else sum(
             1 for finding in outcome.remaining if finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE
         )
     return outcomes, notices
+
+
+def _prepares_batches(rule: DockerfileRule) -> bool:
+    return isinstance(rule, LoadedRule) and rule.prepare_batch is not None
 
 
 def apply_fixes(text: str, findings: Sequence[Finding]) -> tuple[str, list[Finding], list[Finding]]:
@@ -129,7 +145,7 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
     bom = _BYTE_ORDER_MARK if text.startswith(_BYTE_ORDER_MARK) else ""
     body = text[len(bom) :]
     line_starts = [0] + [index + 1 for index, char in enumerate(body) if char == "\n"]
-    newline = "\r\n" if body.count("\r\n") * 2 > body.count("\n") else "\n"
+    newline = line_ending(body)
 
     def offset(line: int, column: int) -> int:
         if not 1 <= line <= len(line_starts) or column < 1:
@@ -152,7 +168,17 @@ def apply_edits(text: str, edits: Sequence[Edit]) -> str:
         if start < cursor or end < start:
             raise ValueError("overlapping edits")
         pieces.append(body[cursor:start])
-        pieces.append(content.replace("\r\n", "\n").replace("\n", newline))
+        pieces.append(in_line_ending(content, newline))
         cursor = end
     pieces.append(body[cursor:])
     return "".join(pieces)
+
+
+def line_ending(text: str) -> str:
+    """The text's own line ending: CRLF when most of its lines end so, else LF."""
+    return "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
+
+
+def in_line_ending(content: str, newline: str) -> str:
+    """An edit's content with its newlines written as `newline`."""
+    return content.replace("\r\n", "\n").replace("\n", newline)

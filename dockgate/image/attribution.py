@@ -27,10 +27,10 @@ import posixpath
 
 from dockgate.analysis.semantics import SemanticModel, Stage
 from dockgate.dockerfile.model import Document, Instruction
+from dockgate.dockerfile.paths import normalised_path
 from dockgate.image.history import (
     INSTRUCTION_KEYWORDS,
     HistoryInstruction,
-    normalised_path,
     parse_created_by,
 )
 from dockgate.image.image import Image

@@ -25,11 +25,11 @@ Dockerfile, so the Dockerfile shell rules can check a built image (DG4007).
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from dataclasses import dataclass, field
 
 from dockgate.dockerfile.parser import MAX_LINE_BYTES
+from dockgate.dockerfile.paths import normalised_path
 from dockgate.image.models import HistoryEntry
 
 INSTRUCTION_KEYWORDS = frozenset(
@@ -100,15 +100,6 @@ class HistoryInstruction:
         if self.keyword in ("ENV", "LABEL"):
             return [key.strip("\"'") for key in re.findall(r"(?:^|\s)([^\s=]+)=", self.arguments)]
         return []
-
-
-def normalised_path(path: str) -> str:
-    """A path without quotes, duplicate or trailing slashes: how destinations are compared."""
-    path = path.strip().strip("\"'")
-    if not path:
-        return path
-    normal = posixpath.normpath(path)
-    return "/" if normal == "//" else normal
 
 
 def parse_created_by(created_by: str | None) -> HistoryInstruction | None:

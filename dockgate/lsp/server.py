@@ -14,7 +14,7 @@ import asyncio
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -22,20 +22,20 @@ from pygls.uris import to_fs_path
 from pygls.workspace import TextDocument
 
 from dockgate import __version__
-from dockgate.api import lint_text
-from dockgate.dockerfile.model import DockerfileSyntaxError
+from dockgate.api import fix_text, lint_text
+from dockgate.dockerfile.model import Document, DockerfileSyntaxError, Span
 from dockgate.dockerfile.parser import parse
 from dockgate.engine.discovery import is_dockerfile_name
 from dockgate.engine.registry import all_rule_metas
+from dockgate.engine.fixing import applicable, apply_edits, in_line_ending, line_ending
 from dockgate.engine.suppression_comments import (
-    LineEdit,
     suppress_in_file,
     suppress_on_instruction,
 )
 from dockgate.errors import UserError
 from dockgate.lsp.conversions import code_point_range, diagnostic
 from dockgate.rule_api.config import ConfigResolver, load_config
-from dockgate.rule_api.findings import Finding
+from dockgate.rule_api.findings import Applicability, Finding, Fix
 from dockgate.rule_api.rule import RuleMeta
 
 SHELLCHECK_DELAY = 0.4
@@ -54,6 +54,9 @@ WATCHED_FILES = (
     "**/*compose*.yml",
 )
 """The files whose change can change a Dockerfile's findings: configuration and build context."""
+
+FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.dockgate"
+"""The kind of the "fix all safe findings" action, which editors run on save."""
 
 _CODE_IN_COMMENT = re.compile(r"\b(?:DL|DG|SC)\d{4}\b")
 
@@ -204,8 +207,7 @@ class DockgateLanguageServer(LanguageServer):
         for finding in findings.all:
             if finding.span is None:
                 continue
-            client_range = document.position_codec.range_to_client_units(document.lines, code_point_range(finding.span))
-            result.append(diagnostic(finding, self.rules.get(finding.code), client_range))
+            result.append(diagnostic(finding, self.rules.get(finding.code), self._client_range(document, finding.span)))
         return result
 
     # ------------------------------------------------------------ code actions
@@ -220,13 +222,54 @@ class DockgateLanguageServer(LanguageServer):
             parsed = parse(document.source)
         except DockerfileSyntaxError:
             return []
+        wanted = _KindFilter(params.context.only)
+        actions: list[types.CodeAction] = []
+        if wanted(types.CodeActionKind.QuickFix):
+            actions += self._fix_actions(document, findings, params.context.diagnostics)
+            actions += self._suppression_actions(document, parsed, params.context.diagnostics)
+        if wanted(FIX_ALL_KIND) and any(applicable(finding, unsafe=False) for finding in findings.fast):
+            fix_all = self._fix_all_action(document)
+            if fix_all is not None:
+                actions.append(fix_all)
+        return actions
+
+    def _fix_actions(
+        self, document: TextDocument, findings: DocumentFindings, diagnostics: Sequence[types.Diagnostic]
+    ) -> list[types.CodeAction]:
+        """A quick fix for each of the client's diagnostics whose finding has a fix that applies to this buffer."""
+        by_place = {
+            (finding.code, _place(self._client_range(document, finding.span))): finding
+            for finding in findings.all
+            if finding.fix is not None and finding.span is not None
+        }
+        actions = []
+        for client_diagnostic in _dockgate_diagnostics(diagnostics):
+            finding = by_place.get((str(client_diagnostic.code), _place(client_diagnostic.range)))
+            fix = finding.fix if finding is not None else None
+            if fix is None or not _applies_cleanly(document.source, fix):
+                continue
+            safe = fix.applicability is Applicability.SAFE
+            newline = line_ending(document.source)
+            replacements = [(code_point_range(edit.span), in_line_ending(edit.content, newline)) for edit in fix.edits]
+            actions.append(
+                types.CodeAction(
+                    title=f"{client_diagnostic.code}: {fix.message}" + ("" if safe else " (unsafe)"),
+                    kind=types.CodeActionKind.QuickFix,
+                    diagnostics=[client_diagnostic],
+                    is_preferred=safe,
+                    edit=self._workspace_edit(document, replacements),
+                )
+            )
+        return actions
+
+    def _suppression_actions(
+        self, document: TextDocument, parsed: Document, diagnostics: Sequence[types.Diagnostic]
+    ) -> list[types.CodeAction]:
         lines = document.source.splitlines(keepends=True)
         actions: list[types.CodeAction] = []
         offered: set[tuple[str, str]] = set()
-        for client_diagnostic in params.context.diagnostics:
-            if client_diagnostic.source != "dockgate" or not isinstance(client_diagnostic.code, str):
-                continue
-            code = client_diagnostic.code
+        for client_diagnostic in _dockgate_diagnostics(diagnostics):
+            code = str(client_diagnostic.code)
             line = client_diagnostic.range.start.line + 1
             edits = (
                 ("line", f"Suppress {code} on this line", suppress_on_instruction(lines, parsed, line, code)),
@@ -237,25 +280,50 @@ class DockgateLanguageServer(LanguageServer):
                 if edit is None or key in offered:
                     continue
                 offered.add(key)
+                replacement = (
+                    types.Range(
+                        start=types.Position(line=edit.line - 1, character=edit.column - 1),
+                        end=types.Position(line=edit.end_line - 1, character=edit.end_column - 1),
+                    ),
+                    edit.text,
+                )
                 actions.append(
                     types.CodeAction(
                         title=title,
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[client_diagnostic],
-                        edit=self._workspace_edit(document, [edit]),
+                        edit=self._workspace_edit(document, [replacement]),
                     )
                 )
         return actions
 
-    def _workspace_edit(self, document: TextDocument, edits: list[LineEdit]) -> types.WorkspaceEdit:
-        text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = []
-        for edit in edits:
-            code_points = types.Range(
-                start=types.Position(line=edit.line - 1, character=edit.column - 1),
-                end=types.Position(line=edit.end_line - 1, character=edit.end_column - 1),
-            )
-            client_range = document.position_codec.range_to_client_units(document.lines, code_points)
-            text_edits.append(types.TextEdit(range=client_range, new_text=edit.text))
+    def _fix_all_action(self, document: TextDocument) -> types.CodeAction | None:
+        """All safe fixes of the fast rules (ShellCheck's findings carry none), as one edit of the changed lines."""
+        try:
+            fixed = fix_text(document.source, to_fs_path(document.uri), self.configuration(), rule_filter=_is_fast)
+        except UserError as error:
+            self.log(types.MessageType.Warning, f"{document.uri}: {error}")
+            return None
+        except Exception as error:  # a failing rule must not fail the request
+            self.log(types.MessageType.Error, f"{document.uri}: internal error {type(error).__name__}: {error}")
+            return None
+        if not fixed.fixed or fixed.text == document.source:
+            return None
+        return types.CodeAction(
+            title="Fix all safe dockgate findings",
+            kind=FIX_ALL_KIND,
+            edit=self._workspace_edit(document, [_changed_lines(document.source, fixed.text)]),
+        )
+
+    def _client_range(self, document: TextDocument, span: Span) -> types.Range:
+        return document.position_codec.range_to_client_units(document.lines, code_point_range(span))
+
+    def _workspace_edit(self, document: TextDocument, replacements: list[tuple[types.Range, str]]) -> types.WorkspaceEdit:
+        """Replace each code-point range of the buffer with its text, as an edit of this buffer version."""
+        text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
+            types.TextEdit(range=document.position_codec.range_to_client_units(document.lines, code_points), new_text=text)
+            for code_points, text in replacements
+        ]
         return types.WorkspaceEdit(
             document_changes=[
                 types.TextDocumentEdit(
@@ -297,6 +365,51 @@ class DockgateLanguageServer(LanguageServer):
             return None
         text = f"**{meta.code} {meta.name}** ({meta.level.value}): {meta.summary}\n\n{meta.documentation.strip()}"
         return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=text))
+
+
+class _KindFilter:
+    """Whether a code action kind was asked for: `only` lists kinds, a kind covering its dotted sub-kinds."""
+
+    def __init__(self, only: Sequence[str] | None) -> None:
+        self.only = only
+
+    def __call__(self, kind: str) -> bool:
+        return self.only is None or any(kind == wanted or kind.startswith(f"{wanted}.") for wanted in self.only)
+
+
+def _dockgate_diagnostics(diagnostics: Sequence[types.Diagnostic]) -> list[types.Diagnostic]:
+    return [d for d in diagnostics if d.source == "dockgate" and isinstance(d.code, str)]
+
+
+def _place(client_range: types.Range) -> tuple[int, int, int, int]:
+    start, end = client_range.start, client_range.end
+    return (start.line, start.character, end.line, end.character)
+
+
+def _applies_cleanly(text: str, fix: Fix) -> bool:
+    """Whether the fix's edits fit this text and leave a Dockerfile that parses."""
+    try:
+        parse(apply_edits(text, fix.edits))
+    except (ValueError, DockerfileSyntaxError):
+        return False
+    return True
+
+
+def _changed_lines(old: str, new: str) -> tuple[types.Range, str]:
+    """One replacement, in code points, turning `old` into `new`: the lines between their common first and last lines."""
+    old_lines, new_lines = old.splitlines(keepends=True), new.splitlines(keepends=True)
+    head = 0
+    while head < min(len(old_lines), len(new_lines)) and old_lines[head] == new_lines[head]:
+        head += 1
+    tail = 0
+    while (
+        tail < min(len(old_lines), len(new_lines)) - head
+        and old_lines[len(old_lines) - 1 - tail] == new_lines[len(new_lines) - 1 - tail]
+    ):
+        tail += 1
+    end_line = len(old_lines) - tail
+    code_points = types.Range(start=types.Position(line=head, character=0), end=types.Position(line=end_line, character=0))
+    return code_points, "".join(new_lines[head : len(new_lines) - tail])
 
 
 def _contains(client_range: types.Range, position: types.Position) -> bool:
@@ -384,7 +497,7 @@ def build_server() -> DockgateLanguageServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
-        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]),
+        types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix, FIX_ALL_KIND]),
     )
     def code_action(ls: DockgateLanguageServer, params: types.CodeActionParams) -> list[types.CodeAction]:
         return ls.code_actions(params)

@@ -11,7 +11,7 @@ import json
 from pydantic import BaseModel, ConfigDict
 
 from dockgate.reporters.report import Report
-from dockgate.rule_api.findings import Finding, ImageLocation
+from dockgate.rule_api.findings import Edit, Finding, Fix, ImageLocation
 
 
 class JsonImageLocation(BaseModel):
@@ -39,6 +39,39 @@ class JsonImageLocation(BaseModel):
         )
 
 
+class JsonEdit(BaseModel):
+    """One text edit of a fix: replace `line:column` up to `end_line:end_column` (exclusive) with `content`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+
+    @classmethod
+    def from_edit(cls, edit: Edit) -> JsonEdit:
+        span = edit.span
+        return cls(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column, content=edit.content)
+
+
+class JsonFix(BaseModel):
+    """How `dockgate check --fix` would mend a finding."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    applicability: str
+    """`safe` (applied by --fix) or `unsafe` (only with --unsafe-fixes)."""
+    message: str
+    edits: list[JsonEdit]
+    """Positions in the file as it was linted; applied together or not at all."""
+
+    @classmethod
+    def from_fix(cls, fix: Fix) -> JsonFix:
+        return cls(applicability=fix.applicability.value, message=fix.message, edits=[JsonEdit.from_edit(edit) for edit in fix.edits])
+
+
 class JsonFinding(BaseModel):
     """One element of the JSON array; field order is the key order written."""
 
@@ -59,6 +92,8 @@ class JsonFinding(BaseModel):
     message: str
     instruction_line: int | None
     fingerprint: str
+    fix: JsonFix | None
+    """How the finding can be fixed; null when its rule has no fix for it."""
     image: JsonImageLocation | None = None
     """Present only for findings about a built image (`dockgate image`)."""
 
@@ -78,6 +113,7 @@ class JsonFinding(BaseModel):
             message=finding.message,
             instruction_line=finding.instruction_line,
             fingerprint=finding.fingerprint,
+            fix=JsonFix.from_fix(finding.fix) if finding.fix is not None else None,
             image=JsonImageLocation.from_location(finding.image) if finding.image is not None else None,
         )
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +20,7 @@ from typing import TYPE_CHECKING
 from dockgate import __version__
 
 if TYPE_CHECKING:
+    import xml.etree.ElementTree as ElementTree
     from dockgate.rule_api.findings import Finding
     from dockgate.rule_api.rule import RuleMeta
 
@@ -126,6 +126,9 @@ def message_with_image(finding: Finding) -> str:
 
 def xml_document(root: ElementTree.Element) -> str:
     """`root` as an indented UTF-8 XML document with its declaration (checkstyle, JUnit)."""
+    # Imported here: the other formats, text above all, should not pay for the XML package.
+    import xml.etree.ElementTree as ElementTree
+
     ElementTree.indent(root)
     text = ElementTree.tostring(root, encoding="unicode")
     # XML 1.0 cannot hold most control characters, even escaped; a message quoting one gets U+FFFD.

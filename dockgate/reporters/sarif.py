@@ -7,6 +7,7 @@ serialiser). What each field holds, and why, is in docs/output-formats.md.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,13 +16,8 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
-from dockgate.reporters.report import (
-    Report,
-    help_uri,
-    message_with_image,
-    unique_fingerprints,
-)
-from dockgate.rule_api.findings import Finding, ImageLocation, Level
+from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
+from dockgate.rule_api.findings import Finding, Fix, ImageLocation, Level
 
 if TYPE_CHECKING:
     from dockgate.rule_api.rule import RuleMeta
@@ -173,7 +169,7 @@ def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding]) -> list[sa
 def _member_descriptor(family: RuleMeta, finding: Finding) -> sarif.ReportingDescriptor:
     """One code of a rule family (ShellCheck's SC2086): the family's metadata under the member's
     code, described by the check's own message and documented where the member is."""
-    described = family.model_copy(update={"code": finding.code, "name": finding.name, "level": finding.level})
+    described = dataclasses.replace(family, code=finding.code, name=finding.name, level=finding.level)
     descriptor = _descriptor(described)
     descriptor.short_description = sarif.MultiformatMessageString(text=_clipped(finding.message))
     descriptor.full_description = sarif.MultiformatMessageString(
@@ -264,6 +260,7 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
             end_column=span.end_column,
         )
         physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, report), region=region)
+    fixes = [_fix(finding.fix, physical.artifact_location)] if finding.fix is not None else None
     return sarif.Result(
         rule_id=finding.code,
         rule_index=rule_index,
@@ -271,7 +268,29 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
         message=sarif.Message(text=message_with_image(finding)),
         locations=[sarif.Location(physical_location=physical, logical_locations=logical_locations)],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
+        fixes=fixes,
         properties=properties,
+    )
+
+
+def _fix(fix: Fix, artifact: sarif.ArtifactLocation) -> sarif.Fix:
+    """The finding's fix as one change to its file; its applicability rides in the properties."""
+    replacements = [
+        sarif.Replacement(
+            deleted_region=sarif.Region(
+                start_line=edit.span.line,
+                start_column=edit.span.column,
+                end_line=edit.span.end_line,
+                end_column=edit.span.end_column,
+            ),
+            inserted_content=sarif.ArtifactContent(text=edit.content),
+        )
+        for edit in fix.edits
+    ]
+    return sarif.Fix(
+        description=sarif.Message(text=fix.message),
+        artifact_changes=[sarif.ArtifactChange(artifact_location=artifact, replacements=replacements)],
+        properties={"applicability": fix.applicability.value},
     )
 
 

@@ -35,6 +35,7 @@ Keys (kebab-case in TOML):
 | `strict-labels` | bool | labels outside the schema are findings (DL3050) |
 | `disable-ignore-pragma` | bool | `# dockgate: ignore` and `# hadolint ignore` comments have no effect |
 | `per-file-ignores` | table glob → selectors | rules left out for matching files |
+| `exclude` | list of globs | files a directory search skips (a file named on the command line is still linted) |
 
 A selector is a rule code (`DL3008`), a rule name (`pin-apt-versions`), an
 alias (another tool's id, `FromAsCasing`), or a code prefix (`DL3`, `DG`).
@@ -202,6 +203,7 @@ class Config(BaseModel):
     strict_labels: StrictBool = Field(default=False, alias="strict-labels")
     disable_ignore_pragma: StrictBool = Field(default=False, alias="disable-ignore-pragma")
     per_file_ignores: dict[str, list[Selector]] = Field(default_factory=dict, alias="per-file-ignores")
+    exclude: list[str] = Field(default_factory=list)
 
     _source: Path | None = PrivateAttr(default=None)
     # Thousands of files share one Config, so what is worked out per rule or per path is kept.
@@ -248,29 +250,28 @@ class Config(BaseModel):
             selectors = self._ignores_by_path[path] = self._per_file_selectors(path)
         return any(selector_matches(selector, rule) for selector in selectors)
 
+    def excludes(self, path: Path) -> bool:
+        """Whether an `exclude` glob matches the file at `path`."""
+        return bool(self.exclude) and any(self._glob_matches(glob, path) for glob in self.exclude)
+
     def _per_file_selectors(self, path: Path) -> list[str]:
+        selectors: list[str] = []
+        for glob, glob_selectors in self.per_file_ignores.items():
+            if self._glob_matches(glob, path):
+                selectors.extend(glob_selectors)
+        return selectors
+
+    def _glob_matches(self, glob: str, path: Path) -> bool:
+        """Globs are relative to the configuration file's folder (the current one without a file);
+        as in .gitignore, a glob without a slash (a leading one anchors) matches the file name at any depth."""
         base = self._source.parent if self._source is not None else Path.cwd()
         absolute = Path(os.path.abspath(path))
         try:
             relative = absolute.relative_to(os.path.abspath(base)).as_posix()
         except ValueError:
             relative = absolute.as_posix()
-        file_name = absolute.name
-        selectors: list[str] = []
-        for glob, glob_selectors in self.per_file_ignores.items():
-            # As in .gitignore: a glob without a slash (a leading one anchors) matches the file name at any depth.
-            subject = relative if "/" in glob.rstrip("/") else file_name
-            if _glob_regex(glob).fullmatch(subject):
-                selectors.extend(glob_selectors)
-        return selectors
-
-    def unknown_selectors(self, rules: Iterable[RuleIdentity]) -> list[str]:
-        """Selectors in this configuration that name none of `rules` (likely typos)."""
-        known = list(rules)
-        named = [*(self.select or ()), *self.ignore, *self.levels]
-        named.extend(selector for selectors in self.per_file_ignores.values() for selector in selectors)
-        unknown = [selector for selector in named if not any(selector_matches(selector, rule) for rule in known)]
-        return list(dict.fromkeys(unknown))
+        subject = relative if "/" in glob.rstrip("/") else absolute.name
+        return _glob_regex(glob).fullmatch(subject) is not None
 
     def merged_with(
         self,

@@ -14,7 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.rule_api.findings import (
@@ -52,18 +51,31 @@ def _section_text(documentation: str, title: str) -> str | None:
     return None
 
 
-class RuleMeta(BaseModel):
-    """Everything about a rule except its check."""
+class RuleMetaError(ValueError):
+    """A rule module declares metadata that breaks the rules for rules (raised as it is imported)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
-    code: str = Field(pattern=r"^[A-Z]{2}(\d{4})?$")
+_CODE = re.compile(r"[A-Z]{2}(\d{4})?")
+_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuleMeta:
+    """Everything about a rule except its check.
+
+    A plain dataclass checked in `__post_init__`: rule metadata is our own code, not
+    input, and pydantic's model building would cost every start-up some 20 ms.
+    """
+
+    code: str
     """Stable forever: configs and suppressions name it. Two letters alone name a family
     (ShellCheck's `SC`) whose findings carry their own codes."""
-    name: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
-    summary: str = Field(min_length=1, max_length=1024)
+    name: str
+    summary: str
     level: Level
-    security_severity: float | None = Field(default=None, ge=0.1, le=10.0)
+    documentation: str
+    """Markdown: what it does, why it matters, an example, what to use instead."""
+    security_severity: float | None = None
     tags: tuple[str, ...] = ()
     aliases: tuple[str, ...] = ()
     """The ids other tools give the same check (hadolint, BuildKit, Trivy, Checkov, ...)."""
@@ -80,36 +92,16 @@ class RuleMeta(BaseModel):
     suppression comments once every other rule has run (a `SuppressionContext`)."""
     needs_layers: bool = False
     """An image rule that reads layer contents: skipped for sources without them."""
-    documentation: str = Field(min_length=1)
-    """Markdown: what it does, why it matters, an example, what to use instead."""
 
-    @field_validator("documentation")
-    @classmethod
-    def _documentation_has_sections(cls, text: str) -> str:
-        # Checked as the rule module is imported, so a rule with other headings never loads.
-        sections = _SECTION.findall(text)
-        required, optional = sections[: len(REQUIRED_SECTIONS)], sections[len(REQUIRED_SECTIONS) :]
-        if tuple(required) != REQUIRED_SECTIONS or optional != [s for s in OPTIONAL_SECTIONS if s in optional]:
-            raise ValueError(
-                f"documentation sections are {sections}; expected exactly {list(REQUIRED_SECTIONS)}, "
-                f"then any of {list(OPTIONAL_SECTIONS)} in that order"
-            )
-        return text
-
-    @model_validator(mode="after")
-    def _options_are_documented(self) -> RuleMeta:
-        from dockgate.rule_api.config import RULE_OPTIONS
-
-        unknown = [key for key in self.options if key not in RULE_OPTIONS]
-        if unknown:
-            raise ValueError(f"options {unknown} are not configuration keys; known: {sorted(RULE_OPTIONS)}")
-        section = _section_text(self.documentation, "Options")
-        if (section is not None) != bool(self.options):
-            raise ValueError("a rule has an '## Options' section exactly when it declares options")
-        undocumented = [key for key in self.options if section is not None and f"`{key}`" not in section]
-        if undocumented:
-            raise ValueError(f"the '## Options' section does not describe {undocumented}")
-        return self
+    def __post_init__(self) -> None:
+        # Checked as the rule module is imported, so a rule that breaks these never loads.
+        problems = [
+            *_identity_problems(self),
+            *_documentation_problems(self.documentation),
+            *_option_problems(self.options, self.documentation),
+        ]
+        if problems:
+            raise RuleMetaError(f"rule {self.code!r}: " + "; ".join(problems))
 
     @property
     def is_security(self) -> bool:
@@ -123,6 +115,45 @@ class RuleMeta(BaseModel):
         """The documentation with Markdown headings and fences turned into plain text."""
         text = re.sub(r"^#+\s*", "", self.documentation.strip(), flags=re.MULTILINE)
         return re.sub(r"^```\w*\n?", "", text, flags=re.MULTILINE)
+
+
+def _identity_problems(meta: RuleMeta) -> Iterator[str]:
+    if not _CODE.fullmatch(meta.code):
+        yield f"code {meta.code!r} is not two capital letters and four digits (or two letters for a family)"
+    if not _NAME.fullmatch(meta.name):
+        yield f"name {meta.name!r} is not lower-case words joined by '-'"
+    if not 1 <= len(meta.summary) <= 1024:
+        yield "the summary must have 1 to 1024 characters"
+    if not isinstance(meta.level, Level):
+        yield f"level {meta.level!r} is not a Level"
+    if meta.security_severity is not None and not 0.1 <= meta.security_severity <= 10.0:
+        yield f"security severity {meta.security_severity} is outside 0.1-10.0"
+    if meta.target not in ("dockerfile", "image") or meta.reads not in ("document", "source", "suppressions"):
+        yield f"target {meta.target!r} or reads {meta.reads!r} is not one of the known values"
+
+
+def _documentation_problems(text: str) -> Iterator[str]:
+    sections = _SECTION.findall(text)
+    required, optional = sections[: len(REQUIRED_SECTIONS)], sections[len(REQUIRED_SECTIONS) :]
+    if tuple(required) != REQUIRED_SECTIONS or optional != [s for s in OPTIONAL_SECTIONS if s in optional]:
+        yield (
+            f"documentation sections are {sections}; expected exactly {list(REQUIRED_SECTIONS)}, "
+            f"then any of {list(OPTIONAL_SECTIONS)} in that order"
+        )
+
+
+def _option_problems(options: tuple[str, ...], documentation: str) -> Iterator[str]:
+    from dockgate.rule_api.config import RULE_OPTIONS
+
+    unknown = [key for key in options if key not in RULE_OPTIONS]
+    if unknown:
+        yield f"options {unknown} are not configuration keys; known: {sorted(RULE_OPTIONS)}"
+    section = _section_text(documentation, "Options")
+    if (section is not None) != bool(options):
+        yield "a rule has an '## Options' section exactly when it declares options"
+    undocumented = [key for key in options if section is not None and f"`{key}`" not in section]
+    if undocumented:
+        yield f"the '## Options' section does not describe {undocumented}"
 
 
 @dataclass

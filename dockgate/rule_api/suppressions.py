@@ -262,30 +262,22 @@ class Suppressions:
                 continue
             if disable_ignore_pragma:
                 continue
-            match = _DOCKGATE_IGNORE.match(comment.text) or _HADOLINT_IGNORE.match(comment.text)
-            if match is None or match.group(1):
+            pragma = read_ignore_pragma(comment.text)
+            if pragma is None or pragma.scope is not None:
                 continue  # global and stage forms are read file-wide
-            pragma = self._pragma(match.group(2), comment.span)
-            if pragma is not None:
-                self._by_instruction.setdefault(instruction.line, []).append(pragma)
+            self._by_instruction.setdefault(instruction.line, []).append(self._pragma(pragma.selectors, comment.span))
 
     def _read_file_wide(self, text: str, span: Span) -> None:
-        match = _DOCKGATE_IGNORE.match(text) or _HADOLINT_IGNORE.match(text)
-        if match is None or not match.group(1):
+        pragma = read_ignore_pragma(text)
+        if pragma is None or pragma.scope is None:
             return
-        pragma = self._pragma(match.group(2), span)
-        if pragma is None:
+        if pragma.scope == "global":
+            self._global.append(self._pragma(pragma.selectors, span))
             return
-        if match.group(1).strip() == "global":
-            self._global.append(pragma)
-            return
-        self._stages.append((*self._stage_scope(span.line), pragma))
+        self._stages.append((*self._stage_scope(span.line), self._pragma(pragma.selectors, span)))
 
-    def _pragma(self, listing: str, span: Span) -> _Pragma | None:
-        """The pragma of a comment whose selectors are `listing`; None when it lists none."""
-        selectors = _selectors(listing)
-        if not selectors:
-            return None
+    def _pragma(self, selectors: tuple[str, ...], span: Span) -> _Pragma:
+        """The pragma of the comment at `span`, with where each of its selectors is."""
         return _Pragma(span, selectors, _selector_spans(self._lines[span.line - 1], span.line, selectors))
 
     def _stage_scope(self, pragma_line: int) -> tuple[int, int]:
@@ -367,16 +359,52 @@ class Suppressions:
         return self._shells[before_first_from - 1][1] if before_first_from else None
 
 
-def _selectors(listing: str) -> tuple[str, ...]:
-    """The selectors of `A, B,C # reason`; a word after a selector without a comma starts the reason."""
+@dataclass(frozen=True, slots=True)
+class IgnorePragma:
+    """A `dockgate: ignore=` or `hadolint ignore=` comment, as read from the text after its `#`."""
+
+    tool: str
+    """`dockgate` or `hadolint`."""
+    scope: str | None
+    """`global`, `stage` (hadolint only) or None for the instruction below."""
+    selectors: tuple[str, ...]
+    listing_end: int
+    """Offset in the comment text just after the last selector: where more codes go (`--add-noqa`)."""
+
+
+def read_ignore_pragma(text: str) -> IgnorePragma | None:
+    """The ignore pragma a comment's text (what follows the `#`, stripped) holds, if any; None also
+    when it lists no selector."""
+    match = _DOCKGATE_IGNORE.match(text)
+    tool = "dockgate"
+    if match is None:
+        match = _HADOLINT_IGNORE.match(text)
+        tool = "hadolint"
+    if match is None:
+        return None
+    selectors, end = _selectors(match.group(2))
+    if not selectors:
+        return None
+    scope = match.group(1).strip() if match.group(1) else None
+    return IgnorePragma(tool, scope, selectors, match.start(2) + end)
+
+
+def _selectors(listing: str) -> tuple[tuple[str, ...], int]:
+    """The selectors of `A, B,C # reason` and the offset just after the last one; a word after a
+    selector without a comma starts the reason."""
     listing = _REASON.split(listing, maxsplit=1)[0]
     selectors: list[str] = []
+    end = 0
+    item_start = 0
     for item in listing.split(","):
         words = item.split()
-        selectors.extend(words[:1])
+        if words:
+            selectors.append(words[0])
+            end = item_start + item.index(words[0]) + len(words[0])
         if len(words) > 1:
             break
-    return tuple(selectors)
+        item_start += len(item) + 1
+    return tuple(selectors), end
 
 
 def _selector_spans(line: str, line_number: int, selectors: tuple[str, ...]) -> tuple[Span, ...]:

@@ -47,6 +47,8 @@ def git(repository: Path, *arguments: str) -> None:
         "app.dockerfile",
         "build.Containerfile",
         "build.containerfile",
+        "Dockerfile-dev",
+        "Containerfile-alpine",
     ],
 )
 def test_dockerfile_names(name: str) -> None:
@@ -61,8 +63,15 @@ def test_dockerfile_names(name: str) -> None:
         ".dockerignore",
         "dockerfile.go",  # source modules, hence capitalised-only `Dockerfile.*`
         "dockerfile.py",
-        "Dockerfile-dev",
+        "dockerfile-dev",  # capitalised only, as Dockerfile.*
         "Dockerfile_dev",
+        "Dockerfile.j2",  # templates: their placeholders are not Dockerfile syntax
+        "Dockerfile.tmpl",
+        "Dockerfile.in",
+        "Dockerfile.md",
+        "app.Dockerfile.erb",
+        "Dockerfile.mustache",
+        "Containerfile.template",
         "MyDockerfile",
         ".dockerfile",
         "docker-compose.yml",
@@ -311,3 +320,11 @@ def test_git_variables_of_a_running_hook_do_not_redirect_git(
     monkeypatch.setenv("GIT_INDEX_FILE", str(other / ".git/index"))
     # With them git would take services/ for the top of a work tree and miss project/.gitignore.
     assert found(project, project / "services") == ["services/Dockerfile"]
+
+
+def test_a_template_named_on_the_command_line_is_linted(tmp_path: Path) -> None:
+    template = tmp_path / "Dockerfile.j2"
+    template.write_text("FROM {{ base }}\n", encoding="utf-8")
+    assert find_dockerfiles([tmp_path]).files == []
+    found = find_dockerfiles([template])
+    assert found.files == [template] and found.named == {template}

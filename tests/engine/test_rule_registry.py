@@ -7,12 +7,10 @@ import re
 
 import pytest
 
-from pydantic import ValidationError
-
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
 from dockgate.rule_api.config import RULE_OPTIONS
 from dockgate.rule_api.findings import Level
-from dockgate.rule_api.rule import RuleMeta
+from dockgate.rule_api.rule import RuleMeta, RuleMetaError
 from dockgate.rules import DOCKERFILE_RULE_MODULES, IMAGE_RULE_MODULES
 
 GOOD_DOCS = """
@@ -71,7 +69,7 @@ def test_the_documentation_check_accepts_the_required_and_optional_sections() ->
     ids=["short heading", "misspelt heading", "unknown section", "optional out of order", "no sections"],
 )
 def test_the_documentation_check_refuses_other_headings(documentation: str) -> None:
-    with pytest.raises(ValidationError, match="documentation sections"):
+    with pytest.raises(RuleMetaError, match="documentation sections"):
         _meta(documentation)
 
 
@@ -91,5 +89,5 @@ def test_every_rule_option_is_read_by_a_rule_that_declares_it() -> None:
 )
 def test_declared_options_are_known_and_documented(options: tuple[str, ...], documentation: str, problem: str) -> None:
     sections = "## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx\n"
-    with pytest.raises(ValidationError, match=re.escape(problem)):
+    with pytest.raises(RuleMetaError, match=re.escape(problem)):
         RuleMeta(code="DG9999", name="x", summary="x", level=Level.INFO, options=options, documentation=sections + documentation)

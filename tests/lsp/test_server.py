@@ -15,8 +15,10 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "dockgate", "s
 DOCKERFILE = "FROM ubuntu\nMAINTAINER me\nRUN echo héllo 😀 && cd /tmp\n"
 
 
-@pytest_lsp.fixture(config=SERVER)
-async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+async def start_session(
+    lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory, general: types.GeneralClientCapabilities | None = None
+) -> None:
+    """Initialize as an editor with dynamic file watching would, ShellCheck off (the fast rules are under test)."""
     root = tmp_path_factory.mktemp("workspace")
     registrations: list[types.Registration] = []
 
@@ -26,6 +28,7 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
 
     params = types.InitializeParams(
         capabilities=types.ClientCapabilities(
+            general=general,
             workspace=types.WorkspaceClientCapabilities(
                 did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True)
             )
@@ -36,6 +39,19 @@ async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFa
     await lsp_client.initialize_session(params)
     lsp_client.root = root  # type: ignore[attr-defined]
     lsp_client.registrations = registrations  # type: ignore[attr-defined]
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    await start_session(lsp_client, tmp_path_factory)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def utf8_client(lsp_client: LanguageClient, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    general = types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf8, types.PositionEncodingKind.Utf16])
+    await start_session(lsp_client, tmp_path_factory, general)
     yield
     await lsp_client.shutdown_session()
 
@@ -66,11 +82,14 @@ async def test_open_publishes_exact_diagnostics(client: LanguageClient) -> None:
     assert cd.range.start.character == len(line[: line.index("cd /tmp")].encode("utf-16-le")) // 2
 
 
-def apply_edit(text: str, edit: types.WorkspaceEdit) -> str:
-    """Apply a single-document edit (positions in UTF-16, as this client negotiated by default)."""
+def apply_edit(text: str, edit: types.WorkspaceEdit, version: int | None = None) -> str:
+    """Apply a single-document edit (positions in UTF-16, as this client negotiated by default);
+    `version`, when given, is the buffer version the edit must be for."""
     assert edit.document_changes is not None
     change = edit.document_changes[0]
     assert isinstance(change, types.TextDocumentEdit)
+    if version is not None:
+        assert change.text_document.version == version
     lines = text.splitlines(keepends=True)
 
     def offset(position: types.Position) -> int:
@@ -202,3 +221,97 @@ async def test_binary_buffer_does_not_kill_the_server(client: LanguageClient) ->
     second = open_document(client, client.root / "Containerfile", DOCKERFILE)  # type: ignore[attr-defined]
     assert "DL4000" in await diagnostics_after(client, second)
     assert uri in client.diagnostics
+
+
+@pytest.mark.asyncio
+async def test_utf8_positions_when_the_client_offers_them(utf8_client: LanguageClient) -> None:
+    assert utf8_client.capabilities is not None
+    uri = open_document(utf8_client, utf8_client.root / "Dockerfile", DOCKERFILE)  # type: ignore[attr-defined]
+    cd = (await diagnostics_after(utf8_client, uri))["DL3003"]
+    line = DOCKERFILE.splitlines()[2]
+    start = len(line[: line.index("cd /tmp")].encode("utf-8"))
+    assert (cd.range.start.character, cd.range.end.character) == (start, start + 2)
+
+
+def replace_buffer(client: LanguageClient, uri: str, version: int, text: str) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+async def code_actions(
+    client: LanguageClient, uri: str, diagnostics: list[types.Diagnostic], only: list[str] | None = None
+) -> dict[str, types.CodeAction]:
+    where = diagnostics[0].range if diagnostics else types.Range(start=types.Position(line=0, character=0), end=types.Position(line=0, character=0))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=where,
+            context=types.CodeActionContext(diagnostics=diagnostics, only=only),
+        )
+    )
+    return {action.title: action for action in actions or [] if isinstance(action, types.CodeAction)}
+
+
+# DG1004 (instruction keywords in one casing) is the fixable rule here: `run` and `copy` are
+# lowercase among uppercase keywords.
+MIXED_CASE = "FROM alpine:3.20\nrun echo 😀 done\n\ncopy a.txt /a.txt\nMAINTAINER me\n"
+
+
+@pytest.mark.asyncio
+async def test_quick_fix_from_the_rules_fix(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", MIXED_CASE)  # type: ignore[attr-defined]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    casing = [d for d in client.diagnostics[uri] if d.code == "DG1004"]
+    assert [(d.range.start.line, d.range.start.character, d.range.end.character) for d in casing] == [(1, 0, 3), (3, 0, 4)]
+    actions = await code_actions(client, uri, [casing[1]])
+    fix = actions["DG1004: Write the keyword in uppercase"]
+    assert fix.kind == types.CodeActionKind.QuickFix and fix.is_preferred
+    assert list(fix.diagnostics or []) == [casing[1]]
+    assert fix.edit is not None
+    fixed = apply_edit(MIXED_CASE, fix.edit, version=1)
+    assert fixed == MIXED_CASE.replace("copy", "COPY")
+    # The suppressions are offered beside the fix, not preferred.
+    assert not actions["Suppress DG1004 on this line"].is_preferred
+    replace_buffer(client, uri, 2, fixed)
+    remaining = await diagnostics_after(client, uri)
+    assert [d.range.start.line for d in client.diagnostics[uri] if d.code == "DG1004"] == [1]
+    assert "DL4000" in remaining
+
+
+@pytest.mark.asyncio
+async def test_no_fix_is_offered_for_an_older_buffer(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", MIXED_CASE)  # type: ignore[attr-defined]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    casing = [d for d in client.diagnostics[uri] if d.code == "DG1004"]
+    # The client asks with diagnostics of version 1 about a buffer that has become version 2
+    # (the line moved down): the old range no longer names a finding, so no fix is offered.
+    replace_buffer(client, uri, 2, "\n" + MIXED_CASE)
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    actions = await code_actions(client, uri, casing[:1])
+    assert not any(title.startswith("DG1004:") for title in actions)
+
+
+@pytest.mark.asyncio
+async def test_fix_all_applies_every_safe_fix(client: LanguageClient) -> None:
+    uri = open_document(client, client.root / "Dockerfile", MIXED_CASE)  # type: ignore[attr-defined]
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    # What an editor sends on save: only the fix-all kind, without diagnostics.
+    actions = await code_actions(client, uri, [], only=[types.CodeActionKind.SourceFixAll])
+    assert list(actions) == ["Fix all safe dockgate findings"]
+    fix_all = actions["Fix all safe dockgate findings"]
+    assert fix_all.kind == "source.fixAll.dockgate" and fix_all.edit is not None
+    fixed = apply_edit(MIXED_CASE, fix_all.edit, version=1)
+    # DG1004's casing and DL4000's label, the safe fixes in the file.
+    assert fixed == MIXED_CASE.replace("run", "RUN").replace("copy", "COPY").replace(
+        "MAINTAINER me", 'LABEL org.opencontainers.image.authors="me"'
+    )
+    # Asked for quick fixes only, the fix-all action is left out.
+    quick = await code_actions(client, uri, [], only=[types.CodeActionKind.QuickFix])
+    assert "Fix all safe dockgate findings" not in quick
+    replace_buffer(client, uri, 2, fixed)
+    assert "DG1004" not in await diagnostics_after(client, uri)
+    assert await code_actions(client, uri, [], only=[types.CodeActionKind.SourceFixAll]) == {}

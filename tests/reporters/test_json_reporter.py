@@ -20,6 +20,7 @@ CONTRACT_KEYS = [
     "message",
     "instruction_line",
     "fingerprint",
+    "fix",
 ]
 
 
@@ -56,6 +57,7 @@ def test_values_of_one_finding() -> None:
             "message": "Pin the version of “curl”.",
             "instruction_line": 3,
             "fingerprint": "3f2a",
+            "fix": None,
         }
     ]
 

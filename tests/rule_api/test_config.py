@@ -402,11 +402,6 @@ def test_opt_in_rules_need_to_be_named() -> None:
     assert Config(select=["DL"]).level_for(INLINE_PRAGMA) is Level.OFF
 
 
-def test_unknown_selectors() -> None:
-    config = Config(select=["DL", "DL9"], ignore=["pin-apt-versions", "typo"], levels={"FromAsCasing": "error"})
-    assert config.unknown_selectors([PIN_APT, FROM_AS]) == ["DL9", "typo"]
-
-
 # ------------------------------------------------------------ per-file ignores
 
 

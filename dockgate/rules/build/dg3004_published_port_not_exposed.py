@@ -36,6 +36,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterator
 
+from dockgate.analysis.build_context import COMPOSE_FILE_NAMES
 from dockgate.analysis.semantics import Stage
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -48,9 +49,6 @@ RULE = RuleMeta(
     tags=("build-context",),
     documentation=__doc__,
 )
-
-COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
-
 
 def check(context: LintContext) -> Iterator[Violation]:
     if context.build_context is None:

@@ -20,12 +20,16 @@ RUN npm ci
 FROM node:20 AS build
 RUN npm ci
 ```
+
+## Fix safety
+Safe: `AS` is rewritten in the casing of `FROM`; Docker reads it in any
+case, so the image is the same.
 """
 
 from typing import Iterator
 
 from dockgate.dockerfile.parser import KNOWN_KEYWORDS
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -34,6 +38,7 @@ RULE = RuleMeta(
     summary="The casing of AS does not match the casing of FROM",
     level=Level.WARNING,
     aliases=("FromAsCasing",),
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -49,14 +54,15 @@ def check(context: LintContext) -> Iterator[Violation]:
         as_word = instruction.args[1]
         # A mixed-case FROM is ConsistentInstructionCasing's business (instructions/parse.go doesFromCaseMatchAsCase).
         if keyword == keyword.lower():
-            matches = as_word.value == as_word.value.lower()
+            wanted = as_word.value.lower()
         elif keyword == keyword.upper():
-            matches = as_word.value == as_word.value.upper()
+            wanted = as_word.value.upper()
         else:
             continue
-        if not matches:
+        if as_word.value != wanted:
             yield Violation(
                 f"'{as_word.value}' and '{keyword}' keywords' casing do not match",
                 as_word.span,
                 instruction.span.line,
+                fix=Fix.safe(f"Write '{wanted}'", Edit(as_word.span, wanted)),
             )

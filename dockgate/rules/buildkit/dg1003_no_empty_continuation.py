@@ -25,12 +25,16 @@ FROM alpine
 RUN apk add --no-cache \\
     curl
 ```
+
+## Fix safety
+Safe: the fix deletes the blank lines inside the instruction. Docker skips
+them when it joins the continuation lines, so the instruction is the same.
 """
 
 from typing import Iterator
 
 from dockgate.dockerfile.model import Span
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -39,6 +43,7 @@ RULE = RuleMeta(
     summary="Empty continuation line",
     level=Level.WARNING,
     aliases=("NoEmptyContinuation",),
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -56,4 +61,8 @@ def check(context: LintContext) -> Iterator[Violation]:
             f"Empty continuation line (blank line{plural} {numbers})",
             Span(last, 1, last, instruction.span.end_column),
             instruction.span.line,
+            fix=Fix.safe(
+                f"Delete the blank line{plural}",
+                *(Edit(Span(line, 1, line + 1, 1), "") for line in blank_lines),
+            ),
         )

@@ -22,13 +22,24 @@ CMD python -m http.server
 FROM python:3.12-slim
 CMD ["python", "-m", "http.server"]
 ```
+
+## Fix safety
+Unsafe: the fix writes the command as a JSON array (`CMD ["node", "server.js"]`),
+dropping a leading `exec`, when it is only plain words, so the shell would
+have done nothing but split it at the blanks. The program then runs without
+`/bin/sh -c` in front: it receives signals itself, is not found through a
+shell alias or function, and an `ENTRYPOINT` in JSON form is given the CMD
+or `docker run` arguments, which the shell form ignored (no fix is offered
+for an ENTRYPOINT in a stage that sets a CMD, or under ONBUILD). Check that
+the container still starts as meant.
 """
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
+from dockgate.rules.common.exec_form import json_form_fix
 
 RULE = RuleMeta(
     code="DG1007",
@@ -36,6 +47,7 @@ RULE = RuleMeta(
     summary="JSON arguments recommended for CMD and ENTRYPOINT",
     level=Level.WARNING,
     aliases=("JSONArgsRecommended",),
+    fix=Applicability.UNSAFE,
     documentation=__doc__,
 )
 
@@ -62,4 +74,5 @@ def check(context: LintContext) -> Iterator[Violation]:
                     "to prevent unintended behavior related to OS signals",
                     instruction.args[0].span.covering(instruction.args[-1].span),
                     instruction.span.line,
+                    fix=json_form_fix(context, instruction, instruction, instruction.args[-1]),
                 )

@@ -23,6 +23,15 @@ FROM node:20
 WORKDIR /app
 COPY . .
 ```
+
+## Fix safety
+Unsafe: the fix writes the absolute path a relative WORKDIR resolves to,
+where this file shows the directory before it (an earlier absolute WORKDIR
+of the stage or of a stage it is built on, or `/` in a stage built from
+`scratch`). The directory is the same today, but it no longer follows the
+earlier WORKDIR when that one is changed. A WORKDIR relative to a base
+image's own directory, written with a variable, or registered with ONBUILD
+gets no fix: that directory is not known here.
 """
 
 import re
@@ -30,9 +39,10 @@ from typing import Iterator
 
 from dockgate.analysis.semantics import Stage
 from dockgate.dockerfile.parser import go_quote
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
+from dockgate.rules.common.workdirs import absolute_workdir_fix
 
 RULE = RuleMeta(
     code="DG1010",
@@ -40,6 +50,7 @@ RULE = RuleMeta(
     summary="Relative WORKDIR without an absolute one before it",
     level=Level.WARNING,
     aliases=("WorkdirRelativePath",),
+    fix=Applicability.UNSAFE,
     documentation=__doc__,
 )
 
@@ -67,6 +78,7 @@ def check(context: LintContext) -> Iterator[Violation]:
             f"Relative workdir {go_quote(path)} can have unexpected results if the base image changes",
             word.span,
             workdir.span.line,
+            fix=absolute_workdir_fix(context, workdir, workdir),
         )
 
 

@@ -24,13 +24,22 @@ FROM alpine:3.20
 ENV APP_HOME=/app
 LABEL maintainer=team@example.com
 ```
+
+## Fix safety
+Safe: the fix writes `key=value` in place of `key value`, keeping the value's
+quotes as written; a value with white space outside quotes is wrapped in
+double quotes, or has that white space escaped when it holds quotes itself.
+The new text is checked to read back as the same value, so the variable or
+label is the same. A key and value split over lines are left alone.
 """
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Instruction, Span
+from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
+from dockgate.rules.common.key_values import pair_text
 
 RULE = RuleMeta(
     code="DG1013",
@@ -38,6 +47,7 @@ RULE = RuleMeta(
     summary="Legacy ENV/LABEL key value format",
     level=Level.WARNING,
     aliases=("LegacyKeyValueFormat",),
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -58,4 +68,16 @@ def check(context: LintContext) -> Iterator[Violation]:
                 f'"{keyword} key=value" should be used instead of legacy "{keyword} key value" format',
                 args[0].span.covering(args[1].span),
                 instruction.span.line,
+                fix=_pair_fix(context, instruction),
             )
+
+
+def _pair_fix(context: LintContext, instruction: Instruction) -> Fix | None:
+    """`key=value` in place of `key value`, when key and value are on one line as written."""
+    document = context.document
+    key, value = instruction.args[0], instruction.args[1]
+    span = Span(key.span.line, key.span.column, value.span.end_line, value.span.end_column)
+    if span.line != span.end_line or document.slice(value.span) != value.value or document.slice(key.span) != key.value:
+        return None
+    pair = pair_text(instruction.keyword, key.value, value.value, document.escape)
+    return Fix.safe("Write key=value", Edit(span, pair)) if pair is not None else None

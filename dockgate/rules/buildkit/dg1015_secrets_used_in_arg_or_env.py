@@ -7,6 +7,12 @@ part `public`, `file` or `version`. The name is checked, never the value;
 ARGs before the first FROM are not checked, as in Docker's
 `SecretsUsedInArgOrEnv` build check.
 
+Where dockgate departs from Docker's check: names that plainly hold no
+secret are not reported either. A part `path` (`SSH_KEY_PATH`, like `FILE`
+it names where a secret is), `KEY` followed by `ID` (`GPG_KEY_ID`, a key
+fingerprint) and `GPG` before `KEY` (`GPG_KEY`, `NODE_GPG_KEYS`: the
+official images' public signing-key fingerprints) are allowed.
+
 ## Why is this bad?
 ARG and ENV values end up in the image: ENV in its configuration, ARG in
 the build history. Anyone who can pull the image can read them with
@@ -47,10 +53,12 @@ _SECRET = re.compile(
     r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)", re.IGNORECASE
 )
 _ALLOWED = re.compile(r"(?:_|^)(?:public|file|version)(?:_|$)", re.IGNORECASE)
+# Not in BuildKit: names that say they hold a location or a public key's fingerprint.
+_PLAINLY_NOT_SECRET = re.compile(r"(?:_|^)(?:path(?:_|$)|key_id(?:_|$)|gpg_key)", re.IGNORECASE)
 
 
 def is_secret_name(key: str) -> bool:
-    return _SECRET.search(key) is not None and _ALLOWED.search(key) is None
+    return _SECRET.search(key) is not None and _ALLOWED.search(key) is None and _PLAINLY_NOT_SECRET.search(key) is None
 
 
 def check(context: LintContext) -> Iterator[Violation]:

@@ -19,11 +19,17 @@ EXPOSE 80/TCP 53/UDP
 FROM nginx:1.27
 EXPOSE 80/tcp 53/udp
 ```
+
+## Fix safety
+Safe: the protocol is lower-cased where it is written in the `EXPOSE`
+itself, which Docker does anyway, so the image is the same. A protocol that
+comes from a variable is left alone: the `ARG` or `ENV` may serve other uses.
 """
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import expose_entries
 
@@ -33,6 +39,7 @@ RULE = RuleMeta(
     summary="EXPOSE protocol should be lowercase",
     level=Level.WARNING,
     aliases=("ExposeProtoCasing",),
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -48,4 +55,13 @@ def check(context: LintContext) -> Iterator[Violation]:
                 f"Defined protocol '{entry}' in EXPOSE instruction should be lowercase",
                 word.span,
                 instruction.span.line,
+                fix=_lower_case_fix(context, word.span, entry, protocol),
             )
+
+
+def _lower_case_fix(context: LintContext, span: Span, entry: str, protocol: str) -> Fix | None:
+    """Lower-case the protocol at the end of the word, when the word is the entry as written."""
+    if span.line != span.end_line or context.document.slice(span) != entry:
+        return None
+    start = span.end_column - len(protocol)
+    return Fix.safe(f"Write '{protocol.lower()}'", Edit(Span(span.line, start, span.line, span.end_column), protocol.lower()))

@@ -19,7 +19,7 @@ from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction, Span, Word
-from dockgate.image.history import normalised_path
+from dockgate.dockerfile.paths import normalised_path
 from dockgate.rule_api.rule import LintContext
 from dockgate.rules.common.run_commands import unwrapped
 

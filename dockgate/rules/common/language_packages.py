@@ -141,10 +141,11 @@ def first_unpinned_per_run(
     message: str,
 ) -> Iterator[Violation]:
     """One finding per RUN, at the first package word of its installs that has no version
-    (hadolint reports a RUN once, however many packages in it are unpinned)."""
+    (hadolint reports a RUN once, however many packages in it are unpinned); `message` names
+    the package where it holds `{package}`."""
     for run in context.run_scripts:
         for install in installs(run):
             word = first_unpinned(context, run, install)
             if word is not None:
-                yield Violation(message, word.span, instruction_line(run))
+                yield Violation(message.format(package=context.document.slice(word.span)), word.span, instruction_line(run))
                 break

@@ -55,6 +55,7 @@ RULE = RuleMeta(
 
 
 def check(context: SuppressionContext) -> Iterator[Violation]:
+    reported: list[tuple[UnusedSelector, str]] = []
     for unused in context.suppressions.unused():
         if is_known(unused.selector, context.rules_run):
             message = f"'{unused.selector}' suppressed nothing here"
@@ -62,11 +63,16 @@ def check(context: SuppressionContext) -> Iterator[Violation]:
             message = f"'{unused.selector}' is not a rule code, so it suppresses nothing"
         else:
             continue  # the rule is off in this run: the comment may be for another configuration
-        yield Violation(message, unused.span, unused.comment.line, fix=_removal(unused, context.document))
+        reported.append((unused, message))
+    reported_spans = {unused.span for unused, _ in reported}
+    for unused, message in reported:
+        # The whole comment goes only when every code in it is reported; a code of a rule that is off stays.
+        whole = unused.all_unused and all(sibling in reported_spans for sibling in unused.siblings)
+        yield Violation(message, unused.span, unused.comment.line, fix=_removal(unused, whole, context.document))
 
 
-def _removal(unused: UnusedSelector, document: Document) -> Fix:
-    if unused.all_unused:
+def _removal(unused: UnusedSelector, whole: bool, document: Document) -> Fix:
+    if whole:
         return Fix.safe("Delete the suppression comment", Edit(_whole_line(unused.comment, document), ""))
     index = unused.siblings.index(unused.span)
     if index > 0:

@@ -22,19 +22,30 @@ WORKDIR app
 FROM python:3.12
 WORKDIR /app
 ```
+
+## Fix safety
+Unsafe: the fix writes the absolute path a relative WORKDIR resolves to,
+where this file shows the directory before it (an earlier absolute WORKDIR
+of the stage or of a stage it is built on, or `/` in a stage built from
+`scratch`). The directory is the same today, but it no longer follows the
+earlier WORKDIR when that one is changed. A WORKDIR relative to a base
+image's own directory, written with a variable, or registered with ONBUILD
+gets no fix: that directory is not known here.
 """
 
 import re
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.workdirs import absolute_workdir_fix
 
 RULE = RuleMeta(
     code="DL3000",
     name="relative-workdir",
     summary="WORKDIR should be an absolute path",
     level=Level.ERROR,
+    fix=Applicability.UNSAFE,
     documentation=__doc__,
 )
 
@@ -58,4 +69,4 @@ def check(context: LintContext) -> Iterator[Violation]:
             # A value the file does not fix may well be absolute.
             if evaluation.value is None or evaluation.undefined or _ABSOLUTE.match(evaluation.value):
                 continue
-        yield Violation(MESSAGE, word.span, instruction.span.line)
+        yield Violation(MESSAGE, word.span, instruction.span.line, fix=absolute_workdir_fix(context, instruction, workdir))

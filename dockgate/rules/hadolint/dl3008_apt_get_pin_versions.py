@@ -47,8 +47,8 @@ RULE = RuleMeta(
 )
 
 MESSAGE = (
-    "Pin versions in apt get install. Instead of `apt-get install <package>` "
-    "use `apt-get install <package>=<version>`"
+    "Pin versions in apt get install. Instead of `apt-get install {package}` "
+    "use `apt-get install {package}=<version>`"
 )
 
 
@@ -63,4 +63,4 @@ def check(context: LintContext) -> Iterator[Violation]:
                 continue
             for word in command.arguments:
                 if not all(is_pinned(value) for value in package_values(context, run, word)):
-                    yield Violation(MESSAGE, word.span, instruction_line(run))
+                    yield Violation(MESSAGE.format(package=context.document.slice(word.span)), word.span, instruction_line(run))

@@ -55,7 +55,7 @@ RULE = RuleMeta(
 )
 
 MESSAGE = (
-    "Pin versions in pip. Instead of `pip install <package>` use `pip install <package>==<version>` "
+    "Pin versions in pip. Instead of `pip install {package}` use `pip install {package}==<version>` "
     "or `pip install --requirement <requirements file>`"
 )
 VERSION_OPERATORS = ("==", ">=", "<=", ">", "<", "!=", "~=")

@@ -20,13 +20,18 @@ RUN apt-get update && apt-get install --no-install-recommends curl=7.88.1-10+deb
 FROM debian:12
 RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
 ```
+
+## Fix safety
+Safe: the fix writes `-y` after `install`. Without it apt-get stops at its
+question, reads no answer and the build fails; with it the install goes
+ahead, which is what the RUN asked for.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.apt_checks import installs_lacking, sets_apt_option
 from dockgate.rules.common.package_managers import PackageCommand
@@ -36,6 +41,7 @@ RULE = RuleMeta(
     name="apt-get-yes",
     summary="`apt-get install` without `-y`",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -59,4 +65,4 @@ def assumes_yes(command: PackageCommand) -> bool:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    return installs_lacking(context, assumes_yes, MESSAGE)
+    return installs_lacking(context, assumes_yes, MESSAGE, "-y", Applicability.SAFE)

@@ -20,13 +20,18 @@ RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u8
 FROM debian:12
 RUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8
 ```
+
+## Fix safety
+Unsafe: the fix writes `--no-install-recommends` after `install`, so the
+packages the requested ones only recommend are no longer installed. A program
+in the image may need one of them; check that it still works.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.apt_checks import installs_lacking, sets_apt_option
 from dockgate.rules.common.package_managers import PackageCommand
@@ -36,6 +41,7 @@ RULE = RuleMeta(
     name="apt-get-no-install-recommends",
     summary="`apt-get install` without `--no-install-recommends`",
     level=Level.INFO,
+    fix=Applicability.UNSAFE,
     documentation=__doc__,
 )
 
@@ -49,4 +55,4 @@ def skips_recommends(command: PackageCommand) -> bool:
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    return installs_lacking(context, skips_recommends, MESSAGE)
+    return installs_lacking(context, skips_recommends, MESSAGE, "--no-install-recommends", Applicability.UNSAFE)

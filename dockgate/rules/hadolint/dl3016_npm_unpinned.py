@@ -55,7 +55,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Pin versions in npm. Instead of `npm install <package>` use `npm install <package>@<version>`"
+MESSAGE = "Pin versions in npm. Instead of `npm install {package}` use `npm install {package}@<version>`"
 NPM_OPTIONS = OptionSyntax(
     frozenset("wC"),
     frozenset({
@@ -82,7 +82,7 @@ def check(context: LintContext) -> Iterator[Violation]:
                 continue
             word = _first_unpinned(context, run, parsed.arguments)
             if word is not None:
-                yield Violation(MESSAGE, word.span, instruction_line(run))
+                yield Violation(MESSAGE.format(package=context.document.slice(word.span)), word.span, instruction_line(run))
                 break
 
 

@@ -45,7 +45,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Pin versions in apk add. Instead of `apk add <package>` use `apk add <package>=<version>`"
+MESSAGE = "Pin versions in apk add. Instead of `apk add {package}` use `apk add {package}=<version>`"
 
 
 def is_pinned(spec: str) -> bool:
@@ -59,4 +59,4 @@ def check(context: LintContext) -> Iterator[Violation]:
                 continue
             for word in command.arguments:
                 if not all(is_pinned(value) for value in package_values(context, run, word)):
-                    yield Violation(MESSAGE, word.span, instruction_line(run))
+                    yield Violation(MESSAGE.format(package=context.document.slice(word.span)), word.span, instruction_line(run))

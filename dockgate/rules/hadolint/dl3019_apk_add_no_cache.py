@@ -20,13 +20,18 @@ RUN apk update && apk add curl=8.9.1-r1
 FROM alpine:3.20
 RUN apk add --no-cache curl=8.9.1-r1
 ```
+
+## Fix safety
+Safe: the fix writes `--no-cache` after `add`. apk then fetches the package
+index itself and keeps neither it nor the packages in `/var/cache/apk`; the
+packages installed are the same, and the image only loses the cache.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     APK_OPTIONS,
@@ -34,12 +39,14 @@ from dockgate.rules.common.package_managers import (
     package_commands,
 )
 from dockgate.rules.common.run_commands import instruction_line
+from dockgate.rules.common.shell_edits import add_option
 
 RULE = RuleMeta(
     code="DL3019",
     name="apk-add-no-cache",
     summary="`apk add` without `--no-cache`",
     level=Level.INFO,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -55,4 +62,5 @@ def check(context: LintContext) -> Iterator[Violation]:
             continue
         for command in commands:
             if command.subcommand == "add" and not command.has_option("no-cache"):
-                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))
+                fix = add_option(context.document, command.subcommand_word, "--no-cache", Applicability.SAFE)
+                yield Violation(MESSAGE, command.command.name_span, instruction_line(run), fix=fix)

@@ -21,19 +21,31 @@ CMD node server.js
 FROM node:20
 CMD ["node", "server.js"]
 ```
+
+## Fix safety
+Unsafe: the fix writes the command as a JSON array (`CMD ["node", "server.js"]`),
+dropping a leading `exec`, when it is only plain words, so the shell would
+have done nothing but split it at the blanks. The program then runs without
+`/bin/sh -c` in front: it receives signals itself, is not found through a
+shell alias or function, and an `ENTRYPOINT` in JSON form is given the CMD
+or `docker run` arguments, which the shell form ignored (no fix is offered
+for an ENTRYPOINT in a stage that sets a CMD, or under ONBUILD). Check that
+the container still starts as meant.
 """
 
 from typing import Iterator
 
 from dockgate.dockerfile.model import Span
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.exec_form import json_form_fix
 
 RULE = RuleMeta(
     code="DL3025",
     name="shell-form-command",
     summary="CMD, ENTRYPOINT or HEALTHCHECK CMD in shell form",
     level=Level.WARNING,
+    fix=Applicability.UNSAFE,
     documentation=__doc__,
 )
 
@@ -51,4 +63,5 @@ def check(context: LintContext) -> Iterator[Violation]:
         elif command.keyword == "HEALTHCHECK" and len(command.args) > 1 and command.args[0].value.upper() == "CMD":
             span = command.args[1].span.covering(command.args[-1].span)
         if span is not None:
-            yield Violation(MESSAGE, span, instruction.span.line)
+            fix = json_form_fix(context, instruction, command, command.args[-1])
+            yield Violation(MESSAGE, span, instruction.span.line, fix=fix)

@@ -47,7 +47,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Pin versions in gem install. Instead of `gem install <gem>` use `gem install <gem>:<version>`"
+MESSAGE = "Pin versions in gem install. Instead of `gem install {package}` use `gem install {package}:<version>`"
 # `gem install` options without a value (`gem help install`). Any other option is taken to
 # consume the next word, as hadolint takes it (`--use-system-libraries true`).
 GEM_SWITCHES = frozenset({

@@ -18,13 +18,18 @@ RUN yum install httpd-2.4.6 && yum clean all
 FROM centos:7
 RUN yum install -y httpd-2.4.6 && yum clean all
 ```
+
+## Fix safety
+Safe: the fix writes `-y` after the install word. Without it yum answers its
+own question with no and the build fails; with it the install goes ahead,
+which is what the RUN asked for.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.rpm_checks import installs_without_assume_yes
 
@@ -33,6 +38,7 @@ RULE = RuleMeta(
     name="yum-yes",
     summary="`yum install` without `-y`",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 

@@ -23,13 +23,20 @@ RUN yum install -y httpd-2.4.6
 FROM centos:7
 RUN yum install -y httpd-2.4.6 && yum clean all
 ```
+
+## Fix safety
+Safe: the fix adds `&& yum clean all` after the RUN's last command, so the
+cache is gone from the layer; the packages installed are the same, and a
+later yum command fetches the metadata again by itself. It is not offered
+when the script ends in a way the command cannot simply follow (a `;`, a
+comment, a heredoc body).
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import YUM_CACHE_DIRECTORIES, PackageCommand
 from dockgate.rules.common.rpm_checks import uncleaned_caches
@@ -39,6 +46,7 @@ RULE = RuleMeta(
     name="yum-clean-all",
     summary="`yum install` without `yum clean all` after it in the same RUN",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 

@@ -41,7 +41,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Specify version with `yum install -y <package>-<version>`."
+MESSAGE = "Specify version with `yum install -y {package}-<version>`."
 
 
 def check(context: LintContext) -> Iterator[Violation]:

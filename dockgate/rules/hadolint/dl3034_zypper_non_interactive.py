@@ -19,14 +19,20 @@ RUN zypper install httpd=2.4.58 && zypper clean
 FROM opensuse/leap:15.6
 RUN zypper --non-interactive install httpd=2.4.58 && zypper clean
 ```
+
+## Fix safety
+Safe: the fix writes the global switch `-n` right after `zypper`. Without a
+non-interactive switch zypper waits for an answer the build cannot give;
+with it zypper takes the default answers, which is what the RUN asked for.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.shell_edits import insert_after_program
 from dockgate.rules.common.package_managers import (
     ZYPPER_OPTIONS,
     package_commands,
@@ -38,6 +44,7 @@ RULE = RuleMeta(
     name="zypper-non-interactive",
     summary="zypper install/remove without a non-interactive switch",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -52,4 +59,6 @@ def check(context: LintContext) -> Iterator[Violation]:
             if command.subcommand in _CHANGING_SUBCOMMANDS and not command.has_option(
                 "y", "no-confirm", "n", "non-interactive"
             ):
-                yield Violation(MESSAGE, command.command.name_span, instruction_line(run))
+                edit = insert_after_program(context.document, command.command, " -n")
+                fix = Fix.safe("Add `-n`", edit) if edit is not None else None
+                yield Violation(MESSAGE, command.command.name_span, instruction_line(run), fix=fix)

@@ -21,6 +21,13 @@ RUN zypper --non-interactive install httpd=2.4.58
 FROM opensuse/leap:15.6
 RUN zypper --non-interactive install httpd=2.4.58 && zypper clean --all
 ```
+
+## Fix safety
+Safe: the fix adds `&& zypper clean --all` after the RUN's last command, so
+the caches are gone from the layer; the packages installed are the same, and
+a later zypper command refreshes the metadata by itself. It is not offered
+when the script ends in a way the command cannot simply follow (a `;`, a
+comment, a heredoc body).
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from dockgate.analysis.shell import ShellCommand
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     ZYPPER_OPTIONS,
@@ -38,6 +45,7 @@ from dockgate.rules.common.package_managers import (
     parse_command,
     removes_directory,
 )
+from dockgate.rules.common.rpm_checks import clean_at_end
 from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
@@ -45,6 +53,7 @@ RULE = RuleMeta(
     name="zypper-clean",
     summary="`zypper install` without `zypper clean` after it in the same RUN",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -66,4 +75,4 @@ def check(context: LintContext) -> Iterator[Violation]:
             continue
         last = last_uncleaned(run, installs, _cleans)
         if last is not None:
-            yield Violation(MESSAGE, last.action_span, instruction_line(run))
+            yield Violation(MESSAGE, last.action_span, instruction_line(run), fix=clean_at_end(context, run, "zypper clean --all"))

@@ -19,13 +19,18 @@ RUN dnf install httpd-2.4.62 && dnf clean all
 FROM fedora:40
 RUN dnf install -y httpd-2.4.62 && dnf clean all
 ```
+
+## Fix safety
+Safe: the fix writes `-y` after the install word. Without it dnf answers its
+own question with no and the build fails; with it the install goes ahead,
+which is what the RUN asked for.
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import DNF_PROGRAMS
 from dockgate.rules.common.rpm_checks import installs_without_assume_yes
@@ -35,6 +40,7 @@ RULE = RuleMeta(
     name="dnf-yes",
     summary="`dnf install` without `-y`",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 

@@ -23,13 +23,20 @@ RUN dnf install -y httpd-2.4.62
 FROM fedora:40
 RUN dnf install -y httpd-2.4.62 && dnf clean all
 ```
+
+## Fix safety
+Safe: the fix adds `&& dnf clean all` after the RUN's last command, so the
+cache is gone from the layer; the packages installed are the same, and a
+later dnf command fetches the metadata again by itself. It is not offered
+when the script ends in a way the command cannot simply follow (a `;`, a
+comment, a heredoc body).
 """
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
     DNF_CACHE_DIRECTORIES,
@@ -43,6 +50,7 @@ RULE = RuleMeta(
     name="dnf-clean-all",
     summary="dnf install/upgrade without `dnf clean all` after it in the same RUN",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 

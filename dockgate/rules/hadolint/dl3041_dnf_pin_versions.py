@@ -42,7 +42,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Specify version with `dnf install -y <package>-<version>`."
+MESSAGE = "Specify version with `dnf install -y {package}-<version>`."
 
 
 def check(context: LintContext) -> Iterator[Violation]:

@@ -25,6 +25,11 @@ RUN pip install flask==3.0.3
 FROM python:3.12-slim
 RUN pip install --no-cache-dir flask==3.0.3
 ```
+
+## Fix safety
+Safe: the fix writes `--no-cache-dir` after `install` in each of the RUN's
+pip installs that lacks it. pip installs the same packages and only no longer
+keeps its download cache in the image.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ import re
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Applicability, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import (
     PipInstall,
@@ -41,12 +46,14 @@ from dockgate.rules.common.language_packages import (
     pip_installs,
 )
 from dockgate.rules.common.run_commands import instruction_line
+from dockgate.rules.common.shell_edits import insert_after_word
 
 RULE = RuleMeta(
     code="DL3042",
     name="pip-cache",
     summary="`pip install` without `--no-cache-dir` leaves pip's cache in the image",
     level=Level.WARNING,
+    fix=Applicability.SAFE,
     documentation=__doc__,
 )
 
@@ -62,7 +69,19 @@ def check(context: LintContext) -> Iterator[Violation]:
         installs = [install for install in pip_installs(run) if not install.is_wrapper and not _avoids_cache(install)]
         if not installs or _cache_disabled(context, run) or has_cache_mount_on(run.instruction, ".cache/pip"):
             continue
-        yield Violation(MESSAGE, installs[0].action_span, instruction_line(run))
+        yield Violation(MESSAGE, installs[0].action_span, instruction_line(run), fix=_no_cache_dir(context, installs))
+
+
+def _no_cache_dir(context: LintContext, installs: list[PipInstall]) -> Fix | None:
+    """`--no-cache-dir` after every `install` of the RUN that lacks it; none when one cannot be edited."""
+    edits = []
+    for install in installs:
+        word = install.parsed.subcommand_word
+        edit = insert_after_word(context.document, word, " --no-cache-dir") if word is not None else None
+        if edit is None:
+            return None
+        edits.append(edit)
+    return Fix.safe("Add `--no-cache-dir`", *edits)
 
 
 def _avoids_cache(install: PipInstall) -> bool:

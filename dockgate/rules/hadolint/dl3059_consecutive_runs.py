@@ -29,6 +29,14 @@ FROM debian:12
 RUN mkdir -p /opt/app \
     && chown nobody /opt/app
 ```
+
+## Fix safety
+Unsafe: the fix continues the first RUN onto the second's line (an escape
+character at the end of `RUN a`, then ` && b`), so each command keeps its line. The commands run as before and
+a failure still stops the build, but the image has one layer fewer and the
+build cache splits differently: a change to `b` now reruns `a` too. Offered
+only for shell-form RUNs of one plain command each (nothing after the last
+word, no comment), with at most comment lines between them.
 """
 
 from __future__ import annotations
@@ -37,8 +45,8 @@ import csv
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, parse_script
-from dockgate.dockerfile.model import Instruction
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.dockerfile.model import Document, Instruction, Span
+from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
 RULE = RuleMeta(
@@ -46,6 +54,7 @@ RULE = RuleMeta(
     name="consecutive-runs",
     summary="consecutive one-command RUN instructions could be one",
     level=Level.INFO,
+    fix=Applicability.UNSAFE,
     documentation=__doc__,
 )
 
@@ -55,7 +64,8 @@ MOST_COMMANDS = 1
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    command_counts = {id(run.instruction): _command_count(run) for run in context.run_scripts}
+    runs = {id(run.instruction): run for run in context.run_scripts}
+    command_counts = {key: _command_count(run) for key, run in runs.items()}
     previous: Instruction | None = None
     for instruction in context.document.instructions:
         if instruction.keyword != "RUN":
@@ -67,8 +77,49 @@ def check(context: LintContext) -> Iterator[Violation]:
             and command_counts[id(instruction)] <= MOST_COMMANDS
             and _flags(previous) == _flags(instruction)
         ):
-            yield Violation(MESSAGE, instruction.keyword_span, instruction.line)
+            fix = _merged(context, runs[id(previous)], runs[id(instruction)])
+            yield Violation(MESSAGE, instruction.keyword_span, instruction.line, fix=fix)
         previous = instruction
+
+
+def _merged(context: LintContext, first: RunScript, second: RunScript) -> Fix | None:
+    """`RUN a` / `RUN b` -> `RUN a \\` / ` && b`: the first RUN continued onto the second's line.
+
+    Only for shell-form RUNs of one plain command each (nothing after its last
+    word, no comment that would swallow the `&&`), separated by comment lines
+    at most: each keeps its lines.
+    """
+    document = context.document
+    if not (_ends_cleanly(document, first) and _ends_cleanly(document, second)):
+        return None
+    earlier, later = first.instruction, second.instruction
+    between = document.lines[earlier.span.end_line : later.line - 1]
+    if any(not line.lstrip().startswith("#") for line in between):
+        return None  # a blank line would be an empty continuation line
+    assert later.arguments is not None  # _ends_cleanly saw its script
+    head = Span(later.keyword_span.line, later.keyword_span.column, later.arguments.span.line, later.arguments.span.column)
+    if head.line != head.end_line:
+        return None
+    end_line = earlier.span.end_line
+    return Fix.unsafe(
+        "Merge into the RUN before",
+        Edit.insert(end_line, len(document.lines[end_line - 1]) + 1, f" {document.escape}"),
+        Edit(head, " && "),
+    )
+
+
+def _ends_cleanly(document: Document, run: RunScript) -> bool:
+    """A shell-form RUN of one command after which nothing is written, without a comment."""
+    instruction, script = run.instruction, run.script
+    if script is None or instruction.json_form or instruction.heredocs or run.owner is not instruction:
+        return False
+    if len(script.commands) != 1 or "#" in script.text:
+        return False
+    command = script.commands[0]
+    if not command.words:
+        return script.text.strip() == command.name and document.slice(command.name_span) == command.name
+    last = command.words[-1]
+    return not script.text[last.end :].strip() and document.slice(last.span) == script.text[last.start : last.end]
 
 
 def _command_count(run: RunScript) -> int:

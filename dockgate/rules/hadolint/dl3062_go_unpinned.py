@@ -47,7 +47,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Pin versions in go. Instead of `go install <package>` use `go install <package>@<version>`"
+MESSAGE = "Pin versions in go. Instead of `go install {package}` use `go install {package}@<version>`"
 # Build flags of `go install/get/run` that take a value (`go help build`); Go flags
 # have one or two dashes and take the value as `-name=value` or `-name value`.
 GO_FLAGS_WITH_VALUE = frozenset({

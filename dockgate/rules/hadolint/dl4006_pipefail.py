@@ -33,6 +33,16 @@ FROM debian:12
 SHELL ["/bin/bash", "-o", "pipefail", "-c"]
 RUN wget -O - https://example.com/setup.sh | bash
 ```
+
+## Fix safety
+Unsafe: the fix writes `SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before
+the stage's first RUN with a pipe. A pipeline whose first command fails
+then fails the build, which is the point but may stop a build that passed;
+and every later RUN of the stage, and of stages built on it, runs in bash
+instead of `/bin/sh` (dash on Debian and Ubuntu), which reads some scripts
+differently. It is offered only under the default shell, for a shell-form
+RUN, in a stage whose base image is a well-known image with bash (Debian,
+Ubuntu, Fedora, the official language images; not Alpine or busybox).
 """
 
 from __future__ import annotations
@@ -41,8 +51,10 @@ from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellScript
 from dockgate.dockerfile.model import Span
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.analysis.semantics import Stage
+from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.base_images import Userland, stage_userland
 from dockgate.rules.common.run_commands import instruction_line
 
 RULE = RuleMeta(
@@ -50,6 +62,7 @@ RULE = RuleMeta(
     name="pipefail",
     summary="a RUN with a pipe runs in a shell without `-o pipefail`",
     level=Level.WARNING,
+    fix=Applicability.UNSAFE,
     documentation=__doc__,
 )
 
@@ -61,9 +74,12 @@ MESSAGE = (
 # Shells known to have `set -o pipefail`. hadolint accepts bash, zsh and ash; `sh` and dash
 # are left out because /bin/sh is dash on Debian and Ubuntu.
 PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ash", "ksh", "mksh", "busybox"})
+DEFAULT_SHELL = "/bin/sh -c"
+PIPEFAIL_SHELL = '["/bin/bash", "-o", "pipefail", "-c"]'
 
 
 def check(context: LintContext) -> Iterator[Violation]:
+    first_in_stage: dict[int, Fix | None] = {}
     for run in context.run_scripts:
         script = run.script
         if script is None or _shell_has_pipefail(run):
@@ -71,7 +87,27 @@ def check(context: LintContext) -> Iterator[Violation]:
         pipeline = _first_pipeline(script)
         if pipeline is None or _pipefail_set_before(script, pipeline):
             continue
-        yield Violation(MESSAGE, pipeline, instruction_line(run))
+        stage = context.semantics.stage_of(run.owner)
+        # Every finding of a stage gets the same fix: the SHELL before its first piped RUN.
+        key = stage.index if stage is not None else -1
+        if key not in first_in_stage:
+            first_in_stage[key] = _bash_with_pipefail(run, stage)
+        yield Violation(MESSAGE, pipeline, instruction_line(run), fix=first_in_stage[key])
+
+
+def _bash_with_pipefail(run: RunScript, stage: Stage | None) -> Fix | None:
+    """`SHELL ["/bin/bash", "-o", "pipefail", "-c"]` before the RUN: only for a shell-form RUN of the
+    stage itself under the default shell, in a stage whose base image is known to have bash."""
+    instruction = run.instruction
+    if run.owner is not instruction or instruction.json_form or run.shell != DEFAULT_SHELL:
+        return None
+    if stage_userland(stage) is not Userland.GNU:
+        return None
+    keyword = "shell" if instruction.keyword_as_written.islower() else "SHELL"
+    return Fix.unsafe(
+        "Run this and later RUNs in bash with pipefail",
+        Edit.insert_before(instruction.span, f"{keyword} {PIPEFAIL_SHELL}\n"),
+    )
 
 
 def _shell_has_pipefail(run: RunScript) -> bool:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.image.history import normalised_path
+from dockgate.dockerfile.paths import normalised_path
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 from dockgate.rules.common.evidence import VOLUME_ADVICE, sensitive_volume

@@ -8,14 +8,27 @@ says otherwise. The finding points at the final stage's base image.
 Only the final stage is checked, the image a build without `--target`
 produces: a builder stage that stays root is fine, because its user never
 reaches the image that runs. A final `USER root` is DL3002's finding, not a
-second one here. Not reported either: base images whose tag says they run
-unprivileged (`:nonroot`, `-rootless`); a base image named by a build
+second one here. Not reported either: base images known to run
+unprivileged (the table below); a final stage from `scratch` with no `CMD`
+or `ENTRYPOINT`, which only exports files and runs nothing; a base image
+named by a build
 argument without a default, which the file does not fix; Windows base
 images; images whose entrypoint starts as root on purpose and drops
 privileges itself (the final stage or a stage it builds on mentions `gosu`,
 `su-exec`, `setpriv`, `runuser` or `s6-setuidgid`, as the official database
 images do); and development containers (a Dockerfile under
 `.devcontainer`), whose user is chosen by `devcontainer.json`.
+
+The message says only what the file shows: the container runs as its base
+image's user, which is root unless that image sets another.
+
+| base images | why they are not root |
+|---|---|
+| a tag or name with `nonroot`, `non-root`, `rootless` or `unprivileged` (distroless `:nonroot`, `nginxinc/nginx-unprivileged`) | the convention of those tags |
+| `jupyter/*`, `quay.io/jupyter/*` (Jupyter docker-stacks) | they run as `jovyan` |
+| `cgr.dev/chainguard/*`, except `-dev` tags | Chainguard images run as `nonroot` (65532) |
+| `bitnami/*`, except `bitnami/minideb` | Bitnami's non-root containers run as 1001 |
+| `mcr.microsoft.com/dotnet/*` with a `chiseled` tag | Ubuntu chiseled .NET images run as `app` |
 
 ## Why is this bad?
 A process running as root in a container turns any escape from the
@@ -64,10 +77,20 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "The final stage never switches to a non-root USER, so the container runs as root; add a USER"
+MESSAGE = (
+    "The final stage never sets USER, so the container runs as the user of its base image `{base}`, "
+    "which is root unless that image sets another; add a USER"
+)
 
-# Base images that already run unprivileged, by the convention of their tags (distroless `:nonroot`).
-_UNPRIVILEGED_BASE = re.compile(r"non-?root|rootless", re.IGNORECASE)
+# Base images that already run unprivileged: the table in the documentation.
+_UNPRIVILEGED_BASE = re.compile(
+    r"non-?root|rootless|unprivileged"
+    r"|^(?:docker\.io/|quay\.io/)?jupyter/"
+    r"|^cgr\.dev/chainguard/(?!.*-dev\b)"
+    r"|^(?:docker\.io/)?bitnami/(?!minideb\b)"
+    r"|^mcr\.microsoft\.com/dotnet/.*chiseled",
+    re.IGNORECASE,
+)
 _WINDOWS_BASE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 # Entrypoints that start as root to fix permissions, then run the service as another user.
 _PRIVILEGE_DROP = re.compile(r"(?<![\w-])(?:gosu|su-exec|setpriv|runuser|s6-setuidgid)(?![\w-])")
@@ -84,12 +107,14 @@ def check(context: LintContext) -> Iterator[Violation]:
     if any(_PRIVILEGE_DROP.search(instruction.original) for instruction in instructions):
         return
     root = _chain(final)[-1]
-    if not root.base_name_known:
-        return  # an image named by a build argument: its config may well set a user
+    if not root.base_name_known or not root.base_name:
+        return  # an image named by a build argument (or by nothing): its config may well set a user
     if _UNPRIVILEGED_BASE.search(root.base_name) or _WINDOWS_BASE.search(root.base_name):
         return
+    if root.base_name.lower() == "scratch" and not any(i.keyword in ("CMD", "ENTRYPOINT") for i in instructions):
+        return  # an artifact export: nothing runs
     from_instruction = final.from_instruction
-    yield Violation(MESSAGE, from_instruction.args[0].span, from_instruction.line)
+    yield Violation(MESSAGE.format(base=root.base_name), from_instruction.args[0].span, from_instruction.line)
 
 
 def _chain(stage: Stage) -> list[Stage]:

@@ -1,0 +1,54 @@
+"""What rules read from the build context on disk, in one place, so that a result cache can key on it.
+
+Rules that look beyond the Dockerfile read exactly these: the ignore file
+(`<Dockerfile name>.dockerignore` or `.dockerignore`: DG1018, DG2006, DG3003),
+the compose files at the context root (DG3004) and the names of the files the
+context sends (DG2006). A rule that reads anything else from the context must
+read it through here, or cached results go stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from dockgate.analysis.dockerignore import context_files, ignore_file_path, read_dockerignore
+
+COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+
+
+class ContextInputs:
+    """Digests of what the rules read from build contexts, each file read and each context walked once."""
+
+    def __init__(self) -> None:
+        self._file_digests: dict[Path, bytes] = {}
+        self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
+
+    def digest(self, context_dir: Path, dockerfile_name: str) -> str:
+        """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
+        ignore_file = ignore_file_path(context_dir, dockerfile_name)
+        digest = hashlib.sha256(b"ignore\0")
+        if ignore_file is not None:
+            digest.update(self._file_digest(ignore_file))
+        for name in COMPOSE_FILE_NAMES:
+            digest.update(self._file_digest(context_dir / name))
+        digest.update(self._listing_digest(context_dir, dockerfile_name, ignore_file))
+        return digest.hexdigest()
+
+    def _file_digest(self, path: Path) -> bytes:
+        known = self._file_digests.get(path)
+        if known is None:
+            try:
+                known = hashlib.sha256(b"\1" + path.name.encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes()).digest()
+            except OSError:
+                known = hashlib.sha256(b"\0" + path.name.encode("utf-8", "surrogatepass")).digest()  # missing or unreadable
+            self._file_digests[path] = known
+        return known
+
+    def _listing_digest(self, context_dir: Path, dockerfile_name: str, ignore_file: Path | None) -> bytes:
+        key = (context_dir, ignore_file)
+        known = self._listing_digests.get(key)
+        if known is None:
+            listing = context_files(context_dir, read_dockerignore(context_dir, dockerfile_name))
+            known = self._listing_digests[key] = hashlib.sha256("\0".join(listing).encode("utf-8", "surrogatepass")).digest()
+        return known

@@ -1,0 +1,235 @@
+"""The result cache: a file's findings kept on disk, keyed by everything they depend on.
+
+A key is a digest of the file's text (as decoded: text, encoding, byte-order
+mark), the names it is linted under, the configuration in force (a stable
+serialisation of every field, and the file it came from), what the rules read
+from its build context (`analysis.build_context`), dockgate's version and
+ShellCheck's (or `none` when ShellCheck is off for that file or cannot run).
+Change any of them and the file is linted again.
+
+Entries are JSON files under `<cache dir>/v<format>/`, one per key, written to
+a temporary file and renamed into place, so concurrent runs only ever see
+whole entries. An entry is believed only if it parses, has this format and
+names the key it is stored under, and every field has the expected type;
+anything else is linted afresh. Nothing in an entry is executed (no pickle).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Sequence
+
+import dockgate
+from dockgate import __version__
+from dockgate.analysis.build_context import ContextInputs
+from dockgate.dockerfile.model import Span
+from dockgate.engine.dockerfile_engine import LintJob
+from dockgate.engine.registry import DockerfileRule
+from dockgate.rule_api.config import Config
+from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix, Level
+
+CACHE_FORMAT = 1
+"""Bump when the entry layout or the key's recipe changes."""
+
+DEFAULT_CACHE_DIR_NAME = ".dockgate_cache"
+SHELLCHECK_RULE_CODE = "SC"
+"""The rule whose findings depend on the ShellCheck binary's version."""
+
+
+def default_cache_dir(working_directory: Path) -> Path:
+    """`.dockgate_cache` at the project root: the nearest folder up with a `.git`, else `working_directory`."""
+    for directory in (working_directory, *working_directory.parents):
+        if (directory / ".git").exists():
+            return directory / DEFAULT_CACHE_DIR_NAME
+    return working_directory / DEFAULT_CACHE_DIR_NAME
+
+
+class CacheCorrupt(Exception):
+    """An entry that is not what this version of dockgate writes."""
+
+
+class ResultCache:
+    """Findings per file, looked up by `key(job)` and stored with `put`."""
+
+    def __init__(self, directory: Path, rules: Sequence[DockerfileRule]) -> None:
+        self.directory = directory
+        self._entries = directory / f"v{CACHE_FORMAT}"
+        self._shellcheck_rule = next((rule.meta for rule in rules if rule.meta.code == SHELLCHECK_RULE_CODE), None)
+        self._shellcheck_version: str | None = None
+        self._config_digests: dict[int, tuple[Config, str]] = {}
+        self._context_inputs = ContextInputs()
+        self._writable = True
+
+    def key(self, job: LintJob) -> str:
+        """The digest of every input the findings for `job` depend on."""
+        context_dir = job.build_context or (job.path.parent if job.path is not None else None)
+        dockerfile_name = Path(job.display_path).name
+        parts = [
+            str(CACHE_FORMAT),
+            _dockgate_version(),
+            self._shellcheck_for(job.config),
+            job.display_path,
+            str(job.path),
+            str(job.build_context),
+            self._config_digest(job.config),
+            _source_digest(job),
+            self._context_inputs.digest(context_dir, dockerfile_name) if context_dir is not None else "",
+        ]
+        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def get(self, key: str) -> list[Finding] | None:
+        """The findings stored under `key`; None when there is no entry or it cannot be believed."""
+        try:
+            data = json.loads(self._entry_path(key).read_bytes())
+            if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or data.get("key") != key:
+                raise CacheCorrupt
+            findings = data.get("findings")
+            if not isinstance(findings, list):
+                raise CacheCorrupt
+            return [_finding(item) for item in findings]
+        except (OSError, ValueError, TypeError, RecursionError, CacheCorrupt):
+            return None
+
+    def put(self, key: str, findings: Sequence[Finding]) -> None:
+        """Store `findings` under `key`; a cache that cannot be written is left alone for the rest of the run."""
+        if not self._writable:
+            return
+        entry = json.dumps({"format": CACHE_FORMAT, "key": key, "findings": [_encoded(finding) for finding in findings]})
+        target = self._entry_path(key)
+        try:
+            self._prepare(target.parent)
+            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                    stream.write(entry)
+                os.replace(temporary, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        except OSError:
+            self._writable = False
+
+    def _prepare(self, entry_directory: Path) -> None:
+        if not entry_directory.is_dir():
+            entry_directory.mkdir(parents=True, exist_ok=True)
+        ignore_everything = self.directory / ".gitignore"
+        if not ignore_everything.exists():
+            # A cache is nobody's source: keep it out of git without touching the project's .gitignore.
+            ignore_everything.write_text("# written by dockgate\n*\n", encoding="utf-8")
+
+    def _entry_path(self, key: str) -> Path:
+        return self._entries / key[:2] / f"{key[2:]}.json"
+
+    def _shellcheck_for(self, config: Config) -> str:
+        if self._shellcheck_rule is None or config.level_for(self._shellcheck_rule) is Level.OFF:
+            return "none"
+        if self._shellcheck_version is None:
+            from dockgate.analysis.shellcheck import shellcheck_version  # only when ShellCheck is on
+
+            self._shellcheck_version = shellcheck_version() or "none"
+        return self._shellcheck_version
+
+    def _config_digest(self, config: Config) -> str:
+        known = self._config_digests.get(id(config))
+        if known is not None and known[0] is config:
+            return known[1]
+        serialised = json.dumps([str(config.source), config.model_dump(mode="json")], sort_keys=True)
+        digest = hashlib.sha256(serialised.encode("utf-8", "surrogatepass")).hexdigest()
+        self._config_digests[id(config)] = (config, digest)
+        return digest
+
+
+@functools.cache
+def _dockgate_version() -> str:
+    package = Path(dockgate.__file__).parent
+    digest = hashlib.sha256(__version__.encode())
+    for module in sorted(package.rglob("*.py")):
+        status = module.stat()
+        digest.update(f"{module.relative_to(package).as_posix()}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def _source_digest(job: LintJob) -> str:
+    source = job.source
+    digest = hashlib.sha256(f"{source.encoding}\0{source.byte_order_mark.hex()}\0{source.invalid_utf8_line}\0".encode())
+    digest.update(source.text.encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _encoded(finding: Finding) -> list[Any]:
+    if finding.image is not None:
+        raise ValueError("image findings are not cached")
+    fix = finding.fix
+    encoded_fix = (
+        None
+        if fix is None
+        else [fix.message, fix.applicability.value, [[_encoded_span(edit.span), edit.content] for edit in fix.edits]]
+    )
+    return [
+        finding.code,
+        finding.name,
+        finding.level.value,
+        finding.message,
+        finding.file,
+        None if finding.span is None else _encoded_span(finding.span),
+        finding.instruction_line,
+        list(finding.aliases),
+        finding.fingerprint,
+        encoded_fix,
+    ]
+
+
+def _encoded_span(span: Span) -> list[int]:
+    return [span.line, span.column, span.end_line, span.end_column]
+
+
+def _finding(item: Any) -> Finding:
+    # Exact type checks, written out: a warm run decodes tens of thousands of these.
+    if type(item) is not list or len(item) != 10:
+        raise CacheCorrupt
+    code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix = item
+    if not (type(code) is type(name) is type(level) is type(message) is type(file) is type(fingerprint) is str):
+        raise CacheCorrupt
+    if type(aliases) is not list or not all(type(alias) is str for alias in aliases):
+        raise CacheCorrupt
+    if instruction_line is not None and type(instruction_line) is not int:
+        raise CacheCorrupt
+    return Finding(
+        code=code,
+        name=name,
+        level=Level(level),
+        message=message,
+        file=file,
+        span=None if span is None else _span(span),
+        instruction_line=instruction_line,
+        aliases=tuple(aliases),
+        fingerprint=fingerprint,
+        fix=None if fix is None else _fix(fix),
+    )
+
+
+def _fix(item: Any) -> Fix:
+    if type(item) is not list or len(item) != 3 or type(item[2]) is not list:
+        raise CacheCorrupt
+    message, applicability, edits = item
+    decoded_edits = []
+    for edit in edits:
+        if type(edit) is not list or len(edit) != 2 or type(edit[1]) is not str:
+            raise CacheCorrupt
+        decoded_edits.append(Edit(_span(edit[0]), edit[1]))
+    if type(message) is not str or type(applicability) is not str:
+        raise CacheCorrupt
+    return Fix(message, Applicability(applicability), tuple(decoded_edits))
+
+
+def _span(item: Any) -> Span:
+    if type(item) is not list or len(item) != 4 or not all(type(value) is int for value in item):
+        raise CacheCorrupt
+    return Span(*item)

@@ -1,0 +1,49 @@
+"""Linting many Dockerfiles on every CPU: batches go to worker processes and come back in order.
+
+Each worker builds its own engine once and lints whole batches, ShellCheck
+pass included, so a batch's findings and notices are what one process would
+have made of it; results are taken in submission order, so a run's output
+does not depend on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from typing import Iterator, Sequence
+
+from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.registry import dockerfile_rules
+from dockgate.rule_api.findings import Finding
+
+BatchResult = tuple[list[list[Finding]], list[str]]
+
+_worker_engine: DockerfileEngine | None = None
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return max(1, os.cpu_count() or 1)
+
+
+def lint_in_processes(batches: Sequence[Sequence[LintJob]], workers: int) -> Iterator[BatchResult]:
+    """`DockerfileEngine.lint_batch` of each batch, in order, spread over `workers` processes."""
+    # fork where there is one: the workers start with dockgate already imported.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker
+    ) as pool:
+        yield from pool.map(_lint_batch, batches)
+
+
+def _start_worker() -> None:
+    global _worker_engine
+    _worker_engine = DockerfileEngine(dockerfile_rules())
+
+
+def _lint_batch(jobs: Sequence[LintJob]) -> BatchResult:
+    assert _worker_engine is not None, "the pool's initializer builds the engine"
+    return _worker_engine.lint_batch(jobs)

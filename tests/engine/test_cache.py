@@ -1,0 +1,236 @@
+"""The result cache: a hit gives the findings a fresh lint gives, and any changed input is linted again."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+import dockgate.engine.cache as cache_module
+from dockgate.api import lint_paths
+from dockgate.engine.cache import CACHE_FORMAT, ResultCache, default_cache_dir
+from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.registry import dockerfile_rules
+from dockgate.rule_api.config import ConfigResolver
+from dockgate.rule_api.findings import Finding
+
+# DG1004 (fixable, with edits), DL4000, DG1018 (reads .dockerignore), DG2006 (reads the context's file names)
+# and DG3004 (reads compose.yaml) all have something to say about this file.
+DOCKERFILE = "FROM alpine:3.20\nrun apk add curl\nMAINTAINER me\nCOPY config/ /etc/app/\nCOPY . /src/\n"
+
+
+class LintCounter:
+    """Counts the files the engine really lints (not found in the cache)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.files = 0
+        original = DockerfileEngine.lint_batch
+
+        def counting(engine: DockerfileEngine, jobs: list[LintJob]) -> tuple[list[list[Finding]], list[str]]:
+            self.files += len(jobs)
+            return original(engine, jobs)
+
+        monkeypatch.setattr(DockerfileEngine, "lint_batch", counting)
+
+    def take(self) -> int:
+        files, self.files = self.files, 0
+        return files
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
+    (tmp_path / "app" / "config").mkdir()
+    (tmp_path / "app" / "config" / "settings.ini").write_text("a=1\n", encoding="utf-8")
+    (tmp_path / "app" / ".dockerignore").write_text("config/\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture
+def counter(monkeypatch: pytest.MonkeyPatch) -> LintCounter:
+    return LintCounter(monkeypatch)
+
+
+def cached_lint(project: Path) -> list[Finding]:
+    return lint_paths([project / "app"], ConfigResolver(), cache_dir=project / "cache", workers=1).findings
+
+
+def fresh_lint(project: Path) -> list[Finding]:
+    return lint_paths([project / "app"], ConfigResolver(), workers=1).findings
+
+
+def codes(findings: list[Finding]) -> set[str]:
+    return {finding.code for finding in findings}
+
+
+def test_a_hit_gives_exactly_the_fresh_findings_fixes_included(project: Path, counter: LintCounter) -> None:
+    first = cached_lint(project)
+    assert counter.take() == 1
+    second = cached_lint(project)
+    assert counter.take() == 0
+    assert second == first == fresh_lint(project)
+    assert any(finding.fix is not None and finding.fix.edits for finding in second)
+    assert {"DG1004", "DL4000", "DG1018"} <= codes(second)
+
+
+def test_a_changed_file_is_linted_again(project: Path, counter: LintCounter) -> None:
+    cached_lint(project)
+    (project / "app" / "Dockerfile").write_text(DOCKERFILE.replace("MAINTAINER me\n", ""), encoding="utf-8")
+    counter.take()
+    findings = cached_lint(project)
+    assert counter.take() == 1
+    assert "DL4000" not in codes(findings)
+    assert findings == fresh_lint(project)
+
+
+def test_a_changed_configuration_is_linted_again(project: Path, counter: LintCounter) -> None:
+    cached_lint(project)
+    (project / "app" / ".dockgate.toml").write_text('ignore = ["DL4000"]\n', encoding="utf-8")
+    counter.take()
+    findings = cached_lint(project)
+    assert counter.take() == 1
+    assert "DL4000" not in codes(findings)
+    assert findings == fresh_lint(project)
+
+
+def test_command_line_overrides_are_part_of_the_key(project: Path, counter: LintCounter) -> None:
+    lint_paths([project / "app"], ConfigResolver(), cache_dir=project / "cache", workers=1)
+    counter.take()
+    findings = lint_paths(
+        [project / "app"], ConfigResolver(overrides={"ignore": ["DG1004"]}), cache_dir=project / "cache", workers=1
+    ).findings
+    assert counter.take() == 1
+    assert "DG1004" not in codes(findings)
+
+
+def test_a_changed_dockerignore_is_linted_again(project: Path, counter: LintCounter) -> None:
+    assert "DG1018" in codes(cached_lint(project))
+    (project / "app" / ".dockerignore").write_text("*.log\n", encoding="utf-8")
+    counter.take()
+    findings = cached_lint(project)
+    assert counter.take() == 1
+    assert "DG1018" not in codes(findings)
+    assert findings == fresh_lint(project)
+
+
+def test_a_new_credential_file_in_the_context_is_linted_again(project: Path, counter: LintCounter) -> None:
+    assert "DG2006" not in codes(cached_lint(project))
+    (project / "app" / ".env").write_text("TOKEN=x\n", encoding="utf-8")
+    counter.take()
+    findings = cached_lint(project)
+    assert counter.take() == 1
+    assert "DG2006" in codes(findings)
+
+
+def test_a_new_compose_file_is_linted_again(project: Path, counter: LintCounter) -> None:
+    assert "DG3004" not in codes(cached_lint(project))
+    compose = "services:\n  web:\n    build: .\n    ports: ['8000:8000']\n"
+    (project / "app" / "compose.yaml").write_text(compose, encoding="utf-8")
+    counter.take()
+    findings = cached_lint(project)
+    assert counter.take() == 1
+    assert "DG3004" in codes(findings)
+
+
+def test_another_dockgate_or_shellcheck_version_lints_again(
+    project: Path, counter: LintCounter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cached_lint(project)
+    counter.take()
+    monkeypatch.setattr(cache_module, "_dockgate_version", lambda: "another dockgate")
+    cached_lint(project)
+    assert counter.take() == 1
+    monkeypatch.setattr(ResultCache, "_shellcheck_for", lambda self, config: "another shellcheck")
+    cached_lint(project)
+    assert counter.take() == 1
+    cached_lint(project)
+    assert counter.take() == 0
+
+
+def entries(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / f"v{CACHE_FORMAT}").rglob("*.json"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda text: text[: len(text) // 2],
+        lambda text: "not json",
+        lambda text: json.dumps({**json.loads(text), "format": CACHE_FORMAT + 1}),
+        lambda text: json.dumps({**json.loads(text), "key": "0" * 64}),
+        lambda text: json.dumps({**json.loads(text), "findings": [["DL4000", "x", "error", 1, 2, 3, 4, 5, 6, 7]]}),
+        lambda text: json.dumps({**json.loads(text), "findings": [[1, 2]]}),
+        lambda text: "[" * 100_000 + "]" * 100_000,
+    ],
+    ids=["truncated", "not-json", "other-format", "foreign-key", "wrong-types", "wrong-shape", "too-deep"],
+)
+def test_a_corrupt_or_foreign_entry_is_ignored_and_replaced(project: Path, counter: LintCounter, damage: object) -> None:
+    expected = cached_lint(project)
+    [entry] = entries(project / "cache")
+    assert callable(damage)
+    entry.write_text(damage(entry.read_text(encoding="utf-8")), encoding="utf-8")
+    counter.take()
+    assert cached_lint(project) == expected
+    assert counter.take() == 1
+    assert cached_lint(project) == expected
+    assert counter.take() == 0
+
+
+def test_an_entry_moved_under_another_key_is_not_believed(project: Path) -> None:
+    findings = fresh_lint(project)
+    cache = ResultCache(project / "cache", dockerfile_rules())
+    cache.put("a" * 64, findings)
+    [entry] = entries(project / "cache")
+    moved = entry.parent.parent / "bb" / ("b" * 62 + ".json")
+    moved.parent.mkdir()
+    moved.write_bytes(entry.read_bytes())
+    assert cache.get("a" * 64) == findings
+    assert cache.get("b" * 64) is None
+
+
+def test_the_cache_folder_ignores_itself_in_git(project: Path) -> None:
+    cached_lint(project)
+    assert (project / "cache" / ".gitignore").read_text(encoding="utf-8").splitlines()[-1] == "*"
+
+
+def test_no_cache_dir_writes_nothing(project: Path) -> None:
+    before = sorted(project.rglob("*"))
+    lint_paths([project / "app"], ConfigResolver(), workers=1)
+    assert sorted(project.rglob("*")) == before
+
+
+def test_an_unwritable_cache_still_lints(project: Path) -> None:
+    (project / "cache").write_text("a file where the folder should be", encoding="utf-8")
+    assert cached_lint(project) == fresh_lint(project)
+
+
+def test_concurrent_writers_leave_whole_entries(project: Path) -> None:
+    expected = cached_lint(project)
+    [entry] = entries(project / "cache")
+    key = entry.parent.name + entry.stem
+    cache = ResultCache(project / "cache", dockerfile_rules())
+    seen: list[list[Finding] | None] = []
+
+    def write_many() -> None:
+        for _ in range(50):
+            cache.put(key, expected)
+
+    writers = [threading.Thread(target=write_many) for _ in range(4)]
+    for writer in writers:
+        writer.start()
+    while any(writer.is_alive() for writer in writers):
+        seen.append(cache.get(key))
+    for writer in writers:
+        writer.join()
+    assert seen and all(found == expected for found in seen)
+    assert not [path for path in entry.parent.iterdir() if path.name.startswith(".tmp-")]
+
+
+def test_default_cache_dir_is_at_the_project_root(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sub" / "deeper").mkdir(parents=True)
+    assert default_cache_dir(tmp_path / "sub" / "deeper") == tmp_path / ".dockgate_cache"
+    assert default_cache_dir(tmp_path / "sub" / "deeper") == default_cache_dir(tmp_path)

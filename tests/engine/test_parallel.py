@@ -1,0 +1,60 @@
+"""The process pool gives a run exactly what one process gives: findings in order, notices, the exit status."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dockgate.api import LintResult, lint_paths
+from dockgate.rule_api.config import ConfigResolver
+
+VARIANTS = [
+    "FROM ubuntu\nRUN apt-get install curl\nMAINTAINER me\n",
+    "FROM alpine:3.20\nRUN echo $HOME && cd /tmp\nUSER 65534\n",
+    "FROM python:3.12 AS build\nrun pip install requests\nFROM build\nCOPY . /app\n",
+    "FROM node:20\nCOPY .env /app/\nRUN npm install\nEXPOSE 99999\n",
+    "FROM alpine:3.20\nRUN <<EOF\necho\n",  # an unterminated heredoc: DL1000
+    "FROM debian:12\nRUN [ -f x ] && rm -rf / ; wget http://example.com/a | sh\n",
+]
+# Over ShellCheck's size bound: its batch gives a notice.
+HUGE_RUN = "FROM alpine:3.20\nRUN " + " && ".join(f"echo {index}" for index in range(300)) + "\n"
+
+
+def generated_project(root: Path, files: int) -> list[Path]:
+    paths = []
+    for index in range(files):
+        folder = root / f"service-{index:03d}"
+        folder.mkdir()
+        text = HUGE_RUN if index == files // 2 else VARIANTS[index % len(VARIANTS)] + f"LABEL n={index}\n"
+        (folder / "Dockerfile").write_text(text, encoding="utf-8")
+        if index % 7 == 0:
+            (folder / ".dockerignore").write_text(".env\n", encoding="utf-8")
+        paths.append(folder / "Dockerfile")
+    return paths
+
+
+def summary(result: LintResult) -> tuple[object, ...]:
+    return (result.findings, result.notices, result.problems, result.checked, result.failed, [m.code for m in result.rules])
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("many")
+    generated_project(root, 130)
+    return root
+
+
+def test_a_pool_run_equals_the_serial_run(project: Path) -> None:
+    serial = lint_paths([project], ConfigResolver(), workers=1)
+    assert serial.checked == 130
+    assert {"DL1000", "DL4000", "SC2086", "DG2006"} <= {finding.code for finding in serial.findings}
+    assert any("ShellCheck skipped" in notice for notice in serial.notices)
+    assert summary(lint_paths([project], ConfigResolver(), workers=2)) == summary(serial)
+    assert summary(lint_paths([project], ConfigResolver(), workers=3)) == summary(serial)
+    assert summary(lint_paths([project], ConfigResolver())) == summary(serial)
+
+
+def test_a_pool_run_fills_the_cache_a_serial_run_reads(project: Path, tmp_path: Path) -> None:
+    pooled = lint_paths([project], ConfigResolver(), workers=2, cache_dir=tmp_path)
+    assert summary(lint_paths([project], ConfigResolver(), workers=1, cache_dir=tmp_path)) == summary(pooled)
