@@ -18,7 +18,7 @@ from typing import BinaryIO, Callable, Iterator, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
-from dockgate.dockerfile.source import SourceError, SourceText, decode, read_source
+from dockgate.dockerfile.source import SourceError, SourceText, decode, read_source, read_stream
 from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
@@ -414,7 +414,7 @@ def _collect_jobs(
         if stdin is None:
             raise SourceError("- names standard input, but no input stream was given")
         try:
-            stdin_source = decode(stdin.read(), stdin_filename or "-")
+            stdin_source = read_stream(stdin, stdin_filename or "-")
             # A buffer given a file name is configured as that file would be (config lookup, per-file ignores).
             named = Path(stdin_filename) if stdin_filename else None
             stdin_config = use(resolver.for_file(named)) if named is not None else base_config

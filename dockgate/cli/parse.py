@@ -8,7 +8,7 @@ import sys
 from dockgate.cli.output import EXIT_CLEAN, EXIT_FINDINGS, write
 from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
-from dockgate.dockerfile.source import decode, read_source
+from dockgate.dockerfile.source import read_source, read_stream
 from dockgate.reporters.trees import TREE_FORMATS, render_tree
 
 
@@ -21,7 +21,7 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def run(args: argparse.Namespace) -> int:
-    source = decode(sys.stdin.buffer.read()) if args.path == "-" else read_source(args.path)
+    source = read_stream(sys.stdin.buffer) if args.path == "-" else read_source(args.path)
     try:
         document = parse(source.text)
     except DockerfileSyntaxError as error:

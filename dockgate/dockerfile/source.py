@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from dockgate.errors import UserError
 
@@ -61,16 +64,66 @@ def decode(data: bytes, name: str = "-") -> SourceText:
         return SourceText(data.decode("utf-8", errors="replace"), invalid_utf8_line=bad_line)
 
 
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+"""The most dockgate reads of one Dockerfile (64 MiB); a larger input is an error, not a partial lint."""
+
+_SPECIAL_FILE_KINDS = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
 def read_source(path: str, name: str | None = None) -> SourceText:
-    """The text of the file at `path`; errors call it `name` (by default, the path)."""
+    """The text of the regular file at `path`; errors call it `name` (by default, the path).
+
+    Devices, pipes and sockets are refused without reading them (a pipe may never
+    end, `/dev/zero` never does): piped text is read from standard input instead.
+    """
     shown = path if name is None else name
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        # Non-blocking, so that opening a named pipe nobody writes to returns at once.
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
         raise SourceError(f"{shown}: no such file") from None
     except IsADirectoryError:
         raise SourceError(f"{shown}: is a directory") from None
     except OSError as error:
         raise SourceError(f"{shown}: cannot read: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        try:
+            status = os.fstat(descriptor)
+            mode = status.st_mode
+            if stat.S_ISDIR(mode):
+                raise SourceError(f"{shown}: is a directory")
+            for is_kind, kind in _SPECIAL_FILE_KINDS:
+                if is_kind(mode):
+                    raise SourceError(f"{shown}: not a regular file ({kind}); pipe its text to `dockgate check -` instead")
+            if status.st_size > MAX_SOURCE_BYTES:
+                raise _too_large(shown)
+            data = _read_capped(handle, shown)
+        except OSError as error:
+            raise SourceError(f"{shown}: cannot read: {error.strerror or error}") from None
     return decode(data, shown)
+
+
+def read_stream(stream: BinaryIO, name: str = "-") -> SourceText:
+    """The text of a stream (standard input), read up to `MAX_SOURCE_BYTES`."""
+    try:
+        data = _read_capped(stream, name)
+    except OSError as error:
+        raise SourceError(f"{name}: cannot read: {error.strerror or error}") from None
+    return decode(data, name)
+
+
+def _read_capped(stream: BinaryIO, name: str) -> bytes:
+    """At most `MAX_SOURCE_BYTES` of `stream`; one byte more (a file growing while read, an endless device) is an error."""
+    data = stream.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise _too_large(name)
+    return data
+
+
+def _too_large(name: str) -> SourceError:
+    return SourceError(f"{name}: larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MiB, the most dockgate reads of a Dockerfile")

@@ -126,6 +126,8 @@ def _access_error(path: Path, error: OSError) -> str:
     if error.errno == errno.ENOENT:
         problem = "broken symbolic link" if path.is_symlink() else "no such file or directory"
         return f"{path}: {problem}"
+    if error.errno == errno.ELOOP:
+        return f"{path}: symbolic link loop (the link leads back to itself)"
     return f"{path}: cannot read ({error.strerror})"
 
 

@@ -1,0 +1,116 @@
+"""Reading Dockerfiles: special files, the size cap, symbolic link loops.
+
+Each CLI case runs in a subprocess with a timeout, so that a regression that
+blocks (on a pipe nobody writes to, on an endless device) fails the test
+instead of hanging the suite.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from dockgate.dockerfile import source
+from dockgate.dockerfile.source import MAX_SOURCE_BYTES, SourceError, read_source, read_stream
+
+SECONDS = 60
+
+
+def dockgate(*arguments: str, cwd: Path, stdin: int | None = subprocess.DEVNULL) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "dockgate", "check", "--no-config", "--no-shellcheck", *arguments],
+        cwd=cwd, stdin=stdin, capture_output=True, text=True, timeout=SECONDS,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], expected: str) -> None:
+    errors = [line for line in result.stderr.splitlines() if line.startswith("dockgate: error:")]
+    assert result.returncode == 2, result
+    assert len(errors) == 1 and expected in errors[0], result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_nobody_writes_to_is_refused_at_once(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "Dockerfile")
+    assert_one_line_error(dockgate("Dockerfile", cwd=tmp_path), "Dockerfile: not a regular file (a named pipe)")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_device_is_refused(tmp_path: Path) -> None:
+    assert_one_line_error(dockgate("/dev/zero", cwd=tmp_path), "/dev/zero: not a regular file (a character device)")
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_endless_standard_input_stops_at_the_cap(tmp_path: Path) -> None:
+    with open("/dev/zero", "rb") as zeros:
+        result = dockgate("-", cwd=tmp_path, stdin=zeros.fileno())
+    assert_one_line_error(result, f"-: larger than {MAX_SOURCE_BYTES // 2**20} MiB")
+
+
+def test_a_file_growing_while_read_ends_promptly(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    path.write_text("FROM alpine:3.20\n")
+    # A writer appending while the check runs, until the file is past the cap: the read
+    # stops at the end it meets or at the cap, and never chases the end.
+    appender = (
+        "import sys\n"
+        "with open(sys.argv[1], 'ab') as f:\n"
+        "    while f.tell() <= int(sys.argv[2]):\n"
+        "        f.write(b'# ' + b'x' * 65000 + b'\\n')\n"
+    )
+    writer = subprocess.Popen([sys.executable, "-c", appender, str(path), str(MAX_SOURCE_BYTES)])
+    try:
+        while path.stat().st_size < 2**20 and writer.poll() is None:
+            time.sleep(0.01)
+        result = dockgate("Dockerfile", cwd=tmp_path)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert "Traceback" not in result.stderr
+    if result.returncode == 2:
+        assert_one_line_error(result, "Dockerfile: larger than 64 MiB")
+    else:
+        assert result.returncode == 0, result
+
+
+def test_a_file_past_the_cap_is_refused_without_reading_it(tmp_path: Path) -> None:
+    path = tmp_path / "Dockerfile"
+    with open(path, "wb") as handle:
+        handle.truncate(MAX_SOURCE_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(SourceError, match="Dockerfile: larger than 64 MiB"):
+        read_source(str(path), "Dockerfile")
+
+
+def test_the_cap_itself_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(source, "MAX_SOURCE_BYTES", 12)
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(b"FROM alpine\n")
+    assert read_source(str(path)).text == "FROM alpine\n"
+    path.write_bytes(b"FROM alpine:3\n")
+    with pytest.raises(SourceError, match="larger than"):
+        read_source(str(path))
+    assert read_stream(io.BytesIO(b"FROM alpine\n")).text == "FROM alpine\n"
+    with pytest.raises(SourceError, match="larger than"):
+        read_stream(io.BytesIO(b"FROM alpine:3\n"))
+
+
+def test_a_symbolic_link_loop_named_on_the_command_line(tmp_path: Path) -> None:
+    (tmp_path / "a").symlink_to("b")
+    (tmp_path / "b").symlink_to("a")
+    assert_one_line_error(dockgate("a", cwd=tmp_path), "a: symbolic link loop")
+
+
+def test_a_directory_loop_below_a_searched_directory_ends(tmp_path: Path) -> None:
+    (tmp_path / "project" / "sub").mkdir(parents=True)
+    (tmp_path / "project" / "sub" / "Dockerfile").write_text("FROM alpine:3.20\nUSER 65534\n")
+    (tmp_path / "project" / "sub" / "back").symlink_to("..")
+    (tmp_path / "project" / "self").symlink_to("self")
+    result = dockgate("--format", "json", "project", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == "[]", result
