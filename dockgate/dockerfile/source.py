@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from dockgate.dockerfile.model import DockerfileSyntaxError, Span
 from dockgate.errors import UserError
 
 
@@ -23,6 +25,16 @@ class SourceText:
     encoding: str = "utf-8"
     byte_order_mark: bytes = b""
     """The UTF-16/32 byte-order mark the file began with (a UTF-8 one stays in `text` as U+FEFF)."""
+    docker_failure_line: int | None = None
+    """For UTF-16/32 text: the line on which Docker, reading the bytes as UTF-8, fails."""
+
+    @property
+    def wide_encoding(self) -> str | None:
+        """`UTF-16LE`, `UTF-32BE`, ...: the file is UTF-16/32 text, which Docker does not read; None for UTF-8."""
+        name = _BYTE_ORDER_ENCODINGS.get(self.byte_order_mark, self.encoding)
+        if name == "utf-8":
+            return None
+        return name.upper().replace("-LE", "LE").replace("-BE", "BE")
 
     def encoded(self, text: str) -> bytes:
         """`text` (this file's text, changed) as bytes in the file's own encoding, byte order and BOM."""
@@ -40,9 +52,11 @@ _BYTE_ORDER_ENCODINGS = {
 
 
 def decode(data: bytes, name: str = "-") -> SourceText:
-    """Decode a Dockerfile's bytes: UTF-8 (BOM or not), UTF-16/32 with a BOM; refuse binary.
+    """Decode a Dockerfile's bytes: UTF-8 (BOM or not); UTF-16/32 text, with a BOM or without; refuse binary.
 
-    `name` is how errors call the input (`-` for standard input).
+    UTF-16/32 text is decoded so that it can be shown and reported on, but
+    Docker cannot build it (see `wide_encoding_error`). `name` is how errors
+    call the input (`-` for standard input).
     """
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
@@ -52,16 +66,80 @@ def decode(data: bytes, name: str = "-") -> SourceText:
     ):
         if data.startswith(bom):
             try:
-                return SourceText(data.decode(encoding), encoding=encoding, byte_order_mark=bom)
+                text = data.decode(encoding)
             except UnicodeDecodeError as error:
                 raise SourceError(f"{name}: not valid {encoding.upper()} text ({error.reason})") from None
+            return SourceText(text, encoding=encoding, byte_order_mark=bom, docker_failure_line=_docker_failure_line(data))
     if b"\x00" in data:
-        raise SourceError(f"{name}: binary file (it contains NUL bytes), not a Dockerfile")
+        wide = _wide_text(data)
+        if wide is None:
+            raise SourceError(f"{name}: binary file (it contains NUL bytes), not a Dockerfile")
+        encoding, text = wide
+        return SourceText(text, encoding=encoding, docker_failure_line=_docker_failure_line(data))
     try:
         return SourceText(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         bad_line = data.count(b"\n", 0, error.start) + 1
         return SourceText(data.decode("utf-8", errors="replace"), invalid_utf8_line=bad_line)
+
+
+def _wide_text(data: bytes) -> tuple[str, str] | None:
+    """The encoding and text of UTF-16/32 bytes without a byte-order mark, None for other binary data.
+
+    A Dockerfile is mostly ASCII (keywords, newlines), so in UTF-16/32 most code
+    units have a NUL high byte; and what decodes to control characters is binary.
+    """
+    for encoding, unit, high in _WIDE_ENCODINGS:
+        if len(data) % unit:
+            continue
+        high_bytes = data[high::unit]
+        if high_bytes.count(0) * 2 < len(high_bytes):
+            continue
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if not _CONTROL_CHARACTER.search(text):
+            return encoding, text
+    return None
+
+
+_WIDE_ENCODINGS = (("utf-32-le", 4, 3), ("utf-32-be", 4, 0), ("utf-16-le", 2, 1), ("utf-16-be", 2, 0))
+"""Encoding, code unit size, and where in a unit its high byte is."""
+
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+"""Control characters other than tab and the line and page breaks."""
+
+
+def _docker_failure_line(data: bytes) -> int:
+    """The first line Docker's parser takes for an instruction when it reads UTF-16/32 bytes as UTF-8.
+
+    It splits on `\\n` bytes and skips blank lines and lines starting with `#`;
+    any other line starts with a byte-order mark or NUL bytes, which no
+    instruction keyword does, so Docker fails there with `unknown instruction`.
+    """
+    lines = data.split(b"\n")
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip(b" \t\r\v\f")
+        if stripped and not stripped.startswith(b"#"):
+            return number
+    return len(lines)
+
+
+def wide_encoding_error(source: SourceText) -> DockerfileSyntaxError | None:
+    """Docker's failure on a UTF-16/32 file, placed on the line it fails on; None for UTF-8 text."""
+    encoding = source.wide_encoding
+    if encoding is None or source.docker_failure_line is None:
+        return None
+    lines = source.text.split("\n")
+    line = min(source.docker_failure_line, len(lines))
+    width = len(lines[line - 1].rstrip("\r"))
+    marked = " with a byte-order mark" if source.byte_order_mark else ""
+    return DockerfileSyntaxError(
+        f"the file is {encoding} text{marked}; Docker reads a Dockerfile as UTF-8 and fails on it "
+        f"(`unknown instruction` on line {source.docker_failure_line}): save it as UTF-8",
+        Span(line, 1, line, width + 1),
+    )
 
 
 MAX_SOURCE_BYTES = 64 * 1024 * 1024

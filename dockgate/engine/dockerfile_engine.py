@@ -19,7 +19,7 @@ from typing import Iterable, Iterator, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
-from dockgate.dockerfile.source import SourceText
+from dockgate.dockerfile.source import SourceText, wide_encoding_error
 from dockgate.engine.registry import (
     DockerfileRule,
     LoadedRule,
@@ -137,6 +137,9 @@ def _registered_metas() -> tuple[RuleMeta, ...]:
 
 def _parse(job: LintJob) -> LintContext | SourceContext:
     """The document's context, or a source context holding the syntax error."""
+    unreadable = wide_encoding_error(job.source)
+    if unreadable is not None:
+        return SourceContext(job.display_path, job.source, job.config, unreadable)
     try:
         document = parse(job.source.text)
     except DockerfileSyntaxError as error:

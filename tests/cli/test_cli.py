@@ -114,11 +114,35 @@ def test_invalid_utf8_is_a_finding_and_the_rest_is_linted(tmp_path: Path, capsys
     assert code == 1 and [f["code"] for f in json.loads(out)] == ["DG0004", "DL4000"]
 
 
-def test_utf16_with_bom(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "described"),
+    [
+        ("utf-16", "UTF-16LE text with a byte-order mark"),
+        ("utf-16-le", "UTF-16LE text;"),
+        ("utf-16-be", "UTF-16BE text;"),
+        ("utf-32", "UTF-32LE text with a byte-order mark"),
+        ("utf-32-le", "UTF-32LE text;"),
+        ("utf-32-be", "UTF-32BE text;"),
+    ],
+)
+def test_utf16_and_utf32_are_a_parse_error_as_for_docker(
+    encoding: str, described: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Docker reads the bytes as UTF-8: the byte-order mark or NUL bytes make line 1 an unknown instruction.
     path = tmp_path / "Dockerfile"
-    path.write_bytes(BAD.encode("utf-16"))
+    path.write_bytes(BAD.encode(encoding))
     code, out, _ = run(["check", "--no-config", "--format", "json", str(path)], capsys)
-    assert code == 1 and json.loads(out)[0]["line"] == 2
+    found = json.loads(out)
+    assert code == 1 and [(f["code"], f["line"]) for f in found] == [("DL1000", 1)]
+    assert found[0]["message"].startswith(f"the file is {described}")
+
+
+def test_a_leading_comment_moves_where_docker_fails_on_utf16(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Without a byte-order mark, `#` is the first byte of UTF-16LE text: Docker skips that line as a comment.
+    path = tmp_path / "Dockerfile"
+    path.write_bytes(("# a comment\n" + BAD).encode("utf-16-le"))
+    code, out, _ = run(["check", "--no-config", "--format", "json", str(path)], capsys)
+    assert code == 1 and [(f["code"], f["line"], f["column"]) for f in json.loads(out)] == [("DL1000", 2, 1)]
 
 
 def test_unterminated_heredoc_is_a_parse_error_finding(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

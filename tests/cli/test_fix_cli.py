@@ -74,13 +74,18 @@ def test_fix_keeps_bom_crlf_and_a_missing_final_newline(tmp_path: Path, capsys: 
     utf8 = tmp_path / "a" / "Dockerfile"
     utf8.parent.mkdir()
     utf8.write_bytes(b"\xef\xbb\xbfFROM alpine:3.20\r\nrun echo hi\r\nUSER 65534")
-    utf16 = tmp_path / "b" / "Dockerfile"
-    utf16.parent.mkdir()
-    utf16.write_bytes(LOWER_RUN.replace("\n", "\r\n").encode("utf-16"))
     code, _, err = run(["check", "--no-config", "--fix", str(tmp_path)], capsys)
     assert utf8.read_bytes() == b"\xef\xbb\xbfFROM alpine:3.20\r\nRUN echo hi\r\nUSER 65534"
-    assert utf16.read_bytes() == FIXED_RUN.replace("\n", "\r\n").encode("utf-16")
-    assert code == 0 and "Fixed 2 findings in 2 files; 0 remain." in err
+    assert code == 0 and "Fixed 1 finding in 1 file; 0 remain." in err
+
+
+def test_fix_leaves_a_utf16_file_docker_cannot_read_alone(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    utf16 = tmp_path / "Dockerfile"
+    data = LOWER_RUN.replace("\n", "\r\n").encode("utf-16")
+    utf16.write_bytes(data)
+    code, out, _ = run(["check", "--no-config", "--fix", str(utf16)], capsys)
+    assert utf16.read_bytes() == data
+    assert code == 1 and "DL1000 [error] the file is UTF-16LE text" in out
 
 
 def test_fix_writes_only_changed_files_and_follows_symbolic_links(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -171,14 +176,17 @@ def test_option_combinations_that_make_no_sense_are_usage_errors(
 
 
 def test_fix_from_standard_input_prints_the_fixed_text_and_reports_on_stderr(tmp_path: Path) -> None:
-    data = "FROM alpine:3.20\r\nrun echo hi\r\nCOPY --from=nowhere /a /b\r\nUSER 65534\r\n".encode("utf-16")
+    data = b"\xef\xbb\xbfFROM alpine:3.20\r\nrun echo hi\r\nCOPY --from=nowhere /a /b\r\nUSER 65534\r\n"
     result = run_with_stdin(["check", "--no-config", "--fix", "-"], data, tmp_path)
-    assert result.stdout == "FROM alpine:3.20\r\nRUN echo hi\r\nCOPY --from=nowhere /a /b\r\nUSER 65534\r\n".encode("utf-16")
+    assert result.stdout == data.replace(b"run", b"RUN")
     stderr = result.stderr.decode()
     assert "-:3:6: DL3022" in stderr and "Fixed 1 finding in 1 file; 1 remains." in stderr
     assert result.returncode == 1
     unchanged = run_with_stdin(["check", "--no-config", "--fix", "-"], FIXED_RUN.encode(), tmp_path)
     assert unchanged.returncode == 0 and unchanged.stdout == FIXED_RUN.encode()
+    utf16 = "FROM alpine:3.20\r\nrun echo hi\r\n".encode("utf-16")
+    refused = run_with_stdin(["check", "--no-config", "--fix", "-"], utf16, tmp_path)
+    assert refused.returncode == 1 and refused.stdout == utf16 and "DL1000" in refused.stderr.decode()
 
 
 def test_diff_from_standard_input(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from dockgate.dockerfile import source
-from dockgate.dockerfile.source import MAX_SOURCE_BYTES, SourceError, read_source, read_stream
+from dockgate.dockerfile.source import MAX_SOURCE_BYTES, SourceError, decode, read_source, read_stream, wide_encoding_error
 
 SECONDS = 60
 
@@ -114,3 +114,46 @@ def test_a_directory_loop_below_a_searched_directory_ends(tmp_path: Path) -> Non
     (tmp_path / "project" / "self").symlink_to("self")
     result = dockgate("--format", "json", "project", cwd=tmp_path)
     assert result.returncode == 0 and result.stdout.strip() == "[]", result
+
+
+TEXT = "# syntax=docker/dockerfile:1\nFROM alpine:3.20\nRUN echo \"héllo ☃\"\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+def test_utf16_and_utf32_without_a_byte_order_mark_are_recognised(encoding: str) -> None:
+    source = decode(TEXT.encode(encoding))
+    assert source.text == TEXT and source.wide_encoding == encoding.upper().replace("-LE", "LE").replace("-BE", "BE")
+    assert source.encoded(source.text) == TEXT.encode(encoding)
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        (TEXT.encode("utf-16"), 1),  # the byte-order mark starts line 1
+        (TEXT.encode("utf-16-le"), 2),  # `#` then NUL: a comment to Docker
+        (TEXT.encode("utf-16-be"), 1),  # NUL first: an instruction keyword to Docker
+        (("\n  \n" + TEXT).encode("utf-16-le"), 2),  # line 2 is `\0 \0 \0` and so not blank
+    ],
+)
+def test_docker_fails_on_the_first_line_it_takes_for_an_instruction(data: bytes, line: int) -> None:
+    error = wide_encoding_error(decode(data))
+    assert error is not None and error.span.line == line and f"on line {line}" in error.message
+
+
+def test_utf8_text_has_no_encoding_error() -> None:
+    assert wide_encoding_error(decode(TEXT.encode())) is None
+    assert wide_encoding_error(decode(b"\xef\xbb\xbf" + TEXT.encode())) is None
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"FROM alpine:3.19\n\x00binary",  # a stray NUL in UTF-8 text
+        b"\x7fELF\x02\x01\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+        bytes(range(256)),
+        "FROM alpine\n\x01\x02".encode("utf-16-le"),  # UTF-16 of control characters
+    ],
+)
+def test_binary_data_is_not_taken_for_wide_text(data: bytes) -> None:
+    with pytest.raises(SourceError, match="binary file"):
+        decode(data)

@@ -2,7 +2,9 @@
 ## What it does
 Reports a file that Docker's own parser rejects: an unterminated heredoc, a
 JSON array holding something other than strings, `ENV` with a key and no
-value, a second `# escape=` directive, a file with no instructions.
+value, a second `# escape=` directive, a file with no instructions, a file
+saved as UTF-16 or UTF-32 (Docker reads the bytes as UTF-8, so the first
+instruction is unknown to it; the finding names the encoding).
 
 ## Why is this bad?
 Docker cannot build the file at all. No other rule runs on it, because there
