@@ -27,7 +27,8 @@ still gives BuildKit's result then, with those parts left unset.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Mapping
+from bisect import bisect_right
+from typing import Generic, Iterator, Mapping, TypeVar, cast
 
 from dockgate.analysis.stage_references import FromReference, from_references
 from dockgate.dockerfile.expansion import ExpansionError, ShellLexer
@@ -111,6 +112,78 @@ class Stage:
 # (name, exact value or None when unknown, value in a build without build arguments or None when unset)
 _Setting = tuple[str, str | None, str | None]
 
+_Value = TypeVar("_Value")
+
+
+class _History(Generic[_Value]):
+    """What each name was set to along one line of scope changes.
+
+    Every version of it reads as a mapping (`_Version`) without a copy, so a file
+    with thousands of ARG and ENV instructions costs memory in proportion to them,
+    not to their square. Entries per name: (version, set or removed, value).
+    """
+
+    __slots__ = ("entries", "newest")
+
+    def __init__(self, initial: Mapping[str, _Value]) -> None:
+        self.entries: dict[str, list[tuple[int, bool, _Value | None]]] = {
+            name: [(0, True, value)] for name, value in initial.items()
+        }
+        self.newest = 0
+
+    def lookup(self, name: str, version: int) -> tuple[bool, _Value | None]:
+        """Whether `name` is set at `version`, and to what."""
+        entries = self.entries.get(name)
+        if not entries:
+            return False, None
+        if entries[-1][0] > version:
+            index = bisect_right(entries, version, key=lambda entry: entry[0]) - 1
+            if index < 0:
+                return False, None
+            return entries[index][1], entries[index][2]
+        return entries[-1][1], entries[-1][2]
+
+
+class _Version(Mapping[str, _Value]):
+    """The names set at one version of a history, as a read-only mapping."""
+
+    __slots__ = ("history", "version")
+
+    def __init__(self, history: _History[_Value], version: int) -> None:
+        self.history = history
+        self.version = version
+
+    @classmethod
+    def of(cls, initial: Mapping[str, _Value]) -> _Version[_Value]:
+        return cls(_History(initial), 0)
+
+    def __getitem__(self, name: str) -> _Value:
+        found, value = self.history.lookup(name, self.version)
+        if not found:
+            raise KeyError(name)
+        return cast(_Value, value)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self.history.lookup(name, self.version)[0]
+
+    def __iter__(self) -> Iterator[str]:
+        return (name for name in self.history.entries if self.history.lookup(name, self.version)[0])
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def changed(self, updates: list[tuple[str, bool, _Value | None]]) -> _Version[_Value]:
+        """A new version with `updates` (name, set or removed, value) applied; this one stays as it is."""
+        history = self.history
+        if self.version != history.newest:
+            # A second line of changes from the same version (two stages on one base stage): start a new history.
+            history = _History(dict(self))
+        version = history.newest + 1
+        for name, is_set, value in updates:
+            history.entries.setdefault(name, []).append((version, is_set, value))
+        history.newest = version
+        return _Version(history, version)
+
 
 class _Scope:
     """The variables visible at one point; shared by instructions until an ARG or ENV changes them.
@@ -122,20 +195,18 @@ class _Scope:
 
     __slots__ = ("values", "defaults", "base_unknown")
 
-    def __init__(self, values: dict[str, str | None], defaults: dict[str, str], base_unknown: bool) -> None:
+    def __init__(self, values: _Version[str | None], defaults: _Version[str], base_unknown: bool) -> None:
         self.values = values
         self.defaults = defaults
         self.base_unknown = base_unknown
 
+    @classmethod
+    def of(cls, values: dict[str, str | None], defaults: dict[str, str], base_unknown: bool) -> _Scope:
+        return cls(_Version.of(values), _Version.of(defaults), base_unknown)
+
     def changed(self, settings: list[_Setting]) -> _Scope:
-        values = dict(self.values)
-        defaults = dict(self.defaults)
-        for name, value, default in settings:
-            values[name] = value
-            if default is None:
-                defaults.pop(name, None)
-            else:
-                defaults[name] = default
+        values = self.values.changed([(name, True, value) for name, value, _ in settings])
+        defaults = self.defaults.changed([(name, default is not None, default) for name, _, default in settings])
         return _Scope(values, defaults, self.base_unknown)
 
 
@@ -151,11 +222,13 @@ class SemanticModel:
         self._stage_by_instruction: dict[int, Stage] = {}
         self._scope_by_instruction: dict[int, _Scope] = {}
         self._definitions: dict[int, list[Definition]] = {}
-        self._global_scope = _Scope(dict.fromkeys(AUTOMATIC_PLATFORM_ARGS), {}, base_unknown=False)
+        self._global_scope = _Scope.of(dict.fromkeys(AUTOMATIC_PLATFORM_ARGS), {}, base_unknown=False)
         # Global names with a value, which a bare `ARG NAME` in a stage takes over.
         self._imports: dict[str, _Setting] = {name: (name, None, None) for name in AUTOMATIC_PLATFORM_ARGS}
         self._stage_scopes_done = False
         self._consumed: set[int] | None = None
+        self._chains: list[tuple[Stage, frozenset[str]]] | None = None
+        self._stage_by_name: dict[str, Stage] | None = None
         self._read_structure()
 
     # ------------------------------------------------------------ stages
@@ -195,11 +268,10 @@ class SemanticModel:
         if digits.isascii() and digits.isdigit():
             index = int(reference)
             return self.stages[index] if 0 <= index < len(self.stages) else None
-        lowered = reference.lower()
-        for stage in reversed(self.stages):
-            if stage.name == lowered:
-                return stage
-        return None
+        if self._stage_by_name is None:
+            # Later stages overwrite earlier ones of the same name.
+            self._stage_by_name = {stage.name: stage for stage in self.stages if stage.name is not None}
+        return self._stage_by_name.get(reference.lower())
 
     def is_stage_reference(self, reference: str) -> bool:
         """Whether `--from=<reference>` means a stage of this file rather than an image."""
@@ -207,21 +279,37 @@ class SemanticModel:
 
     def is_base_image_unknown(self, stage: Stage) -> bool:
         """True when the stage chain starts from an external image, whose environment could define anything."""
-        root = stage
-        while root.base_stage is not None:
-            root = root.base_stage
+        root = self._chain(stage)[0]
         return not root.base_name_known or root.base_name != SCRATCH
+
+    def keywords_in_chain(self, stage: Stage) -> frozenset[str]:
+        """The instruction keywords of `stage` and of every stage it builds on (`FROM <stage>`)."""
+        return self._chain(stage)[1]
+
+    def _chain(self, stage: Stage) -> tuple[Stage, frozenset[str]]:
+        """The stage its chain starts from, and the keywords along the chain; once per file, not per stage and call."""
+        if self._chains is None:
+            chains: list[tuple[Stage, frozenset[str]]] = []
+            for each in self.stages:  # a base stage always comes earlier in the file
+                keywords = frozenset(instruction.keyword for instruction in each.instructions)
+                if each.base_stage is None:
+                    chains.append((each, keywords))
+                else:
+                    root, inherited = chains[each.base_stage.index]
+                    chains.append((root, inherited | keywords))
+            self._chains = chains
+        return self._chains[stage.index]
 
     # ------------------------------------------------------------ variables
 
-    def variables_before(self, instruction: Instruction) -> dict[str, str | None]:
+    def variables_before(self, instruction: Instruction) -> Mapping[str, str | None]:
         """The variables BuildKit expands this instruction with: name -> value, None when unknown.
 
         A FROM sees the global ARGs and the automatic platform ARGs; an
         instruction in a stage sees the stage environment as it is just
         before the instruction.
         """
-        return dict(self._scope_before(instruction).values)
+        return self._scope_before(instruction).values
 
     def from_references(self, instruction: Instruction) -> Iterator[FromReference]:
         """What the instruction's `COPY --from=` and `RUN --mount=...,from=` name, expanded."""
@@ -327,9 +415,9 @@ class SemanticModel:
             if stage.base_stage is not None:
                 scope = final_scopes[stage.base_stage.index]
             elif stage.base_name_known and stage.base_name == SCRATCH:
-                scope = _Scope({"PATH": DEFAULT_PATH}, {"PATH": DEFAULT_PATH}, base_unknown=False)
+                scope = _Scope.of({"PATH": DEFAULT_PATH}, {"PATH": DEFAULT_PATH}, base_unknown=False)
             else:
-                scope = _Scope({"PATH": None}, {}, base_unknown=True)
+                scope = _Scope.of({"PATH": None}, {}, base_unknown=True)
             for instruction in stage.instructions:
                 self._set_scope(instruction, scope)
                 if instruction.keyword in ("ARG", "ENV", "LABEL"):

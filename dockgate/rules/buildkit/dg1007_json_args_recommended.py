@@ -58,11 +58,7 @@ def check(context: LintContext) -> Iterator[Violation]:
     for stage in context.semantics.stages:
         # The image config's Shell comes from SHELL in this stage so far or in any stage it builds on
         # (convert.go dispatchCmd / dispatchEntrypoint); a base image's own Shell is unknown here.
-        shell_set = False
-        ancestor = stage.base_stage
-        while ancestor is not None and not shell_set:
-            shell_set = any(instruction.keyword == "SHELL" for instruction in ancestor.instructions)
-            ancestor = ancestor.base_stage
+        shell_set = stage.base_stage is not None and "SHELL" in context.semantics.keywords_in_chain(stage.base_stage)
         for instruction in stage.instructions:
             if instruction.keyword == "SHELL":
                 shell_set = True

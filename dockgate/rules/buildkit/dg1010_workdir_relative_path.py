@@ -37,7 +37,6 @@ gets no fix: that directory is not known here.
 import re
 from typing import Iterator
 
-from dockgate.analysis.semantics import Stage
 from dockgate.dockerfile.parser import go_quote
 from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -64,7 +63,7 @@ def check(context: LintContext) -> Iterator[Violation]:
     semantics = context.semantics
     for stage in semantics.stages:
         # Only the first WORKDIR of the chain is checked (convert.go dispatchWorkdir, d.workdirSet).
-        if _chain_sets_workdir(stage.base_stage):
+        if stage.base_stage is not None and "WORKDIR" in semantics.keywords_in_chain(stage.base_stage):
             continue
         workdir = next((item for item in stage.instructions if item.keyword == "WORKDIR"), None)
         if workdir is None or len(workdir.args) != 1:
@@ -81,10 +80,3 @@ def check(context: LintContext) -> Iterator[Violation]:
             fix=absolute_workdir_fix(context, workdir, workdir),
         )
 
-
-def _chain_sets_workdir(stage: Stage | None) -> bool:
-    while stage is not None:
-        if any(instruction.keyword == "WORKDIR" for instruction in stage.instructions):
-            return True
-        stage = stage.base_stage
-    return False

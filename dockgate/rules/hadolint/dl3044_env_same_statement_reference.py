@@ -28,7 +28,7 @@ ENV BIN=$DIR/bin
 
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Mapping
 
 from dockgate.analysis.semantics import Evaluation
 from dockgate.rule_api.findings import Level, Violation
@@ -62,7 +62,7 @@ def check(context: LintContext) -> Iterator[Violation]:
                 changed.add(definition.key)
 
 
-def _keeps_value(key: str, value: Evaluation | None, before: dict[str, str | None]) -> bool:
+def _keeps_value(key: str, value: Evaluation | None, before: Mapping[str, str | None]) -> bool:
     """Whether the pair sets `key` to the value it already had (`ENV VERSION=$VERSION` after an ARG)."""
     if value is None:
         return False

@@ -66,7 +66,7 @@ def check(context: LintContext) -> Iterator[Violation]:
 def _check_stage(
     semantics: SemanticModel, instructions: list[Instruction], stage: Stage | None
 ) -> Iterator[Violation]:
-    inherited = stage is not None and _chain_has_workdir(stage.base_stage)
+    inherited = stage is not None and stage.base_stage is not None and "WORKDIR" in semantics.keywords_in_chain(stage.base_stage)
     workdir_set = inherited
     # An ONBUILD trigger runs in the child build, after every WORKDIR of this image, later ones included.
     trigger_workdir_set = inherited or any(instruction.keyword == "WORKDIR" for instruction in instructions)
@@ -85,14 +85,6 @@ def _check_stage(
             destination = work.args[-1]
             if _is_relative(semantics, work, destination):
                 yield Violation(MESSAGE, destination.span, instruction.span.line)
-
-
-def _chain_has_workdir(stage: Stage | None) -> bool:
-    while stage is not None:
-        if any(instruction.keyword == "WORKDIR" for instruction in stage.instructions):
-            return True
-        stage = stage.base_stage
-    return False
 
 
 def _is_relative(semantics: SemanticModel, copy: Instruction, destination: Word) -> bool:
