@@ -315,6 +315,10 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
         if is_space(char) and char != "\n":
             position += 1
             continue
+        if text.startswith("\\\n", position):
+            # A line continuation between words (a heredoc script keeps them) is blank, not an empty word.
+            position += 2
+            continue
         if char == "#" and (position == 0 or is_space(text[position - 1])):
             while position < length and text[position] != "\n":
                 position += 1
@@ -376,7 +380,7 @@ def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
                 value.append(char)
             position += 1
         word = "".join(value)
-        current.append((word, start, position))
+        current.append((word, start, _end_before_line_break(text, start, position)))
         marker = _HEREDOC_WORD.match(word)
         if marker is not None:
             pending_heredocs.append((marker.group(2), marker.group(1) == "-"))
@@ -432,6 +436,14 @@ def _matching_bracket(text: str, open_at: int) -> int:
             if depth == 0:
                 return index + 1
     return len(text)
+
+
+def _end_before_line_break(text: str, start: int, end: int) -> int:
+    """Where a word's span ends: not after a line break or continuation it ends with (`a\\<newline>`,
+    a quote left open to the end of a heredoc), so that the span stays on the lines it covers."""
+    while end > start and text[end - 1] == "\n":
+        end -= 2 if end - 1 > start and text[end - 2] == "\\" else 1
+    return end
 
 
 def parse_script(text: str, line_map: LineMap) -> ShellScript:

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +24,8 @@ from pathlib import Path
 # carry, SC2187 only says that ash is not supported.
 EXCLUDED_CODES = ("SC1090", "SC1091", "SC2187")
 SCRIPTS_PER_PROCESS = 400
-PROCESS_TIMEOUT_SECONDS = 300
+TIME_BUDGET_SECONDS = 180.0
+"""The most one pass may take; chunks not done by then are left unchecked, and the run goes on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +68,12 @@ def shellcheck_version() -> str | None:
     return None
 
 
-def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
-    """ShellCheck's comments for each script (each starts with its own shebang line)."""
+def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS) -> list[list[ShellCheckComment] | None]:
+    """ShellCheck's comments for each script (each starts with its own shebang line).
+
+    None for a script that was not checked within `time_budget` seconds: its
+    ShellCheck process was stopped, or never started, when the time ran out.
+    """
     binary = find_shellcheck()
     if binary is None:
         raise ShellCheckUnavailable(
@@ -77,7 +83,8 @@ def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
     # Many RUNs repeat across a batch's files (`apt-get update && ...`): each distinct script is checked once.
     distinct = list(dict.fromkeys(scripts))
     position = {script: index for index, script in enumerate(distinct)}
-    found: list[list[ShellCheckComment]] = [[] for _ in distinct]
+    found: list[list[ShellCheckComment] | None] = [[] for _ in distinct]
+    deadline = time.monotonic() + time_budget
     with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
         paths = []
         for index, script in enumerate(distinct):
@@ -90,13 +97,27 @@ def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
         size = max(1, min(SCRIPTS_PER_PROCESS, -(-len(paths) // cpus)))
         chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
         with ThreadPoolExecutor(max_workers=max(1, min(len(chunks), cpus))) as pool:
-            for chunk_comments in pool.map(lambda chunk: _run_chunk(binary, chunk), chunks):
+            for chunk, chunk_comments in zip(chunks, pool.map(lambda chunk: _run_chunk(binary, chunk, deadline), chunks)):
+                if chunk_comments is None:
+                    for path in chunk:
+                        found[int(Path(path).stem)] = None
+                    continue
                 for index, comment in chunk_comments:
-                    found[index].append(comment)
-    return [list(found[position[script]]) for script in scripts]
+                    comments = found[index]
+                    if comments is not None:
+                        comments.append(comment)
+    return [_copy(found[position[script]]) for script in scripts]
 
 
-def _run_chunk(binary: str, paths: list[str]) -> list[tuple[int, ShellCheckComment]]:
+def _copy(comments: list[ShellCheckComment] | None) -> list[ShellCheckComment] | None:
+    return None if comments is None else list(comments)
+
+
+def _run_chunk(binary: str, paths: list[str], deadline: float) -> list[tuple[int, ShellCheckComment]] | None:
+    """The comments on a chunk of scripts, or None when the time budget ran out first."""
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        return None
     command = [
         binary,
         "--format=json1",
@@ -106,8 +127,10 @@ def _run_chunk(binary: str, paths: list[str]) -> list[tuple[int, ShellCheckComme
         *paths,
     ]
     try:
-        completed = subprocess.run(command, capture_output=True, timeout=PROCESS_TIMEOUT_SECONDS, check=False)
-    except (OSError, subprocess.TimeoutExpired) as error:
+        completed = subprocess.run(command, capture_output=True, timeout=remaining, check=False)
+    except subprocess.TimeoutExpired:
+        return None
+    except OSError as error:
         raise ShellCheckUnavailable(f"ShellCheck could not run ({error}); SC checks skipped") from None
     if completed.returncode not in (0, 1):
         detail = completed.stderr.decode("utf-8", "replace").strip().splitlines()

@@ -34,10 +34,16 @@ _SUMMARY_NOUNS = (
 
 def render(findings: list[Finding], report: Report) -> str:
     lines = [_finding_line(finding, report.color) for finding in findings]
-    lines.append(_summary(findings, report.files_checked, report.checked_noun))
-    if report.problems:
-        # After an error the last line must not read as a clean run.
-        lines.append(f"run incomplete: {_count(len(report.problems), 'input', 'inputs')} could not be checked (errors above)")
+    if not report.problems:
+        lines.append(_summary(findings, report.files_checked, report.checked_noun))
+        return "\n".join(lines)
+    # After an error no line may read as a clean run: no "no findings", and the last line says so.
+    if findings:
+        lines.append(_summary(findings, report.files_checked, report.checked_noun))
+    incomplete = f"run incomplete: {_count(len(report.problems), 'input', 'inputs')} could not be checked (errors above)"
+    if not findings and report.files_checked:
+        incomplete += f"; {_count(report.files_checked, *report.checked_noun)} checked without findings"
+    lines.append(incomplete)
     return "\n".join(lines)
 
 

@@ -15,9 +15,9 @@ def test_repeated_scripts_are_checked_once(monkeypatch: pytest.MonkeyPatch) -> N
     checked: list[str] = []
     original = shellcheck._run_chunk
 
-    def counting(binary: str, paths: list[str]) -> list[tuple[int, ShellCheckComment]]:
+    def counting(binary: str, paths: list[str], deadline: float) -> list[tuple[int, ShellCheckComment]] | None:
         checked.extend(paths)
-        return original(binary, paths)
+        return original(binary, paths, deadline)
 
     monkeypatch.setattr(shellcheck, "_run_chunk", counting)
     results = run_shellcheck([UNQUOTED, CLEAN, UNQUOTED, UNQUOTED])

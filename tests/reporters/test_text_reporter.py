@@ -28,6 +28,21 @@ def test_one_line_per_finding_sorted_then_summary() -> None:
 
 def test_no_findings() -> None:
     assert render("text", [], Report(files_checked=2)) == "no findings in 2 files"
+
+
+def test_after_an_error_nothing_reads_as_a_clean_run() -> None:
+    problem = ("missing/Dockerfile: no such file or directory",)
+    assert render("text", [], Report(files_checked=0, problems=problem)) == (
+        "run incomplete: 1 input could not be checked (errors above)"
+    )
+    assert render("text", [], Report(files_checked=2, problems=problem * 2)) == (
+        "run incomplete: 2 inputs could not be checked (errors above); 2 files checked without findings"
+    )
+    found = render("text", [finding(PIN_RULE, "Dockerfile", 3, 1, message="Pin it.")], Report(files_checked=1, problems=problem))
+    assert found.splitlines()[1:] == [
+        "1 finding (1 warning) in 1 file",
+        "run incomplete: 1 input could not be checked (errors above)",
+    ]
     assert render("text", [], Report(files_checked=1)) == "no findings in 1 file"
 
 

@@ -66,6 +66,10 @@ _DIALECTS = {"sh": "sh", "bash": "bash", "dash": "dash", "ksh": "ksh", "ash": "s
 # it 20 s and 1.4 GB. RUNs beyond these bounds are left out, with a notice.
 MAX_COMMANDS = 250
 MAX_CHARACTERS = 16384
+# Budgets of one pass, so that a generated file or a huge tree cannot hold the run for long:
+# RUNs past them are left out, with a notice, and every other rule still runs.
+MAX_RUNS_PER_FILE = 1000
+MAX_RUNS_PER_PASS = 20000
 _LEVELS = {"error": Level.ERROR, "warning": Level.WARNING, "info": Level.INFO, "style": Level.STYLE}
 
 
@@ -134,9 +138,18 @@ def prepare_batch(contexts: list[LintContext]) -> list[str]:
     prepared: list[tuple[LintContext, _Prepared]] = []
     files: list[str] = []
     too_large: list[str] = []
+    over_file_budget: list[str] = []
+    over_pass_budget = 0
     for context in contexts:
         context.batch_results[RULE.code] = []
+        checked_in_file = 0
         for run in context.run_scripts:
+            if checked_in_file >= MAX_RUNS_PER_FILE:
+                over_file_budget.append(context.path)
+                break
+            if len(files) >= MAX_RUNS_PER_PASS:
+                over_pass_budget += 1
+                continue
             if run.script is not None and (
                 len(run.script.commands) > MAX_COMMANDS or len(run.script.text) > MAX_CHARACTERS
             ):
@@ -148,23 +161,40 @@ def prepare_batch(contexts: list[LintContext]) -> list[str]:
             text, header_lines = made
             prepared.append((context, _Prepared(run, run.script, header_lines)))
             files.append(text)
+            checked_in_file += 1
     notices = []
     if too_large:
         notices.append(
             f"ShellCheck skipped {len(too_large)} RUN instruction(s) too large for it "
             f"(over {MAX_COMMANDS} commands or {MAX_CHARACTERS} characters): {', '.join(too_large[:5])}"
         )
+    if over_file_budget:
+        notices.append(
+            f"ShellCheck checked only the first {MAX_RUNS_PER_FILE} RUN instructions of {len(over_file_budget)} file(s): "
+            + ", ".join(over_file_budget[:5])
+        )
+    if over_pass_budget:
+        notices.append(f"ShellCheck skipped {over_pass_budget} RUN instruction(s) past its budget of {MAX_RUNS_PER_PASS} per run")
     if not files:
         return notices
     # Imported here: a run with no RUN to check never pays for subprocess and thread pools.
-    from dockgate.analysis.shellcheck import ShellCheckUnavailable, run_shellcheck
+    from dockgate.analysis.shellcheck import TIME_BUDGET_SECONDS, ShellCheckUnavailable, run_shellcheck
 
     try:
-        comments = run_shellcheck(files)
+        comments = run_shellcheck(files, TIME_BUDGET_SECONDS)
     except ShellCheckUnavailable as error:
         return notices + [str(error)]
+    unchecked = []
     for (context, item), found in zip(prepared, comments):
-        context.batch_results[RULE.code].append((item, found))
+        if found is None:
+            unchecked.append(f"{context.path}:{item.run.owner.line}")
+        else:
+            context.batch_results[RULE.code].append((item, found))
+    if unchecked:
+        notices.append(
+            f"ShellCheck ran out of its {TIME_BUDGET_SECONDS:g} s budget: {len(unchecked)} RUN instruction(s) not checked: "
+            + ", ".join(unchecked[:5])
+        )
     return notices
 
 
