@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from dockgate.dockerfile.parser import parse
 from dockgate.analysis.shell import RunScript, ShellScript, run_scripts
+from dockgate.dockerfile.parser import parse
 
 
 def scripts(text: str, shells: dict[int, str] | None = None) -> list[RunScript]:
