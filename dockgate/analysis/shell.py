@@ -292,8 +292,9 @@ def _parse_commands(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...] |
     except Exception:  # bashlex raises ParsingError, NotImplementedError and assorted others
         return None
     commands: list[tuple[tuple[str, int, int], ...]] = []
+    node_visitor: Any = bashlex.ast.nodevisitor
 
-    class Visitor(bashlex.ast.nodevisitor):  # type: ignore[misc]
+    class Visitor(node_visitor):  # type: ignore[misc]
         def visitcommand(self, node: object, parts: list[Any]) -> None:
             words = tuple(
                 (part.word, part.pos[0], part.pos[1]) for part in parts if part.kind == "word"
