@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 from dockgate.analysis.shell import RunScript, ShellCommand, wrapped_command
 from dockgate.rule_api.rule import LintContext
 
+
 def run_commands(
     context: LintContext,
     programs: Iterable[str] | None = None,
