@@ -705,22 +705,23 @@ def wrapped_command(command: ShellCommand) -> ShellCommand | None:
     return ShellCommand(inner.value, inner.span, list(words[index + 1 :]), assignments, runner=command)
 
 
-def _script_word(command: ShellCommand) -> ShellWord | None:
-    """The script that `sh -c SCRIPT`, `su -c SCRIPT` or `runuser -c SCRIPT` runs, as the word holding it."""
+def _script_word(command: ShellCommand) -> tuple[ShellWord, int] | None:
+    """The script that `sh -c SCRIPT`, `su -c SCRIPT` or `runuser -c SCRIPT` runs: the word holding
+    it, and how many characters of the word's value come before the script (`--command=`)."""
     program, words = command.program, command.words
     if program in POSIX_SHELLS:
         for index, word in enumerate(words):
             if word.value == "--" or not word.value.startswith("-"):
                 return None
             if _SHELL_SCRIPT_OPTION.match(word.value):
-                return words[index + 1] if index + 1 < len(words) else None
+                return (words[index + 1], 0) if index + 1 < len(words) else None
         return None
     if program in ("su", "runuser"):
         for index, word in enumerate(words):
             if word.value in ("-c", "--command", "--session-command") and index + 1 < len(words):
-                return words[index + 1]
+                return words[index + 1], 0
             if word.value.startswith("--command="):
-                return ShellWord(word.value.partition("=")[2], word.start + len("--command="), word.end, word.line_map)
+                return word, len("--command=")
     return None
 
 
@@ -733,9 +734,11 @@ def _with_nested(command: ShellCommand, text: str, depth: int = 0) -> list[Shell
     if inner is not None:
         out.extend(_with_nested(inner, text, depth + 1))
         return out
-    word = _script_word(command)
-    if word is not None and word.end <= len(text):
+    found = _script_word(command)
+    if found is not None and found[0].end <= len(text):
+        word, skipped = found
         value, offsets = shell_word_offsets(text, word.start, word.end)
+        value, offsets = value[skipped:], offsets[skipped:]
         script = parse_script(value, mapped_line_map(offsets, word.line_map, word.span))
         for nested in script.commands:
             nested.runner = command

@@ -215,3 +215,12 @@ def test_exec_form_shell_script_maps_json_escapes() -> None:
     assert script is not None and not script.exec_form
     pip = script.calls("pip")[0]
     assert document.slice(pip.name_span) == "pip" and document.slice(pip.words[1].span) == "x"
+
+
+def test_su_command_option_with_its_value_in_one_word() -> None:
+    document = parse("FROM a\nRUN su app \"--command=chmod 777 /x\"\n")
+    script = run_scripts(document, {})[0].script
+    assert script is not None
+    chmod = script.all_commands[1]
+    assert (chmod.name, chmod.arguments) == ("chmod", ["777", "/x"])
+    assert document.slice(chmod.name_span) == "chmod"

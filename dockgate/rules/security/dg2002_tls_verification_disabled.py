@@ -3,10 +3,16 @@
 Reports TLS certificate verification turned off: `curl -k`/`--insecure`,
 `wget --no-check-certificate`, `git -c http.sslVerify=false` (and
 `git config http.sslVerify false`), `pip --trusted-host`, npm/yarn/pnpm
-`strict-ssl false`, and the variables `GIT_SSL_NO_VERIFY`,
-`PIP_TRUSTED_HOST`, `NODE_TLS_REJECT_UNAUTHORIZED=0`,
-`PYTHONHTTPSVERIFY=0` and `NPM_CONFIG_STRICT_SSL=false`, whether ENV, an ARG
-default or a RUN sets them.
+`strict-ssl false` (set with `[config] set`; `npm install strict-ssl false`
+installs two packages), yum/dnf `--setopt=[repo.]sslverify=0` and
+`sslverify=0` written into a repository file (by `echo`/`printf` into a
+file, `tee`, `sed`, or a here-document), and the variables
+`GIT_SSL_NO_VERIFY` (any value: git only checks that it is set),
+`PIP_TRUSTED_HOST`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`
+and `NPM_CONFIG_STRICT_SSL=false`, whether ENV, an ARG default, `export` or
+a prefix assignment on one command (`GIT_SSL_NO_VERIFY=1 git clone ...`)
+sets them. Commands are seen behind wrappers (`sudo`, `env`, `xargs`, ...),
+inside `sh -c '...'` and `su -c '...'`, and in exec-form RUN.
 
 ## Why is this bad?
 Without certificate checks anyone on the network path can swap the

@@ -4,7 +4,9 @@ Reports package installs with signature checks turned off: apt
 `--allow-unauthenticated`, `--allow-insecure-repositories`, `--force-yes`,
 `-o APT::Get::AllowUnauthenticated=true`, `[trusted=yes]` in a sources line;
 apk `--allow-untrusted`; yum/dnf/microdnf/tdnf `--nogpgcheck` and
-`gpgcheck=0`; zypper `--no-gpg-checks`; rpm `--nosignature`/`--nodigest`.
+`gpgcheck=0`; zypper `--no-gpg-checks`; rpm `--nosignature`/`--nodigest`;
+behind wrappers (`sudo`, `env`, `chroot`, ...), inside `sh -c '...'` and in
+exec-form RUN too.
 
 ## Why is this bad?
 Signatures are what tie a package to its publisher. Without them a mirror,
