@@ -31,8 +31,6 @@ FINGERPRINT_KEY = "dockgate/v1"
 """GitHub ignores this key; dockgate's baseline reads it."""
 MAX_TAGS = 20
 """GitHub rejects rules with more tags."""
-PRECISION = "high"
-"""RuleMeta has no confidence axis yet; GitHub only uses precision to order alerts."""
 MAX_RESULTS = 25_000
 """GitHub rejects a run with more results; the most severe are kept."""
 MAX_DESCRIPTION = 1024
@@ -192,10 +190,10 @@ def _clipped(text: str) -> str:
 def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
     level = _SARIF_LEVELS[rule.level]
     properties: dict[str, Any] = {}
-    tags = list(dict.fromkeys((["security"] if rule.is_security else []) + list(rule.tags)))
+    tags = [_sarif_tag(tag) for tag in rule.all_tags]
     if tags:
         properties["tags"] = tags[:MAX_TAGS]
-    properties["precision"] = PRECISION
+    properties["precision"] = rule.precision
     if rule.security_severity is not None:
         # GitHub wants a string; one decimal like a CVSS score.
         properties["security-severity"] = f"{rule.security_severity:.1f}"
@@ -213,6 +211,11 @@ def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
         default_configuration=sarif.ReportingConfiguration(level=level),
         properties=properties,
     )
+
+
+def _sarif_tag(tag: str) -> str:
+    """A tag as GitHub reads it: CWE ids as `external/cwe/cwe-NNN` (shown as CWE links), others as they are."""
+    return f"external/cwe/cwe-{tag[4:]}" if tag.startswith("CWE-") else tag
 
 
 def _what_it_does(rule: RuleMeta) -> str:
@@ -236,7 +239,7 @@ def _descriptor_from_finding(finding: Finding) -> sarif.ReportingDescriptor:
         full_description=sarif.MultiformatMessageString(text=description),
         help=sarif.MultiformatMessageString(text=description),
         default_configuration=sarif.ReportingConfiguration(level=level),
-        properties={"precision": PRECISION, "problem.severity": _PROBLEM_SEVERITIES[level]},
+        properties={"problem.severity": _PROBLEM_SEVERITIES[level]},
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from pathlib import Path
 from typing import Any
@@ -114,7 +116,8 @@ def test_security_rule_descriptor(root: Path) -> None:
         "helpUri": SECRET_RULE.help_uri,
         "defaultConfiguration": {"level": "error"},
         "properties": {
-            "tags": ["security", "secrets", "CWE-798"],
+            # The family (a DG2 code is in `security`), then the rule's tags; CWE ids as GitHub links them.
+            "tags": ["security", "secrets", "external/cwe/cwe-798"],
             "precision": "high",
             "security-severity": "8.0",
         },
@@ -130,9 +133,14 @@ def test_non_security_rules_get_problem_severity_and_keep_warning_level(root: Pa
         "precision": "high",
         "problem.severity": "warning",
     }
-    # A rule without tags gets no empty tag list.
-    assert rules["DG0101"]["properties"] == {"precision": "high", "problem.severity": "recommendation"}
+    # A rule without tags of its own is tagged with its family.
+    assert rules["DG0101"]["properties"] == {"tags": ["core"], "precision": "high", "problem.severity": "recommendation"}
     assert rules["DG0101"]["defaultConfiguration"] == {"level": "note"}
+
+
+def test_precision_is_the_rules_own(root: Path) -> None:
+    guess = dataclasses.replace(PIN_RULE, code="DL3064", precision="medium")
+    assert rules_by_id(sarif_log([], root, rules=[guess]))["DL3064"]["properties"]["precision"] == "medium"
 
 
 def test_tags_are_capped_at_twenty_and_keep_security(root: Path) -> None:
