@@ -62,7 +62,7 @@ _ALWAYS_WRITTEN = frozenset({"level"})
 def render(findings: list[Finding], report: Report) -> str:
     fingerprints = unique_fingerprints(findings, report)
     kept = _most_severe(list(zip(findings, fingerprints)))
-    descriptors = _rule_descriptors(report.rules, findings)
+    descriptors = _rule_descriptors(report.rules, [finding for finding, _ in kept], every_rule=report.sarif_rules == "all")
     rule_indexes = {descriptor.id: index for index, descriptor in enumerate(descriptors)}
     driver = sarif.ToolComponent(
         name=TOOL_NAME,
@@ -147,20 +147,25 @@ def _default_of(field: attr.Attribute[Any]) -> Any:
     return factory() if callable(factory) else default
 
 
-def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding]) -> list[sarif.ReportingDescriptor]:
-    """Every enabled rule, then any rule a finding names that the run did not list."""
+def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding], *, every_rule: bool) -> list[sarif.ReportingDescriptor]:
+    """The rules the findings name, in the order they first appear; with `every_rule`, every
+    enabled rule first. A family member (SC2086) is described from its family's rule (SC), and
+    a code no rule has gets a minimal entry."""
     descriptors: dict[str, sarif.ReportingDescriptor] = {}
-    for rule in rules:
-        if rule.code not in descriptors:
-            descriptors[rule.code] = _descriptor(rule)
-    families = {rule.code: rule for rule in rules if len(rule.code) == 2}
+    if every_rule:
+        for rule in rules:
+            descriptors.setdefault(rule.code, _descriptor(rule))
+    by_code = {rule.code: rule for rule in rules}
     for finding in findings:
-        if finding.code not in descriptors:
-            family = families.get(finding.code[:2])
-            if family is not None:
-                descriptors[finding.code] = _member_descriptor(family, finding)
-            else:
-                descriptors[finding.code] = _descriptor_from_finding(finding)
+        if finding.code in descriptors:
+            continue
+        named, family = by_code.get(finding.code), by_code.get(finding.code[:2])
+        if named is not None:
+            descriptors[finding.code] = _descriptor(named)
+        elif family is not None:
+            descriptors[finding.code] = _member_descriptor(family, finding)
+        else:
+            descriptors[finding.code] = _descriptor_from_finding(finding)
     return list(descriptors.values())
 
 

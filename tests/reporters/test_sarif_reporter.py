@@ -32,6 +32,8 @@ from dockgate.reporters.sarif import to_json_value
 
 
 def sarif_log(findings: list[Finding], root: Path, **report_fields: Any) -> dict[str, Any]:
+    # Every rule is described unless a test asks otherwise, so that the descriptors can be checked without findings.
+    report_fields.setdefault("sarif_rules", "all")
     report = Report(rules=report_fields.pop("rules", ALL_RULES), root=root, **report_fields)
     return json.loads(render("sarif", findings, report))
 
@@ -103,6 +105,16 @@ def test_log_envelope_and_driver(root: Path) -> None:
 def test_every_enabled_rule_is_listed_without_findings(root: Path) -> None:
     log = sarif_log([], root)
     assert list(rules_by_id(log)) == ["DL3008", "DG2001", "DG0101"]
+
+
+def test_by_default_only_the_rules_the_results_name_are_described(root: Path) -> None:
+    assert Report().sarif_rules == "fired"
+    assert rules_by_id(sarif_log([], root, sarif_rules="fired")) == {}
+    log = sarif_log([finding(CASING_RULE, "Dockerfile", 1, 1), finding(PIN_RULE, "Dockerfile", 2, 1)], root, sarif_rules="fired")
+    assert list(rules_by_id(log)) == ["DG0101", "DL3008"]
+    assert [result["ruleIndex"] for result in results_of(log)] == [0, 1]
+    assert rules_by_id(log)["DL3008"] == rules_by_id(sarif_log([], root, sarif_rules="all"))["DL3008"]
+    assert_github_ready(log)
 
 
 def test_security_rule_descriptor(root: Path) -> None:
