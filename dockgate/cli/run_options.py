@@ -176,6 +176,7 @@ def finish_run(
         checked_noun=checked_noun,
         sarif_category=args.sarif_category or sarif_category,
         sarif_rules=args.sarif_rules,
+        suppressed_findings=tuple(result.suppressed_findings),
         root=source_root(args),
         working_directory=Path.cwd(),
         problems=tuple(result.problems),

@@ -44,6 +44,9 @@ class Report:
     """ANSI colour in the text format; the CLI decides (TTY, NO_COLOR)."""
     sarif_category: str | None = None
     """Becomes SARIF `run.automationDetails.id`, to keep separate uploads apart."""
+    suppressed_findings: tuple[Finding, ...] = ()
+    """Findings the files' comments suppress, kept by `check --include-suppressed`: SARIF writes them
+    with `suppressions`; the other formats leave them out."""
     sarif_rules: Literal["fired", "all"] = "fired"
     """Which rules SARIF's `driver.rules` lists: those the results name (a small log), or every enabled rule."""
     root: Path = field(default_factory=Path.cwd)

@@ -60,6 +60,8 @@ _ALWAYS_WRITTEN = frozenset({"level"})
 
 
 def render(findings: list[Finding], report: Report) -> str:
+    if report.suppressed_findings:
+        findings = sorted([*findings, *report.suppressed_findings], key=Finding.sort_key)
     fingerprints = unique_fingerprints(findings, report)
     kept = _most_severe(list(zip(findings, fingerprints)))
     descriptors = _rule_descriptors(report.rules, [finding for finding, _ in kept], every_rule=report.sarif_rules == "all")
@@ -282,7 +284,21 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         fixes=fixes,
         properties=properties,
+        suppressions=_suppressions(finding, physical.artifact_location),
     )
+
+
+def _suppressions(finding: Finding, artifact: sarif.ArtifactLocation) -> list[sarif.Suppression] | None:
+    """A suppressed finding's comment, as an in-source suppression located at the comment."""
+    suppression = finding.suppression
+    if suppression is None:
+        return None
+    location = None
+    if suppression.comment is not None:
+        comment = suppression.comment
+        region = sarif.Region(start_line=comment.line, start_column=comment.column, end_line=comment.end_line, end_column=comment.end_column)
+        location = sarif.Location(physical_location=sarif.PhysicalLocation(artifact_location=artifact, region=region))
+    return [sarif.Suppression(kind="inSource", justification=f"suppressed by `{suppression.text}`", location=location)]
 
 
 def _fix(fix: Fix, artifact: sarif.ArtifactLocation) -> sarif.Fix:
