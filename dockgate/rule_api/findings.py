@@ -144,6 +144,16 @@ class ImageLocation:
         return " ".join(parts) or "config"
 
 
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """What silences a finding in its file; set only on findings kept with `include_suppressed`."""
+
+    comment: Span | None
+    """The ignore comment (`# hadolint ignore=...`, `# dockgate: ignore=...`); None for a BuildKit `# check=skip=` directive."""
+    text: str
+    """The comment or directive, as written."""
+
+
 @dataclass(slots=True)
 class ImageViolation:
     """What an image rule yields: a message and where in the image it is."""
@@ -173,6 +183,8 @@ class Finding:
     image: ImageLocation | None = None
     """Set for findings about a built image, attributed to a Dockerfile or not."""
     fix: Fix | None = None
+    suppression: Suppression | None = None
+    """Set when a comment in the file suppresses the finding and the run keeps suppressed findings (SARIF)."""
 
     def sort_key(self) -> tuple[str, int, int, str, tuple[int, int, str]]:
         line, column = (self.span.line, self.span.column) if self.span is not None else (0, 0)

@@ -120,6 +120,18 @@ def test_check_sarif_from_standard_input(repository: Path, tmp_path: Path, capsy
     assert validation_problems(tmp_path / "stdin.sarif", tmp_path) == []
 
 
+def test_check_sarif_with_suppressed_findings_and_every_rule(repository: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repository / "services" / "web" / "Dockerfile").write_text(
+        "# hadolint ignore=DL3006\n" + DOCKERFILE.replace("RUN apt-get", "# dockgate: ignore=DL3008\nRUN apt-get", 1), encoding="utf-8"
+    )
+    arguments = ["check", "web/Dockerfile", "--include-suppressed", "--sarif-rules", "all"]
+    log = sarif_of(arguments, tmp_path / "suppressed.sarif", capsys)
+
+    suppressed = [result["ruleId"] for result in log["runs"][0]["results"] if result.get("suppressions")]
+    assert sorted(set(suppressed)) == ["DL3006", "DL3008"]
+    assert validation_problems(tmp_path / "suppressed.sarif", tmp_path) == []
+
+
 @pytest.fixture
 def image_archive(repository: Path) -> Path:
     config = json.dumps({

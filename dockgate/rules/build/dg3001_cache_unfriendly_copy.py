@@ -56,6 +56,7 @@ RULE = RuleMeta(
     name="cache-unfriendly-copy",
     summary="The whole build context is copied before a dependency install that needs only manifest files",
     level=Level.INFO,
+    precision="medium",
     tags=("build", "cache"),
     documentation=__doc__,
 )
