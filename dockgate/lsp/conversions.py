@@ -20,11 +20,22 @@ DEPRECATED_CODES = frozenset({"DL4000"})
 """Findings about deprecated syntax, shown struck through (MAINTAINER)."""
 
 
-def code_point_range(span: Span) -> types.Range:
-    """The span as an LSP range still counted in code points (the codec converts to the client's units)."""
+BYTE_ORDER_MARK = "\ufeff"
+
+
+def code_point_range(span: Span, after_byte_order_mark: bool = False) -> types.Range:
+    """The span as an LSP range of the buffer, still counted in code points (the codec converts to the client's units).
+
+    dockgate counts line 1's columns after a UTF-8 byte-order mark, as an
+    editor shows the line; a buffer that holds the mark has it as line 1's
+    first character, so there the columns move one to the right.
+    """
+    first_line_shift = 1 if after_byte_order_mark else 0
     return types.Range(
-        start=types.Position(line=span.line - 1, character=span.column - 1),
-        end=types.Position(line=span.end_line - 1, character=span.end_column - 1),
+        start=types.Position(line=span.line - 1, character=span.column - 1 + (first_line_shift if span.line == 1 else 0)),
+        end=types.Position(
+            line=span.end_line - 1, character=span.end_column - 1 + (first_line_shift if span.end_line == 1 else 0)
+        ),
     )
 
 

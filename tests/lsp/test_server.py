@@ -315,3 +315,23 @@ async def test_fix_all_applies_every_safe_fix(client: LanguageClient) -> None:
     replace_buffer(client, uri, 2, fixed)
     assert "DG1004" not in await diagnostics_after(client, uri)
     assert await code_actions(client, uri, [], only=[types.CodeActionKind.SourceFixAll]) == {}
+
+
+@pytest.mark.asyncio
+async def test_byte_order_mark_is_a_character_of_the_buffer(client: LanguageClient) -> None:
+    # A client that sends the UTF-8 byte-order mark holds it as line 1's first character: the
+    # ranges and edits count it, although dockgate's own columns (as an editor shows the line) do not.
+    text = "\ufefffrom alpine:3.20\nMAINTAINER me\n"
+    uri = open_document(client, client.root / "Dockerfile", text)  # type: ignore[attr-defined]
+    casing = (await diagnostics_after(client, uri))["DG1004"]
+    assert (casing.range.start.line, casing.range.start.character, casing.range.end.character) == (0, 1, 5)
+    actions = await code_actions(client, uri, [casing])
+    fix = actions["DG1004: Write the keyword in uppercase"].edit
+    assert fix is not None
+    assert apply_edit(text, fix, version=1) == "\ufeffFROM alpine:3.20\nMAINTAINER me\n"
+    on_line = actions["Suppress DG1004 on this line"].edit
+    assert on_line is not None
+    assert apply_edit(text, on_line) == "\ufeff# hadolint ignore=DG1004\nfrom alpine:3.20\nMAINTAINER me\n"
+    fix_all = (await code_actions(client, uri, [], only=[types.CodeActionKind.SourceFixAll]))["Fix all safe dockgate findings"]
+    assert fix_all.edit is not None
+    assert apply_edit(text, fix_all.edit) == '\ufeffFROM alpine:3.20\nLABEL org.opencontainers.image.authors="me"\n'
