@@ -175,6 +175,7 @@ def _stamped(
             aliases=who.aliases,
             fingerprint=fingerprint(who.code, job.display_path, _subject(violation, document), violation.message),
             fix=violation.fix,
+            related=violation.related,
         )
         if context is not None and context.suppressions.suppresses(finding):
             continue

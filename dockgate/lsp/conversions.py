@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 from lsprotocol import types
 
 from dockgate.dockerfile.model import Span
@@ -39,15 +41,23 @@ def code_point_range(span: Span, after_byte_order_mark: bool = False) -> types.R
     )
 
 
-def diagnostic(finding: Finding, meta: RuleMeta | None, client_range: types.Range) -> types.Diagnostic:
-    """One finding as a diagnostic; `client_range` is already in the client's position encoding."""
+def diagnostic(
+    finding: Finding, span: Span, meta: RuleMeta | None, uri: str, client_range: Callable[[Span], types.Range]
+) -> types.Diagnostic:
+    """One finding of the buffer `uri`, at `span` (its own), as a diagnostic; `client_range` places a span in
+    the client's position encoding."""
+    related = [
+        types.DiagnosticRelatedInformation(location=types.Location(uri=uri, range=client_range(place.span)), message=place.message)
+        for place in finding.related
+    ]
     return types.Diagnostic(
-        range=client_range,
+        range=client_range(span),
         message=finding.message,
         severity=SEVERITIES.get(finding.level, types.DiagnosticSeverity.Warning),
         code=finding.code,
         code_description=types.CodeDescription(href=href) if (href := help_uri(finding.code, meta)) else None,
         source="dockgate",
         tags=[types.DiagnosticTag.Deprecated] if finding.code in DEPRECATED_CODES else None,
+        related_information=related or None,
         data={"fingerprint": finding.fingerprint, "instruction_line": finding.instruction_line},
     )

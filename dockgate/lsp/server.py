@@ -232,7 +232,7 @@ class DockgateLanguageServer(LanguageServer):
             return []
         positions = BufferPositions.of(document)
         return [
-            diagnostic(finding, self.rules.get(finding.code), positions.client_range(finding.span))
+            diagnostic(finding, finding.span, self.rules.get(finding.code), uri, positions.client_range)
             for finding in findings.all
             if finding.span is not None
         ]
