@@ -61,6 +61,9 @@ FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.dockgate"
 _CODE_IN_COMMENT = re.compile(r"\b(?:DL|DG|SC)\d{4}\b")
 
 
+_SETTINGS_KEYS = ("configPath", "select", "ignore", "shellcheck")
+
+
 @dataclass
 class Settings:
     """What the client may set (`initializationOptions` or `workspace/didChangeConfiguration`, under `dockgate`)."""
@@ -69,6 +72,16 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     shellcheck: bool = True
+
+    @classmethod
+    def in_payload(cls, value: Any) -> bool:
+        """Whether the client's payload holds dockgate's settings: a `dockgate` section, or that section alone.
+
+        Editors also send `workspace/didChangeConfiguration` with an empty or
+        another tool's payload (eglot does on connecting); that must not reset
+        what `initializationOptions` set.
+        """
+        return isinstance(value, dict) and ("dockgate" in value or any(key in value for key in _SETTINGS_KEYS))
 
     @classmethod
     def from_client(cls, value: Any) -> Settings:
@@ -534,7 +547,7 @@ def build_server() -> DockgateLanguageServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def settings_changed(ls: DockgateLanguageServer, params: types.DidChangeConfigurationParams) -> None:
-        if params.settings is not None:
+        if Settings.in_payload(params.settings):
             ls.settings = Settings.from_client(params.settings)
         ls.configuration_changed()
 

@@ -212,6 +212,9 @@ async def test_settings_change_applies(client: LanguageClient) -> None:
     )
     found = await diagnostics_after(client, uri)
     assert "DL3006" not in found and "DL4000" in found
+    # A payload without dockgate's section (eglot sends one on connecting) keeps the settings.
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"yaml": {"format": True}}))
+    assert "DL3006" not in await diagnostics_after(client, uri)
 
 
 @pytest.mark.asyncio
