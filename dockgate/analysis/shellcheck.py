@@ -24,6 +24,8 @@ from pathlib import Path
 EXCLUDED_CODES = ("SC1090", "SC1091", "SC2187")
 SCRIPTS_PER_PROCESS = 400
 PROCESS_TIMEOUT_SECONDS = 300
+REMEMBERED_SCRIPTS = 20_000
+"""How many scripts' comments a process keeps, so that a re-lint (after --fix, in an editor) checks only what changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +77,8 @@ def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
             "or pass --no-shellcheck; SC checks skipped"
         )
     # Many RUNs repeat across a batch's files (`apt-get update && ...`): each distinct script is checked once.
-    distinct = list(dict.fromkeys(scripts))
-    position = {script: index for index, script in enumerate(distinct)}
+    scripts_wanted = dict.fromkeys(scripts)
+    distinct = [script for script in scripts_wanted if (binary, script) not in _remembered]
     found: list[list[ShellCheckComment]] = [[] for _ in distinct]
     with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
         paths = []
@@ -93,7 +95,17 @@ def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:
             for chunk_comments in pool.map(lambda chunk: _run_chunk(binary, chunk), chunks):
                 for index, comment in chunk_comments:
                     found[index].append(comment)
-    return [list(found[position[script]]) for script in scripts]
+    # Forget the oldest past the bound, except those this call is about to return.
+    excess = len(_remembered) + len(distinct) - REMEMBERED_SCRIPTS
+    if excess > 0:
+        for key in [key for key in _remembered if key[1] not in scripts_wanted][:excess]:
+            del _remembered[key]
+    _remembered.update(((binary, script), tuple(comments)) for script, comments in zip(distinct, found))
+    return [list(_remembered[binary, script]) for script in scripts]
+
+
+_remembered: dict[tuple[str, str], tuple[ShellCheckComment, ...]] = {}
+"""Comments of the scripts this process has checked, by binary and script: the same every time."""
 
 
 def _run_chunk(binary: str, paths: list[str]) -> list[tuple[int, ShellCheckComment]]:
