@@ -119,18 +119,22 @@ class DocumentFindings:
 class BufferPositions:
     """Where dockgate's spans are in one version of a buffer, in code points and in the client's units.
 
-    The lines are split once per request: pygls splits the whole text again
-    each time they are asked for, which for every diagnostic of a long file
+    The lines are split once per request (pygls splits the whole text again
+    each time they are asked for), and a range on ASCII lines is the same in
+    every encoding, so only the others go through pygls's converter, which
+    counts character by character: for the diagnostics of a long file, both
     cost more than the rest of publishing.
     """
 
     codec: PositionCodec
     lines: Sequence[str]
+    ascii_lines: Sequence[bool]
     after_byte_order_mark: bool
 
     @classmethod
     def of(cls, document: TextDocument) -> BufferPositions:
-        return cls(document.position_codec, document.lines, document.source.startswith(BYTE_ORDER_MARK))
+        lines = document.lines
+        return cls(document.position_codec, lines, [line.isascii() for line in lines], document.source.startswith(BYTE_ORDER_MARK))
 
     def code_points(self, span: Span) -> types.Range:
         return code_point_range(span, self.after_byte_order_mark)
@@ -139,7 +143,18 @@ class BufferPositions:
         return self.to_client(self.code_points(span))
 
     def to_client(self, code_points: types.Range) -> types.Range:
+        start, end = code_points.start, code_points.end
+        if self._ascii(start.line) and self._ascii(end.line):
+            # Clipped to the line (with its newline), as pygls does.
+            return types.Range(
+                start=types.Position(line=start.line, character=min(start.character, len(self.lines[start.line]))),
+                end=types.Position(line=end.line, character=min(end.character, len(self.lines[end.line]))),
+            )
         return self.codec.range_to_client_units(self.lines, code_points)
+
+    def _ascii(self, line: int) -> bool:
+        """Whether the 0-based line is in the buffer and ASCII (past the end, pygls decides where it is)."""
+        return line < len(self.ascii_lines) and self.ascii_lines[line]
 
 
 def _is_shellcheck(meta: RuleMeta) -> bool:
