@@ -257,14 +257,36 @@ def _exec_form_source(instruction: Instruction) -> _ScriptSource | None:
 # ------------------------------------------------------------------ parsing
 
 
+@lru_cache(maxsize=1)
+def _bashlex() -> Any:
+    """bashlex, imported on first need, made to refuse a `${` that never closes.
+
+    bashlex 0.18 loops forever on a word such as `$(d)'${'`: it looks for the
+    `}` with str.find and carries on from position -1. Bash calls that a bad
+    substitution; the guard makes bashlex say so, and the tokenizer takes over.
+    """
+    import bashlex
+    import bashlex.errors
+    import bashlex.subst
+
+    expand = bashlex.subst._paramexpand
+
+    def guarded_expand(parser: object, string: str, start: int) -> Any:
+        if string.startswith("${", start) and string.find("}", start + 2) < 0:
+            raise bashlex.errors.ParsingError("bad substitution: no closing '}'", string, start)
+        return expand(parser, string, start)
+
+    bashlex.subst._paramexpand = guarded_expand
+    return bashlex
+
+
 @lru_cache(maxsize=4096)
 def _parse_commands(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...] | None:
     """Commands as (value, start, end) word tuples via bashlex, or None when bashlex fails.
 
     Cached on the text: the same RUN lines recur across many Dockerfiles.
     """
-    import bashlex
-
+    bashlex = _bashlex()
     try:
         trees = bashlex.parse(text)
     except Exception:  # bashlex raises ParsingError, NotImplementedError and assorted others

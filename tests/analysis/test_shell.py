@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dockgate.dockerfile.parser import parse
+import subprocess
+import sys
+
 from dockgate.analysis.shell import RunScript, ShellScript, run_scripts
+from dockgate.dockerfile.parser import parse
 
 
 def scripts(text: str, shells: dict[int, str] | None = None) -> list[RunScript]:
@@ -114,3 +117,17 @@ def test_tokenizer_keeps_braces_in_words_and_splits_redirections() -> None:
 def test_operator_right_after_a_word() -> None:
     script = only_script("FROM a\nRUN apt-get install curl&& curl -s x > /dev/null 2>&1 &>/dev/null\n")
     assert [(c.name, c.arguments) for c in script.commands] == [("apt-get", ["install", "curl"]), ("curl", ["-s", "x"])]
+
+
+def test_an_unclosed_parameter_after_a_substitution_falls_back_instead_of_hanging() -> None:
+    # bashlex 0.18 loops forever on this word; found by the fuzzer. A subprocess bounds the test if it regresses.
+    code = (
+        "from dockgate.dockerfile.parser import parse\n"
+        "from dockgate.analysis.shell import run_scripts\n"
+        "[run] = run_scripts(parse(\"FROM a\\nRUN echo $(d)'${' && apt-get install z\\n\"), {})\n"
+        "assert run.script is not None and not run.script.parsed_by_bashlex\n"
+        "print([c.name for c in run.script.commands])\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "['echo', 'apt-get']"
