@@ -33,7 +33,7 @@ from dockgate.dockerfile.model import Span
 from dockgate.engine.dockerfile_engine import LintJob
 from dockgate.engine.registry import DockerfileRule
 from dockgate.rule_api.config import Config
-from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix, Level
+from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix, Level, RelatedLocation
 
 CACHE_FORMAT = 1
 """Bump when the entry layout or the key's recipe changes."""
@@ -193,6 +193,7 @@ def _encoded(finding: Finding) -> list[Any]:
         list(finding.aliases),
         finding.fingerprint,
         encoded_fix,
+        [[_encoded_span(related.span), related.message] for related in finding.related],
     ]
 
 
@@ -202,14 +203,16 @@ def _encoded_span(span: Span) -> list[int]:
 
 def _finding(item: Any) -> Finding:
     # Exact type checks, written out: a warm run decodes tens of thousands of these.
-    if type(item) is not list or len(item) != 10:
+    if type(item) is not list or len(item) != 11:
         raise CacheCorrupt
-    code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix = item
+    code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix, related = item
     if not (type(code) is type(name) is type(level) is type(message) is type(file) is type(fingerprint) is str):
         raise CacheCorrupt
     if type(aliases) is not list or not all(type(alias) is str for alias in aliases):
         raise CacheCorrupt
     if instruction_line is not None and type(instruction_line) is not int:
+        raise CacheCorrupt
+    if type(related) is not list:
         raise CacheCorrupt
     return Finding(
         code=code,
@@ -222,7 +225,14 @@ def _finding(item: Any) -> Finding:
         aliases=tuple(aliases),
         fingerprint=fingerprint,
         fix=None if fix is None else _fix(fix),
+        related=tuple(_related(place) for place in related),
     )
+
+
+def _related(item: Any) -> RelatedLocation:
+    if type(item) is not list or len(item) != 2 or type(item[1]) is not str:
+        raise CacheCorrupt
+    return RelatedLocation(_span(item[0]), item[1])
 
 
 def _fix(item: Any) -> Fix:

@@ -177,6 +177,7 @@ def _stamped(
             aliases=who.aliases,
             fingerprint=fingerprint(who.code, job.display_path, _subject(violation, document), violation.message),
             fix=violation.fix,
+            related=violation.related,
         )
         suppression = context.suppressions.suppression_of(finding) if context is not None else None
         if suppression is not None:

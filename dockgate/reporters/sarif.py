@@ -16,6 +16,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
+from dockgate.dockerfile.model import Span
 from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
 from dockgate.rule_api.findings import Finding, Fix, ImageLocation, Level
 
@@ -267,14 +268,16 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
             region=sarif.Region(start_line=1),
         )
     else:
-        region = sarif.Region(
-            start_line=span.line,
-            start_column=span.column,
-            end_line=span.end_line,
-            end_column=span.end_column,
-        )
-        physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, report), region=region)
+        physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, report), region=_region(span))
     fixes = [_fix(finding.fix, physical.artifact_location)] if finding.fix is not None else None
+    related_locations = [
+        sarif.Location(
+            id=index,
+            physical_location=sarif.PhysicalLocation(artifact_location=physical.artifact_location, region=_region(related.span)),
+            message=sarif.Message(text=related.message),
+        )
+        for index, related in enumerate(finding.related)
+    ] or None
     return sarif.Result(
         rule_id=finding.code,
         rule_index=rule_index,
@@ -283,6 +286,7 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
         locations=[sarif.Location(physical_location=physical, logical_locations=logical_locations)],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         fixes=fixes,
+        related_locations=related_locations,
         properties=properties,
         suppressions=_suppressions(finding, physical.artifact_location),
     )
@@ -295,22 +299,20 @@ def _suppressions(finding: Finding, artifact: sarif.ArtifactLocation) -> list[sa
         return None
     location = None
     if suppression.comment is not None:
-        comment = suppression.comment
-        region = sarif.Region(start_line=comment.line, start_column=comment.column, end_line=comment.end_line, end_column=comment.end_column)
+        region = _region(suppression.comment)
         location = sarif.Location(physical_location=sarif.PhysicalLocation(artifact_location=artifact, region=region))
     return [sarif.Suppression(kind="inSource", justification=f"suppressed by `{suppression.text}`", location=location)]
+
+
+def _region(span: Span) -> sarif.Region:
+    return sarif.Region(start_line=span.line, start_column=span.column, end_line=span.end_line, end_column=span.end_column)
 
 
 def _fix(fix: Fix, artifact: sarif.ArtifactLocation) -> sarif.Fix:
     """The finding's fix as one change to its file; its applicability rides in the properties."""
     replacements = [
         sarif.Replacement(
-            deleted_region=sarif.Region(
-                start_line=edit.span.line,
-                start_column=edit.span.column,
-                end_line=edit.span.end_line,
-                end_column=edit.span.end_column,
-            ),
+            deleted_region=_region(edit.span),
             inserted_content=sarif.ArtifactContent(text=edit.content),
         )
         for edit in fix.edits

@@ -24,7 +24,8 @@ from reporter_samples import (
     schema_errors,
 )
 
-from dockgate.rule_api.findings import Finding, Level
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Finding, Level, RelatedLocation
 from dockgate.rule_api.rule import RuleMeta
 from dockgate.reporters import Report, render
 from dockgate.reporters.report import unique_fingerprints
@@ -190,6 +191,33 @@ def test_result_fields(root: Path) -> None:
             ],
             "partialFingerprints": {"dockgate/v1": unique_fingerprints([one], Report(root=root))[0]},
         }
+    ]
+
+
+def test_related_locations_point_into_the_results_file(root: Path) -> None:
+    one = finding(PIN_RULE, "services/api/Dockerfile", 6, 5)
+    one.related = (RelatedLocation(Span(3, 1, 3, 9), "the COPY before it"), RelatedLocation(Span(1, 1, 1, 5), "the stage"))
+    log = sarif_log([one], root)
+    assert_github_ready(log)
+    [result] = results_of(log)
+    artifact = {"uri": "services/api/Dockerfile", "uriBaseId": "%SRCROOT%"}
+    assert result["relatedLocations"] == [
+        {
+            "id": 0,
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 9},
+            },
+            "message": {"text": "the COPY before it"},
+        },
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 5},
+            },
+            "message": {"text": "the stage"},
+        },
     ]
 
 
