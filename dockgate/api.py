@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterator, Sequence
+from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
@@ -22,7 +22,7 @@ from dockgate.dockerfile.source import SourceError, SourceText, decode, read_sou
 from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
-from dockgate.engine.fixing import fix_batch
+from dockgate.engine.fixing import FixOutcome, fix_batch
 from dockgate.engine.noqa import NoqaResult, add_noqa
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
 from dockgate.engine.selectors import checked_config
@@ -74,6 +74,8 @@ class LintResult:
     """Inputs that could not be linted, one line each: the run did not check everything."""
     notices: list[str] = field(default_factory=list)
     """Things the user should know (a pass skipped, a file left out)."""
+    suppressed_findings: list[Finding] = field(default_factory=list)
+    """With `include_suppressed`: the findings the files' comments suppress, each with its `suppression`."""
 
 
 @dataclass
@@ -196,6 +198,7 @@ def lint_paths(
     cache_dir: Path | None = None,
     workers: int | None = None,
     progress: Callable[[RunProgress], None] | None = None,
+    include_suppressed: bool = False,
 ) -> LintResult:
     """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`.
 
@@ -203,10 +206,14 @@ def lint_paths(
     nothing they depend on changes (standard input is never cached).
     `workers` is how many processes lint; None means one for a small run
     and every CPU for a large one. `progress` is called as files are done.
+    `include_suppressed` keeps the findings the files' comments suppress in
+    `LintResult.suppressed_findings` (the cache, which holds reported findings only, is not used then).
     """
     result = LintResult()
     run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
-    cache = ResultCache(cache_dir, run.engine.rules) if cache_dir is not None else None
+    for job in run.jobs:
+        job.keep_suppressed = include_suppressed
+    cache = ResultCache(cache_dir, run.engine.rules) if cache_dir is not None and not include_suppressed else None
     found_per_file: list[list[Finding] | None] = [None] * len(run.jobs)
     keys: list[str | None] = [None] * len(run.jobs)
     if cache is not None:
@@ -234,7 +241,7 @@ def lint_paths(
     for job, found_or_none in zip(run.jobs, found_per_file):
         assert found_or_none is not None, "every file is linted or found in the cache"
         _record(result, job, found_or_none)
-    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings + result.suppressed_findings, run.metas)
     return result
 
 
@@ -253,21 +260,30 @@ def _lint_batches(
     engine: DockerfileEngine, jobs: list[LintJob], indices: list[int], workers: int | None
 ) -> Iterator[tuple[list[int], tuple[list[list[Finding]], list[str]]]]:
     """The findings and notices of `jobs` in batches, each with the `indices` of its jobs, in order."""
+    processes, size = _batching(len(jobs), workers)
+    starts = range(0, len(jobs), size)
+    if processes <= 1:
+        for start in starts:
+            yield indices[start : start + size], engine.lint_batch(jobs[start : start + size])
+        return
+    # Imported here: multiprocessing costs a one-file run (pre-commit, an editor) some 15 ms to import.
+    from dockgate.engine.parallel import lint_in_processes
+
+    batches = [jobs[start : start + size] for start in starts]
+    yield from zip((indices[start : start + size] for start in starts), lint_in_processes(batches, processes))
+
+
+def _batching(jobs: int, workers: int | None) -> tuple[int, int]:
+    """How many processes lint `jobs` files, and how many files go in a batch."""
     processes = 1
-    if len(jobs) > 1 and (workers > 1 if workers is not None else len(jobs) > POOL_MIN_FILES):
-        # Imported here: multiprocessing costs a one-file run (pre-commit, an editor) some 15 ms to import.
-        from dockgate.engine.parallel import available_cpus, lint_in_processes
+    if jobs > 1 and (workers > 1 if workers is not None else jobs > POOL_MIN_FILES):
+        from dockgate.engine.parallel import available_cpus
 
         processes = workers if workers is not None else available_cpus()
     if processes <= 1:
-        for start in range(0, len(jobs), BATCH_SIZE):
-            yield indices[start : start + BATCH_SIZE], engine.lint_batch(jobs[start : start + BATCH_SIZE])
-        return
+        return 1, BATCH_SIZE
     # Several batches per process, so that one slow batch does not leave the other CPUs idle.
-    size = max(MIN_POOL_BATCH_SIZE, min(BATCH_SIZE, -(-len(jobs) // (processes * BATCHES_PER_PROCESS))))
-    starts = range(0, len(jobs), size)
-    batches = [jobs[start : start + size] for start in starts]
-    yield from zip((indices[start : start + size] for start in starts), lint_in_processes(batches, processes))
+    return processes, max(MIN_POOL_BATCH_SIZE, min(BATCH_SIZE, -(-jobs // (processes * BATCHES_PER_PROCESS))))
 
 
 def fix_text(
@@ -302,17 +318,25 @@ def fix_paths(
     build_context: Path | None = None,
     stdin: BinaryIO | None = None,
     stdin_filename: str | None = None,
+    workers: int | None = None,
 ) -> FixRunResult:
     """Work out the fixes for files and folders, as `lint_paths` finds them; nothing is written.
 
     The result's findings are those that remain after fixing; `files` holds
-    each file's fixed text, for the caller to write or show.
+    each file's fixed text, for the caller to write or show. `workers` means
+    what it means for `lint_paths`.
     """
     result = FixRunResult()
     run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
-    for start in range(0, len(run.jobs), BATCH_SIZE):
-        jobs = run.jobs[start : start + BATCH_SIZE]
-        outcomes, notices = fix_batch(run.engine, jobs, unsafe=unsafe)
+    processes, size = _batching(len(run.jobs), workers)
+    batches = [run.jobs[start : start + size] for start in range(0, len(run.jobs), size)]
+    if processes <= 1:
+        fixed_batches: Iterable[tuple[list[FixOutcome], list[str]]] = (fix_batch(run.engine, jobs, unsafe=unsafe) for jobs in batches)
+    else:
+        from dockgate.engine.parallel import fix_in_processes
+
+        fixed_batches = fix_in_processes(batches, processes, unsafe=unsafe)
+    for jobs, (outcomes, notices) in zip(batches, fixed_batches):
         result.notices.extend(notice for notice in notices if notice not in result.notices)
         for job, outcome in zip(jobs, outcomes):
             on_disk = None if job.from_stdin else job.path
@@ -436,6 +460,9 @@ def _collect_jobs(
 
 def _record(result: LintResult, job: LintJob, found: list[Finding]) -> None:
     result.checked += 1
+    if job.keep_suppressed:
+        result.suppressed_findings.extend(finding for finding in found if finding.suppression is not None)
+        found = [finding for finding in found if finding.suppression is None]
     result.findings.extend(found)
     result.failed = result.failed or fails(found, job.config)
 

@@ -10,6 +10,7 @@ read it through here, or cached results go stale.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from dockgate.analysis.dockerignore import context_files, ignore_file_path, read_dockerignore
@@ -20,7 +21,10 @@ COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "doc
 class ContextInputs:
     """Digests of what the rules read from build contexts, each file read and each context walked once."""
 
-    def __init__(self) -> None:
+    def __init__(self, left_out: Path | None = None) -> None:
+        """`left_out`: a folder whose files the listing digest does not count (the result cache's
+        own, which grows on every run: inside a build context it would change every key)."""
+        self._left_out = os.path.abspath(left_out) if left_out is not None else None
         self._file_digests: dict[Path, bytes] = {}
         self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
 
@@ -50,5 +54,9 @@ class ContextInputs:
         known = self._listing_digests.get(key)
         if known is None:
             listing = context_files(context_dir, read_dockerignore(context_dir, dockerfile_name))
+            if self._left_out is not None:
+                inside = os.path.relpath(self._left_out, os.path.abspath(context_dir)).replace(os.sep, "/")
+                if not inside.startswith(".."):
+                    listing = [path for path in listing if not path.startswith(inside + "/")]
             known = self._listing_digests[key] = hashlib.sha256("\0".join(listing).encode("utf-8", "surrogatepass")).digest()
         return known

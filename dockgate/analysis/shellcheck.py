@@ -26,6 +26,8 @@ EXCLUDED_CODES = ("SC1090", "SC1091", "SC2187")
 SCRIPTS_PER_PROCESS = 400
 TIME_BUDGET_SECONDS = 180.0
 """The most one pass may take; chunks not done by then are left unchecked, and the run goes on."""
+REMEMBERED_SCRIPTS = 20_000
+"""How many scripts' comments a process keeps, so that a re-lint (after --fix, in an editor) checks only what changed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,20 +54,20 @@ def find_shellcheck() -> str | None:
     return shutil.which("shellcheck")
 
 
-def shellcheck_version() -> str | None:
-    """The version the shellcheck binary reports (`0.10.0`), or None when there is none that runs."""
+def shellcheck_identity() -> str | None:
+    """Which shellcheck binary would run (resolved path, size, modification time), or None when there is none.
+
+    It changes whenever the binary does, and costs a `stat` where asking the binary for its
+    version costs a process on every start.
+    """
     binary = find_shellcheck()
     if binary is None:
         return None
     try:
-        completed = subprocess.run([binary, "--version"], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        status = os.stat(binary)
+    except OSError:
         return None
-    for line in completed.stdout.decode("utf-8", "replace").splitlines():
-        label, _, value = line.partition(":")
-        if label.strip() == "version" and completed.returncode == 0:
-            return value.strip()
-    return None
+    return f"{os.path.realpath(binary)}\0{status.st_size}\0{status.st_mtime_ns}"
 
 
 def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS) -> list[list[ShellCheckComment] | None]:
@@ -81,8 +83,8 @@ def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS)
             "or pass --no-shellcheck; SC checks skipped"
         )
     # Many RUNs repeat across a batch's files (`apt-get update && ...`): each distinct script is checked once.
-    distinct = list(dict.fromkeys(scripts))
-    position = {script: index for index, script in enumerate(distinct)}
+    scripts_wanted = dict.fromkeys(scripts)
+    distinct = [script for script in scripts_wanted if (binary, script) not in _remembered]
     found: list[list[ShellCheckComment] | None] = [[] for _ in distinct]
     deadline = time.monotonic() + time_budget
     with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
@@ -106,12 +108,25 @@ def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS)
                     comments = found[index]
                     if comments is not None:
                         comments.append(comment)
-    return [_copy(found[position[script]]) for script in scripts]
+    # Forget the oldest past the bound, except those this call is about to return.
+    excess = len(_remembered) + len(distinct) - REMEMBERED_SCRIPTS
+    if excess > 0:
+        for key in [key for key in _remembered if key[1] not in scripts_wanted][:excess]:
+            del _remembered[key]
+    # A script left unchecked by the time budget is not remembered: the next pass tries it again.
+    _remembered.update(
+        ((binary, script), tuple(comments)) for script, comments in zip(distinct, found) if comments is not None
+    )
+    return [_remembered_comments(binary, script) for script in scripts]
 
 
-def _copy(comments: list[ShellCheckComment] | None) -> list[ShellCheckComment] | None:
+def _remembered_comments(binary: str, script: str) -> list[ShellCheckComment] | None:
+    comments = _remembered.get((binary, script))
     return None if comments is None else list(comments)
 
+
+_remembered: dict[tuple[str, str], tuple[ShellCheckComment, ...]] = {}
+"""Comments of the scripts this process has checked, by binary and script: the same every time."""
 
 def _run_chunk(binary: str, paths: list[str], deadline: float) -> list[tuple[int, ShellCheckComment]] | None:
     """The comments on a chunk of scripts, or None when the time budget ran out first."""

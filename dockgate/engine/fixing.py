@@ -47,9 +47,11 @@ def applicable(finding: Finding, unsafe: bool) -> bool:
 def fix_batch(engine: DockerfileEngine, jobs: Sequence[LintJob], *, unsafe: bool = False) -> tuple[list[FixOutcome], list[str]]:
     """Fix each job's file (in order) in passes; also the notices of the lint runs.
 
-    The passes leave out the rules that fix nothing and prepare whole batches (the
-    ShellCheck pass, most of a lint's cost); one lint with every rule then gives each
-    file's remaining findings.
+    The first pass lints with every rule, so a file it leaves unchanged is done.
+    Later passes leave out the rules that fix nothing and prepare whole batches
+    (the ShellCheck pass, most of a lint's cost); one lint with every rule then
+    gives the remaining findings of each file that changed, and ShellCheck sees
+    again only the scripts a fix changed (it remembers the others).
     """
     outcomes = [FixOutcome(job.source.text) for job in jobs]
     current = list(jobs)
@@ -59,12 +61,14 @@ def fix_batch(engine: DockerfileEngine, jobs: Sequence[LintJob], *, unsafe: bool
         [rule for rule in engine.rules if rule.meta.fix is not None or not _prepares_batches(rule)]
     )
     pending = list(range(len(jobs)))
-    for _ in range(MAX_PASSES):
-        found, pass_notices = passes_engine.lint_batch([current[index] for index in pending])
+    for number in range(MAX_PASSES):
+        found, pass_notices = (engine if number == 0 else passes_engine).lint_batch([current[index] for index in pending])
         notices.extend(notice for notice in pass_notices if notice not in notices)
         still_fixing = []
         for index, findings in zip(pending, found):
             outcome = outcomes[index]
+            if number == 0:
+                outcome.remaining = findings
             # A file with replaced bytes cannot be written back as it was.
             if current[index].source.invalid_utf8_line is not None:
                 continue
@@ -84,10 +88,11 @@ def fix_batch(engine: DockerfileEngine, jobs: Sequence[LintJob], *, unsafe: bool
         pending = still_fixing
         if not pending:
             break
-    found, final_notices = engine.lint_batch(current)
+    changed = [index for index, outcome in enumerate(outcomes) if outcome.fixed]
+    found, final_notices = engine.lint_batch([current[index] for index in changed])
     notices.extend(notice for notice in final_notices if notice not in notices)
-    for outcome, findings in zip(outcomes, found):
-        outcome.remaining = findings
+    for index, findings in zip(changed, found):
+        outcomes[index].remaining = findings
     for outcome in outcomes:
         outcome.unsafe_fixable = 0 if unsafe else sum(
             1 for finding in outcome.remaining if finding.fix is not None and finding.fix.applicability is Applicability.UNSAFE

@@ -1,9 +1,9 @@
-"""Linting many Dockerfiles on every CPU: batches go to worker processes and come back in order.
+"""Linting or fixing many Dockerfiles on every CPU: batches go to worker processes and come back in order.
 
-Each worker builds its own engine once and lints whole batches, ShellCheck
-pass included, so a batch's findings and notices are what one process would
-have made of it; results are taken in submission order, so a run's output
-does not depend on which worker finished first.
+Each worker builds its own engine once and lints (or fixes) whole batches,
+ShellCheck pass included, so a batch's results and notices are what one
+process would have made of it; results are taken in submission order, so a
+run's output does not depend on which worker finished first.
 """
 
 from __future__ import annotations
@@ -11,13 +11,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
-from typing import Iterator, Sequence
+from functools import partial
+from typing import Callable, Iterator, Sequence, TypeVar
 
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.fixing import FixOutcome, fix_batch
 from dockgate.engine.registry import dockerfile_rules
 from dockgate.rule_api.findings import Finding
 
 BatchResult = tuple[list[list[Finding]], list[str]]
+FixBatchResult = tuple[list[FixOutcome], list[str]]
+_Result = TypeVar("_Result")
 
 _worker_engine: DockerfileEngine | None = None
 
@@ -31,12 +35,23 @@ def available_cpus() -> int:
 
 def lint_in_processes(batches: Sequence[Sequence[LintJob]], workers: int) -> Iterator[BatchResult]:
     """`DockerfileEngine.lint_batch` of each batch, in order, spread over `workers` processes."""
+    return _in_processes(_lint_batch, batches, workers)
+
+
+def fix_in_processes(batches: Sequence[Sequence[LintJob]], workers: int, *, unsafe: bool) -> Iterator[FixBatchResult]:
+    """`fix_batch` of each batch, in order, spread over `workers` processes."""
+    return _in_processes(partial(_fix_batch, unsafe=unsafe), batches, workers)
+
+
+def _in_processes(
+    task: Callable[[Sequence[LintJob]], _Result], batches: Sequence[Sequence[LintJob]], workers: int
+) -> Iterator[_Result]:
     # fork where there is one: the workers start with dockgate already imported.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker
     ) as pool:
-        yield from pool.map(_lint_batch, batches)
+        yield from pool.map(task, batches)
 
 
 def _start_worker() -> None:
@@ -47,3 +62,8 @@ def _start_worker() -> None:
 def _lint_batch(jobs: Sequence[LintJob]) -> BatchResult:
     assert _worker_engine is not None, "the pool's initializer builds the engine"
     return _worker_engine.lint_batch(jobs)
+
+
+def _fix_batch(jobs: Sequence[LintJob], *, unsafe: bool) -> FixBatchResult:
+    assert _worker_engine is not None, "the pool's initializer builds the engine"
+    return fix_batch(_worker_engine, jobs, unsafe=unsafe)

@@ -1,4 +1,4 @@
-"""The process pool gives a run exactly what one process gives: findings in order, notices, the exit status."""
+"""The process pool gives a run exactly what one process gives: findings in order, notices, the exit status, fixes."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dockgate.api import LintResult, lint_paths
+from dockgate.api import FixRunResult, LintResult, fix_paths, lint_paths
 from dockgate.rule_api.config import ConfigResolver
 
 VARIANTS = [
@@ -58,3 +58,19 @@ def test_a_pool_run_equals_the_serial_run(project: Path) -> None:
 def test_a_pool_run_fills_the_cache_a_serial_run_reads(project: Path, tmp_path: Path) -> None:
     pooled = lint_paths([project], ConfigResolver(), workers=2, cache_dir=tmp_path)
     assert summary(lint_paths([project], ConfigResolver(), workers=1, cache_dir=tmp_path)) == summary(pooled)
+
+
+def fixed(result: FixRunResult) -> tuple[object, ...]:
+    return (
+        [(file.display_path, file.text, file.fixed) for file in result.files],
+        result.findings,
+        result.notices,
+        result.unsafe_fixable,
+    )
+
+
+@pytest.mark.parametrize("unsafe", [False, True])
+def test_pooled_fixing_equals_serial_fixing(project: Path, unsafe: bool) -> None:
+    serial = fix_paths([project], ConfigResolver(), unsafe=unsafe, workers=1)
+    assert sum(1 for file in serial.files if file.fixed) > 50
+    assert fixed(fix_paths([project], ConfigResolver(), unsafe=unsafe, workers=2)) == fixed(serial)

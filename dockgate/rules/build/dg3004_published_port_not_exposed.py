@@ -46,6 +46,7 @@ RULE = RuleMeta(
     name="published-port-not-exposed",
     summary="A compose service publishes a port the image does not EXPOSE",
     level=Level.INFO,
+    precision="medium",
     tags=("build-context",),
     documentation=__doc__,
 )
