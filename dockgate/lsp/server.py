@@ -52,6 +52,7 @@ WATCHED_FILES = (
     "**/.dockerignore",
     "**/*compose*.yaml",
     "**/*compose*.yml",
+    "**/.env",
 )
 """The files whose change can change a Dockerfile's findings: configuration and build context."""
 
