@@ -5,6 +5,9 @@ root (the nearest folder holding `.git`, else the filesystem root); a service
 counts when its resolved `build` context and `dockerfile` name this
 Dockerfile. Its values are interpolated as compose does (`${PORT:-3000}`),
 from the environment first and then the `.env` beside the compose file.
+`docker run -p/--publish/--expose` counts where it runs the image: one a
+`docker build -t` of this Dockerfile tags, or a compose service's `image:`
+(`analysis.docker_cli_commands` says which files are read).
 
 `port_input_files` lists every file this module may read for a Dockerfile, so
 that a result cache can key on exactly them (`analysis.build_context`).
@@ -18,6 +21,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
+
+from dockgate.analysis.docker_cli_commands import DockerCommand, command_files, docker_commands
 
 Port = tuple[int, str]
 """A container port and its protocol (`tcp`, `udp`, `sctp`)."""
@@ -80,6 +85,11 @@ def describe_ports(ports: Iterable[Port]) -> str:
     return ", ".join(parts)
 
 
+def repository_root(dockerfile: Path) -> Path | None:
+    """The nearest folder up from `dockerfile` holding `.git`."""
+    return next((directory for directory in dockerfile.parents if (directory / ".git").exists()), None)
+
+
 def search_directories(dockerfile: Path) -> list[Path]:
     """The Dockerfile's folder and each above it, up to the repository root or the filesystem root."""
     directories = []
@@ -99,7 +109,7 @@ def port_input_files(dockerfile: Path) -> list[Path]:
     """Every file `port_sources` may read for `dockerfile`, present or not (a new one changes the answer)."""
     candidates = [directory / name for directory in search_directories(dockerfile) for name in COMPOSE_FILE_NAMES]
     folders = dict.fromkeys(path.parent for path in candidates if path.is_file())
-    return candidates + [folder / ENV_FILE_NAME for folder in folders]
+    return candidates + [folder / ENV_FILE_NAME for folder in folders] + command_files(dockerfile, repository_root(dockerfile))
 
 
 def referenced_variables(text: str) -> set[str]:
@@ -118,18 +128,64 @@ def read_text(path: Path) -> str | None:
 
 
 def port_sources(dockerfile: Path) -> Iterator[PortSource]:
-    """Every compose service built from `dockerfile` and the container ports it publishes or exposes."""
+    """Every compose service built from `dockerfile`, and every `docker run` of its image, with the ports they name.
+
+    `docker run` counts when its image is one a `docker build -t` of
+    `dockerfile` tags (in the files `command_files` reads) or the `image:` of
+    a compose service built from it.
+    """
     target = os.path.realpath(dockerfile)
-    seen_folders: set[Path] = set()
-    for compose_path in compose_files(dockerfile):
-        if compose_path.parent in seen_folders:
+    images: set[str] = set()
+    for folder in dict.fromkeys(path.parent for path in compose_files(dockerfile)):
+        yield from _folder_sources(folder, dockerfile.parent, target, images)
+    root = repository_root(dockerfile)
+    commands: list[tuple[Path, DockerCommand]] = []
+    for path in command_files(dockerfile, root):
+        text = read_text(path)
+        commands.extend((path, command) for command in docker_commands(path, text or ""))
+    for path, command in commands:
+        if command.kind == "build" and _command_builds(command, path.parent, root, target):
+            images.update(tag for tag in command.options.get("-t", []) if "$" not in tag)
+    repositories = {_repository(image) for image in images}
+    for path, command in commands:
+        if command.kind != "run" or not command.positionals or _repository(command.positionals[0]) not in repositories:
             continue
-        seen_folders.add(compose_path.parent)
-        yield from _folder_sources(compose_path.parent, dockerfile.parent, target)
+        where = f"`docker run` at {os.path.relpath(path, dockerfile.parent)}:{command.line}"
+        published = _published_ports(command.options.get("-p"), None)
+        if published:
+            yield PortSource(where, "publishes", published)
+        exposed = _exposed_ports(command.options.get("--expose"), None)
+        if exposed:
+            yield PortSource(where, "exposes", exposed)
 
 
-def _folder_sources(folder: Path, dockerfile_folder: Path, target: str) -> Iterator[PortSource]:
-    """The services of one compose project folder; its override files add to the services of its main file."""
+def _command_builds(command: DockerCommand, folder: Path, root: Path | None, target: str) -> bool:
+    """Whether `docker build` builds `target`, run from the file's folder or the repository root."""
+    if not command.positionals or "$" in command.positionals[-1] or "://" in command.positionals[-1]:
+        return False
+    context = command.positionals[-1]  # the context comes last; other words are values of flags we do not know
+    files = command.options.get("-f")
+    dockerfile = files[-1] if files else None
+    for working_directory in dict.fromkeys(directory for directory in (folder, root) if directory is not None):
+        built = working_directory / dockerfile if dockerfile else working_directory / context / "Dockerfile"
+        if os.path.realpath(built) == target:
+            return True
+    return False
+
+
+def _repository(image: str) -> str:
+    """An image reference without its tag or digest: `docker run app` runs what `docker build -t app:dev` made."""
+    name = image.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    return name[:colon] if colon > slash else name
+
+
+def _folder_sources(folder: Path, dockerfile_folder: Path, target: str, images: set[str]) -> Iterator[PortSource]:
+    """The services of one compose project folder; its override files add to the services of its main file.
+
+    The `image:` names of the services built from `target` are added to `images`.
+    """
     variables = _Variables(folder)
     documents = [(path, _compose_document(path)) for path in (folder / name for name in COMPOSE_FILE_NAMES) if path.is_file()]
     built_here = {
@@ -143,6 +199,9 @@ def _folder_sources(folder: Path, dockerfile_folder: Path, target: str) -> Itera
         for name, service in _services(document):
             if str(name) not in built_here:
                 continue
+            image = variables.interpolate(service.get("image"))
+            if image:
+                images.add(image)
             where = f"service '{name}' in {shown}"
             published = _published_ports(service.get("ports"), variables)
             if published:
@@ -171,27 +230,34 @@ def _builds(build: Any, folder: Path, target: str, variables: _Variables) -> boo
     return os.path.realpath(folder / context / dockerfile) == target
 
 
-def _published_ports(entries: Any, variables: _Variables) -> frozenset[Port]:
+def _published_ports(entries: Any, variables: _Variables | None) -> frozenset[Port]:
+    """Container ports of `ports:` entries or `-p` values; `variables` None for literal text (no interpolation)."""
     published: set[Port] = set()
     for entry in entries if isinstance(entries, list) else []:
         if isinstance(entry, dict):
-            target = variables.interpolate(entry.get("target"))
-            protocol = variables.interpolate(entry.get("protocol", "tcp"))
+            target = _interpolated(variables, entry.get("target"))
+            protocol = _interpolated(variables, entry.get("protocol", "tcp"))
             parsed = port_range(f"{target}/{protocol}") if target is not None and protocol is not None else None
         else:
-            text = variables.interpolate(entry)
+            text = _interpolated(variables, entry)
             # `[ip:][host:]container[/protocol]`; `[::1]:8080:80` puts colons in the address.
             parsed = port_range(text.rsplit(":", 1)[-1]) if text is not None else None
         published.update(parsed or ())
     return frozenset(published)
 
 
-def _exposed_ports(entries: Any, variables: _Variables) -> frozenset[Port]:
+def _exposed_ports(entries: Any, variables: _Variables | None) -> frozenset[Port]:
     exposed: set[Port] = set()
     for entry in entries if isinstance(entries, list) else []:
-        text = variables.interpolate(entry)
+        text = _interpolated(variables, entry)
         exposed.update((port_range(text) if text is not None else None) or ())
     return frozenset(exposed)
+
+
+def _interpolated(variables: _Variables | None, value: Any) -> str | None:
+    if variables is not None:
+        return variables.interpolate(value)
+    return None if value is None or isinstance(value, (dict, list)) or "$" in str(value) else str(value)
 
 
 _INTERPOLATION = re.compile(

@@ -53,6 +53,17 @@ WATCHED_FILES = (
     "**/*compose*.yaml",
     "**/*compose*.yml",
     "**/.env",
+    "**/*.sh",
+    "**/*.bash",
+    "**/*.mk",
+    "**/[Mm]akefile",
+    "**/GNUmakefile",
+    "**/[Jj]ustfile",
+    "**/.justfile",
+    "**/package.json",
+    "**/README*",
+    "**/.github/workflows/*.y*ml",
+    "**/.gitlab-ci.yml",
 )
 """The files whose change can change a Dockerfile's findings: configuration and build context."""
 

@@ -158,6 +158,17 @@ def test_a_compose_file_up_the_repository_and_its_env_are_keys(
     assert counter.take() == 0
 
 
+def test_a_changed_script_that_runs_the_image_is_linted_again(project: Path, counter: LintCounter) -> None:
+    (project / "app" / "Dockerfile").write_text("FROM alpine:3.20\nEXPOSE 8000\n", encoding="utf-8")
+    script = project / "app" / "run.sh"
+    script.write_text("docker build -t app . && docker run -p 8000:8000 app\n", encoding="utf-8")
+    assert "DG3004" not in codes(cached_lint(project))
+    counter.take()
+    script.write_text("docker build -t app . && docker run -p 8000:9000 app\n", encoding="utf-8")
+    assert "DG3004" in codes(cached_lint(project))
+    assert counter.take() == 1
+
+
 def test_another_dockgate_or_shellcheck_version_lints_again(
     project: Path, counter: LintCounter, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -15,6 +15,16 @@ compose file's folder, name this Dockerfile (`build: ./api` in a root
 `${PORT:-3000}` takes `PORT` from the environment, then from the `.env`
 beside the compose file, then the default.
 
+`docker run` commands count where they run this Dockerfile's image: one a
+`docker build -t` of this Dockerfile tags (its `-f`, or the `Dockerfile` of
+its context, resolved from the file's folder or the repository root), or
+the `image:` of a compose service built from it. Their `-p`/`--publish` and
+`--expose` values are read from the build context's shell scripts (and
+`scripts/*.sh`), Makefiles, justfiles, `package.json` scripts and README
+code blocks, and from the repository root's `.github/workflows/*.yml` and
+`.gitlab-ci.yml` (at most 64 files, none over 512 KiB; a command built from
+variables is skipped).
+
 The finding sits on the final stage's EXPOSE when it has one (the likely
 mismatch: a port was renamed on one side only), on its FROM otherwise. A port
 the image EXPOSEs that nothing publishes is not reported: EXPOSE also
