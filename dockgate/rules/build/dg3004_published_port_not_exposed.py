@@ -59,10 +59,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator
 
-from dockgate.analysis.published_ports import Port, describe_ports, port_range, port_sources
-from dockgate.analysis.semantics import Stage
+from dockgate.analysis.published_ports import describe_ports, port_sources
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.exposed_ports import exposed_ports, mismatch_position
 
 RULE = RuleMeta(
     code="DG3004",
@@ -80,14 +80,10 @@ def check(context: LintContext) -> Iterator[Violation]:
     final = context.semantics.final_stage
     if final is None:
         return
-    exposed = _exposed_ports(context, final)
+    exposed = exposed_ports(context, final)
     if exposed is None:
         return
-    exposes = [instruction for instruction in final.instructions if instruction.keyword == "EXPOSE"]
-    if exposes and exposes[-1].arguments is not None:
-        span, line = exposes[-1].arguments.span, exposes[-1].line
-    else:
-        span, line = final.from_instruction.keyword_span, final.from_instruction.line
+    span, line = mismatch_position(final)
     for source in port_sources(context.build_context / Path(context.path).name):
         missing = source.ports - exposed
         if missing:
@@ -98,21 +94,3 @@ def check(context: LintContext) -> Iterator[Violation]:
                 span,
                 line,
             )
-
-
-def _exposed_ports(context: LintContext, final: Stage) -> set[Port] | None:
-    """Ports the final stage EXPOSEs, through its FROM chain; None when a value is unknown."""
-    exposed: set[Port] = set()
-    stage: Stage | None = final
-    while stage is not None:
-        for instruction in stage.instructions:
-            if instruction.keyword != "EXPOSE":
-                continue
-            for word in instruction.args:
-                value = context.semantics.expand_in(instruction, word.value).value
-                if value is None:
-                    return None
-                for entry in value.split():
-                    exposed.update(port_range(entry.rsplit(":", 1)[-1]) or ())
-        stage = stage.base_stage
-    return exposed
