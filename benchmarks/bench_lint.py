@@ -25,33 +25,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# The same small file and target as the dedicated cold-start benchmark (beside this script).
+from bench_cold_start import COLD_START_DOCKERFILE
+from bench_cold_start import TARGET_WITHOUT_CONFIG as COLD_START_TARGET
+
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-COLD_START_TARGET = 12.0  # dockgate may cost at most this many bare interpreter starts
-
-# A typical two-stage build, 20 lines, linted for the cold-start measurement.
-COLD_START_DOCKERFILE = """\
-ARG PYTHON_VERSION=3.12
-FROM python:${PYTHON_VERSION}-slim AS build
-ENV PIP_NO_CACHE_DIR=1 \\
-    PIP_DISABLE_PIP_VERSION_CHECK=1
-WORKDIR /src
-COPY requirements.txt .
-RUN pip install --prefix=/install -r requirements.txt
-COPY . .
-RUN python -m compileall -q .
-
-FROM python:${PYTHON_VERSION}-slim
-ARG APP_USER=app
-RUN useradd --create-home --uid 10001 "$APP_USER"
-COPY --from=build /install /usr/local
-COPY --from=build --chown=10001:10001 /src /app
-WORKDIR /app
-USER 10001
-EXPOSE 8000
-HEALTHCHECK --interval=30s CMD ["curl", "-fsS", "http://localhost:8000/health"]
-CMD ["python", "-m", "app"]
-"""
-
 
 # The plain path: the same `dockgate` command, with the engine in one process and no cache
 # (the API's workers=1, cache_dir=None). Its output is what the fast paths must reproduce.
@@ -82,14 +60,19 @@ class Tool:
     same_as: str | None = None
     """The tool whose output (report and notices) this one's must equal, byte for byte."""
 
-    def run(self, files: list[str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
-        return subprocess.run(
-            [*self.command, *self.lint_arguments, *files],
-            cwd=cwd,
-            # dockgate's reports are kept, to compare the paths; hadolint's is read and dropped alike.
-            capture_output=True,
-            check=False,
-        )
+    def run(self, files: list[str], cwd: Path) -> tuple[subprocess.CompletedProcess[bytes], int]:
+        """The finished run, and its peak memory in KiB (`ru_maxrss`: the largest of the process
+        and the children it waited for, e.g. pool workers)."""
+        # Output goes to files, not pipes: the child is reaped here, by wait4, which reports its usage.
+        # dockgate's reports are kept, to compare the paths; hadolint's is read and dropped alike.
+        with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
+            process = subprocess.Popen([*self.command, *self.lint_arguments, *files], cwd=cwd, stdout=stdout, stderr=stderr)
+            _, status, usage = os.wait4(process.pid, 0)
+            process.returncode = os.waitstatus_to_exitcode(status)
+            stdout.seek(0)
+            stderr.seek(0)
+            completed = subprocess.CompletedProcess(process.args, process.returncode, stdout.read(), stderr.read())
+        return completed, usage.ru_maxrss
 
 
 def failure(completed: subprocess.CompletedProcess[bytes]) -> str | None:
@@ -108,11 +91,14 @@ class Timings:
     failures: list[str] = field(default_factory=list)
     outputs: list[tuple[bytes, bytes]] = field(default_factory=list)
     """Standard output and error of each run."""
+    peak_kib: int = 0
+    """The highest peak memory of any run."""
 
     def measure(self, tool: Tool, files: list[str], cwd: Path) -> None:
         started = time.perf_counter()
-        completed = tool.run(files, cwd)
+        completed, peak_kib = tool.run(files, cwd)
         self.seconds.append(time.perf_counter() - started)
+        self.peak_kib = max(self.peak_kib, peak_kib)
         if tool.name.startswith("dockgate"):
             self.outputs.append((completed.stdout, completed.stderr))
         message = failure(completed)
@@ -186,7 +172,7 @@ def compile_bytecode() -> None:
 def check_runs(tool: Tool, dockerfile: Path) -> None:
     """Stop early, with the tool's own message, when it cannot lint one plain file."""
     try:
-        completed = tool.run([dockerfile.name], dockerfile.parent)
+        completed, _ = tool.run([dockerfile.name], dockerfile.parent)
     except OSError as error:
         raise BenchmarkError(f"cannot run {shlex.join(tool.command)}: {error.strerror}") from None
     message = failure(completed)
@@ -238,19 +224,20 @@ def report_throughput(
     timings: dict[str, Timings], file_count: int, batch_size: int
 ) -> dict[str, object]:
     print(f"\nthroughput: {file_count} files, up to {batch_size} per invocation")
-    print(f"{'tool':<18} {'wall s':>8} {'ms/file':>8} {'files/s':>8}  failed batches")
+    print(f"{'tool':<18} {'wall s':>8} {'ms/file':>8} {'files/s':>8} {'peak MB':>8}  failed batches")
     results: dict[str, object] = {"files": file_count, "batch_size": batch_size}
     for name, timing in timings.items():
         total = sum(timing.seconds)
         print(
             f"{name:<18} {total:>8.2f} {total * 1000 / file_count:>8.2f} "
-            f"{file_count / total:>8.0f}  {len(timing.failures)}"
+            f"{file_count / total:>8.0f} {timing.peak_kib / 1024:>8.1f}  {len(timing.failures)}"
         )
         for message in timing.failures[:3]:
             print(f"{'':<18} {message}")
         results[name] = {
             "wall_seconds": total,
             "ms_per_file": total * 1000 / file_count,
+            "peak_memory_kib": timing.peak_kib,
             "failed_batches": timing.failures,
         }
     if "hadolint" in timings:

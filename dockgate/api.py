@@ -74,6 +74,8 @@ class LintResult:
     """Inputs that could not be linted, one line each: the run did not check everything."""
     notices: list[str] = field(default_factory=list)
     """Things the user should know (a pass skipped, a file left out)."""
+    suppressed_findings: list[Finding] = field(default_factory=list)
+    """With `include_suppressed`: the findings the files' comments suppress, each with its `suppression`."""
 
 
 @dataclass
@@ -196,6 +198,7 @@ def lint_paths(
     cache_dir: Path | None = None,
     workers: int | None = None,
     progress: Callable[[RunProgress], None] | None = None,
+    include_suppressed: bool = False,
 ) -> LintResult:
     """Lint files and folders (folders: every Dockerfile below them); `-` reads `stdin`.
 
@@ -203,10 +206,14 @@ def lint_paths(
     nothing they depend on changes (standard input is never cached).
     `workers` is how many processes lint; None means one for a small run
     and every CPU for a large one. `progress` is called as files are done.
+    `include_suppressed` keeps the findings the files' comments suppress in
+    `LintResult.suppressed_findings` (the cache, which holds reported findings only, is not used then).
     """
     result = LintResult()
     run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
-    cache = ResultCache(cache_dir, run.engine.rules) if cache_dir is not None else None
+    for job in run.jobs:
+        job.keep_suppressed = include_suppressed
+    cache = ResultCache(cache_dir, run.engine.rules) if cache_dir is not None and not include_suppressed else None
     found_per_file: list[list[Finding] | None] = [None] * len(run.jobs)
     keys: list[str | None] = [None] * len(run.jobs)
     if cache is not None:
@@ -234,7 +241,7 @@ def lint_paths(
     for job, found_or_none in zip(run.jobs, found_per_file):
         assert found_or_none is not None, "every file is linted or found in the cache"
         _record(result, job, found_or_none)
-    result.rules = _rules_in_run(run.metas, run.configs, result.findings, run.metas)
+    result.rules = _rules_in_run(run.metas, run.configs, result.findings + result.suppressed_findings, run.metas)
     return result
 
 
@@ -453,6 +460,9 @@ def _collect_jobs(
 
 def _record(result: LintResult, job: LintJob, found: list[Finding]) -> None:
     result.checked += 1
+    if job.keep_suppressed:
+        result.suppressed_findings.extend(finding for finding in found if finding.suppression is not None)
+        found = [finding for finding in found if finding.suppression is None]
     result.findings.extend(found)
     result.failed = result.failed or fails(found, job.config)
 

@@ -2,7 +2,7 @@
 
 actionlint reads a local action's metadata when a workflow uses it as `./`,
 so the example workflows in docs/examples are checked against action.yml with
-their `uses: dockgate/dockgate@main` pointed at a copy of it. The steps then
+their `uses: OWNER/dockgate@REF` pointed at a copy of it. The steps then
 run locally, each with the command line GitHub uses for `shell: bash`, in a
 fake runner environment (GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, RUNNER_TEMP,
 GITHUB_ACTION_PATH as files and folders in tmp_path).
@@ -27,7 +27,8 @@ pytestmark = pytest.mark.integration
 
 ACTION = CHECKOUT / "action.yml"
 EXAMPLES = sorted((CHECKOUT / "docs" / "examples").glob("*.yml"))
-PUBLISHED_ACTION = "dockgate/dockgate@main"
+PUBLISHED_ACTION = "OWNER/dockgate@REF"
+"""How the examples name the action: dockgate is not published, so its owner and ref are placeholders."""
 BASH_STEP = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]
 """What the runner executes for a step with `shell: bash` (plus the script file)."""
 _EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")

@@ -23,7 +23,10 @@ from dockgate.analysis.published_ports import port_input_files, read_text, refer
 class ContextInputs:
     """Digests of what the rules read from build contexts, each file read and each context walked once."""
 
-    def __init__(self) -> None:
+    def __init__(self, left_out: Path | None = None) -> None:
+        """`left_out`: a folder whose files the listing digest does not count (the result cache's
+        own, which grows on every run: inside a build context it would change every key)."""
+        self._left_out = os.path.abspath(left_out) if left_out is not None else None
         self._file_digests: dict[Path, bytes] = {}
         self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
         self._variables_digests: dict[Path, bytes] = {}
@@ -65,5 +68,9 @@ class ContextInputs:
         known = self._listing_digests.get(key)
         if known is None:
             listing = context_files(context_dir, read_dockerignore(context_dir, dockerfile_name))
+            if self._left_out is not None:
+                inside = os.path.relpath(self._left_out, os.path.abspath(context_dir)).replace(os.sep, "/")
+                if not inside.startswith(".."):
+                    listing = [path for path in listing if not path.startswith(inside + "/")]
             known = self._listing_digests[key] = hashlib.sha256("\0".join(listing).encode("utf-8", "surrogatepass")).digest()
         return known

@@ -65,9 +65,9 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
                 if index < length and pattern[index] == "/":
                     index += 1
                 # `**` at the end takes everything; elsewhere any number of directories.
-                parts.append(".*" if index >= length else "(.*/)?")
+                _append_repetition(parts, ".*" if index >= length else "(.*/)?")
             else:
-                parts.append("[^/]*")
+                _append_repetition(parts, "[^/]*")
         elif char == "?":
             parts.append("[^/]")
         elif char == "\\":
@@ -81,15 +81,41 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
             if closing < 0:
                 parts.append(re.escape(char))
             else:
-                body = pattern[index:closing]
-                if body.startswith("^"):
-                    body = "!" + body[1:]
-                parts.append("[" + ("^" + body[1:] if body.startswith("!") else body).replace("\\", "\\\\") + "]")
+                parts.append(_character_class(pattern[index:closing]))
                 index = closing + 1
         else:
             parts.append(re.escape(char))
     parts.append("$")
-    return re.compile("".join(parts), re.DOTALL)
+    try:
+        return re.compile("".join(parts), re.DOTALL)
+    except re.error:
+        # A reversed range (`[z-a]`): Go's regexp refuses the pattern, so it matches nothing.
+        return _NOTHING
+
+
+_NOTHING = re.compile("(?!)")
+
+
+def _append_repetition(parts: list[str], repetition: str) -> None:
+    """Add `*` (`[^/]*`) or `**` (`(.*/)?`, `.*` at the end) after merging it with a repetition
+    just before it that covers it or that it covers: `**/**/` means what `**/` means, and a run of
+    them would make the regex backtrack exponentially on a long path."""
+    previous = parts[-1]
+    if previous == ".*" or previous == repetition:
+        return
+    if repetition == ".*" and previous in ("[^/]*", "(.*/)?"):
+        parts[-1] = ".*"
+        return
+    parts.append(repetition)
+
+
+def _character_class(body: str) -> str:
+    """A `[...]` class as a regex class: `!` or `^` negates, `a-z` is a range, anything else is literal."""
+    negated = body[:1] in ("!", "^")
+    if negated:
+        body = body[1:]
+    members = "".join(char if char == "-" else re.escape(char) for char in body)
+    return "[" + ("^" if negated else "") + members + "]"
 
 
 def _path_and_parents(path: str) -> list[str]:

@@ -57,6 +57,10 @@ class ShellCommand:
     name: str
     name_span: Span
     words: list[ShellWord] = field(default_factory=list)
+    assignments: list[ShellWord] = field(default_factory=list)
+    """`NAME=value` words before the name: variables set for this command alone."""
+    runner: ShellCommand | None = None
+    """The command that runs this one (`sudo`, `env`, `sh -c`), or None for a command of the script itself."""
     program: str = field(init=False)
     """The name without a directory (`/usr/bin/pip3` -> `pip3`); every rule asks, so it is worked out once."""
 
@@ -102,6 +106,14 @@ class ShellCommand:
                 after_double_dash = True
         return out
 
+    def assigned(self) -> list[tuple[str, str, ShellWord]]:
+        """The prefix assignments as (name, value, word)."""
+        out = []
+        for word in self.assignments:
+            name, _, value = word.value.partition("=")
+            out.append((name.rstrip("+"), value, word))
+        return out
+
     def word_span(self, value: str) -> Span:
         """The span of the first word equal to `value`, or the command's span."""
         for word in self.words:
@@ -119,8 +131,21 @@ class ShellScript:
     parsed_by_bashlex: bool
     line_map: LineMap
     """Offsets in `text` -> positions in the Dockerfile."""
+    exec_form: bool = False
+    """The JSON words of an exec-form RUN, run without a shell: `text` is those JSON strings, blank-separated."""
 
     _pipes: list[int] | None = field(default=None, init=False, repr=False)
+    _all_commands: list[ShellCommand] | None = field(default=None, init=False, repr=False)
+
+    @property
+    def all_commands(self) -> list[ShellCommand]:
+        """`commands` with, after each, the commands it runs: behind wrappers (`sudo -u app pip install`,
+        `env X=1 git clone`, `xargs rm`, `chroot /mnt apt-get`) and inside `sh -c '...'` or `su -c '...'`."""
+        if self._all_commands is None:
+            self._all_commands = []
+            for command in self.commands:
+                self._all_commands.extend(_with_nested(command, self.text))
+        return self._all_commands
 
     @property
     def pipes(self) -> list[int]:
@@ -212,9 +237,7 @@ def _heredoc_is_shell(heredoc: Heredoc) -> bool:
 
 
 def _source_of(instruction: Instruction) -> _ScriptSource | None:
-    """The script text of a RUN with its position map, or None when it runs no shell code."""
-    if instruction.json_form:
-        return _exec_form_source(instruction)
+    """The script text of a shell-form RUN with its position map, or None when it runs no shell code."""
     if instruction.arguments is None or instruction.line_map is None:
         return None
     source = _ScriptSource()
@@ -244,44 +267,98 @@ def _source_of(instruction: Instruction) -> _ScriptSource | None:
     return source
 
 
-def _exec_form_source(instruction: Instruction) -> _ScriptSource | None:
-    args = instruction.args
-    if len(args) >= 3 and args[0].value.rsplit("/", 1)[-1] in POSIX_SHELLS and args[1].value in ("-c", "-ec", "-ex", "-xc", "-exc", "-eux", "-euxc"):
-        source = _ScriptSource()
-        # The JSON string's span covers its quotes; the script starts one column in (escapes aside).
-        source.add_at(args[2].value, args[2].span.line, args[2].span.column)
-        return source
-    return None
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _exec_form_script(instruction: Instruction) -> ShellScript | None:
+    """An exec-form RUN: `["sh", "-c", "script"]` is the script; any other the one command it runs.
+
+    The text of a plain exec-form command is its JSON strings as written, blank-separated, so that
+    each word's span is its string in the file.
+    """
+    arguments, line_map = instruction.arguments, instruction.line_map
+    if arguments is None or line_map is None or not instruction.args:
+        return None
+    raw = arguments.value
+    strings = list(_JSON_STRING.finditer(raw))
+    if len(strings) != len(instruction.args):
+        return None
+    base = instruction.arguments_offset
+    values = [word.value for word in instruction.args]
+    if len(values) >= 3 and values[0].rsplit("/", 1)[-1] in POSIX_SHELLS and _SHELL_SCRIPT_OPTION.match(values[1]):
+        script, offsets = json_string_offsets(raw, strings[2].start())
+        return parse_script(script, mapped_line_map([base + offset for offset in offsets], line_map, instruction.args[2].span))
+    source = _ScriptSource()
+    words: list[ShellWord] = []
+    for index, found in enumerate(strings):
+        if index:
+            source.add_synthetic(" ", instruction.args[index].span)
+        start = source.length
+        source.add_from_line_map(found.group(), line_map, base + found.start())
+        words.append(ShellWord(values[index], start, source.length, source.line_map))
+    command = ShellCommand(values[0], instruction.args[0].span, words[1:])
+    return ShellScript(source.text, [command], False, source.line_map, exec_form=True)
 
 
 # ------------------------------------------------------------------ parsing
 
 
+@lru_cache(maxsize=1)
+def _bashlex() -> Any:
+    """bashlex, imported on first need, made to refuse a `${` that never closes.
+
+    bashlex 0.18 loops forever on a word such as `$(d)'${'`: it looks for the
+    `}` with str.find and carries on from position -1. Bash calls that a bad
+    substitution; the guard makes bashlex say so, and the tokenizer takes over.
+    """
+    import bashlex
+    import bashlex.errors
+    import bashlex.subst
+
+    expand = bashlex.subst._paramexpand
+
+    def guarded_expand(parser: object, string: str, start: int) -> Any:
+        if string.startswith("${", start) and string.find("}", start + 2) < 0:
+            raise bashlex.errors.ParsingError("bad substitution: no closing '}'", string, start)
+        return expand(parser, string, start)
+
+    bashlex.subst._paramexpand = guarded_expand
+    return bashlex
+
+
+_RawWord = tuple[str, int, int]
+_RawCommand = tuple[tuple[_RawWord, ...], tuple[_RawWord, ...]]
+"""A command as its prefix assignments and its words, each word (value, start, end)."""
+
+
 @lru_cache(maxsize=4096)
-def _parse_commands(text: str) -> tuple[tuple[tuple[str, int, int], ...], ...] | None:
-    """Commands as (value, start, end) word tuples via bashlex, or None when bashlex fails.
+def _parse_commands(text: str) -> tuple[_RawCommand, ...] | None:
+    """Commands via bashlex, or None when bashlex fails.
 
     Cached on the text: the same RUN lines recur across many Dockerfiles.
     """
-    import bashlex
-
+    bashlex = _bashlex()
     try:
         trees = bashlex.parse(text)
     except Exception:  # bashlex raises ParsingError, NotImplementedError and assorted others
         return None
-    commands: list[tuple[tuple[str, int, int], ...]] = []
+    commands: list[_RawCommand] = []
+    node_visitor: Any = bashlex.ast.nodevisitor
 
-    class Visitor(bashlex.ast.nodevisitor):  # type: ignore[misc]
+    class Visitor(node_visitor):  # type: ignore[misc]
         def visitcommand(self, node: object, parts: list[Any]) -> None:
-            words = tuple(
-                (part.word, part.pos[0], part.pos[1]) for part in parts if part.kind == "word"
-            )
+            words = tuple((part.word, part.pos[0], part.pos[1]) for part in parts if part.kind == "word")
             if words:
-                commands.append(words)
+                assignments = tuple(
+                    (part.word, part.pos[0], part.pos[1])
+                    for part in parts
+                    if part.kind == "assignment" and part.pos[0] < words[0][1]
+                )
+                commands.append((assignments, words))
 
     for tree in trees:
         Visitor().visit(tree)
-    commands.sort(key=lambda words: words[0][1])
+    commands.sort(key=lambda command: command[1][0][1])
     return tuple(commands)
 
 
@@ -295,18 +372,23 @@ _RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while"
 _ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 
 
-def _tokenize_commands(text: str) -> list[tuple[tuple[str, int, int], ...]]:
+def _tokenize_commands(text: str) -> list[_RawCommand]:
     """A forgiving split into commands for scripts bashlex cannot parse."""
-    commands: list[tuple[tuple[str, int, int], ...]] = []
-    current: list[tuple[str, int, int]] = []
+    commands: list[_RawCommand] = []
+    current: list[_RawWord] = []
     position, length = 0, len(text)
 
     def finish() -> None:
         words = _without_redirections(current)
+        assignments: list[_RawWord] = []
         while words and (words[0][0] in _RESERVED or _ASSIGNMENT.match(words[0][0])):
-            words.pop(0)
+            word = words.pop(0)
+            if word[0] in _RESERVED:
+                assignments.clear()
+            else:
+                assignments.append(word)
         if words:
-            commands.append(tuple(words))
+            commands.append((tuple(assignments), tuple(words)))
         current.clear()
 
     pending_heredocs: list[tuple[str, bool]] = []
@@ -447,13 +529,14 @@ def parse_script(text: str, line_map: LineMap) -> ShellScript:
     by_bashlex = parsed is not None
     raw_commands = list(parsed) if parsed is not None else _tokenize_commands(text)
     commands = []
-    for words in raw_commands:
+    for assignments, words in raw_commands:
         (name, start, end), rest = words[0], words[1:]
         commands.append(
             ShellCommand(
                 name=name,
                 name_span=line_map.span(start, end),
                 words=[ShellWord(value, s, e, line_map) for value, s, e in rest],
+                assignments=[ShellWord(value, s, e, line_map) for value, s, e in assignments],
             )
         )
     return ShellScript(text, commands, by_bashlex, line_map)
@@ -571,9 +654,192 @@ def run_scripts(document: Document, shell_pragma: dict[int, str]) -> list[RunScr
             continue
         effective_shell = shell_pragma.get(instruction.line, shell)
         script = None
-        if is_posix_shell(effective_shell):
+        if target.json_form:
+            # Exec form runs without the shell, whatever SHELL says.
+            script = _exec_form_script(target)
+        elif is_posix_shell(effective_shell):
             source = _source_of(target)
             if source is not None:
                 script = parse_script(source.text, source.line_map)
         scripts.append(RunScript(target, instruction, script, effective_shell))
     return scripts
+
+
+# ------------------------------------------------------------------ commands that run commands
+
+# Programs that run the command after them, with their options that take a separate value
+# (`sudo -u app cmd`, `nice -n 5 cmd`); `gosu`/`su-exec` take a user first, `timeout` a duration,
+# `chroot` a directory.
+_WRAPPER_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
+    "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-T", "-U", "--user", "--group", "--chdir", "--prompt"}),
+    "doas": frozenset({"-u", "-C"}),
+    "env": frozenset({"-u", "-C", "-S", "--unset", "--chdir", "--split-string"}),
+    "nice": frozenset({"-n", "--adjustment"}),
+    "nohup": frozenset(),
+    "time": frozenset({"-f", "-o", "--format", "--output"}),
+    "exec": frozenset({"-a"}),
+    "command": frozenset(),
+    "gosu": frozenset(),
+    "su-exec": frozenset(),
+    "timeout": frozenset({"-s", "-k", "--signal", "--kill-after"}),
+    "xargs": frozenset({"-I", "-n", "-P", "-L", "-s", "-d", "-E", "-a", "--max-args", "--max-procs", "--max-lines", "--delimiter", "--arg-file"}),
+    "runuser": frozenset({"-u", "-g", "-G", "--user", "--group", "--supp-group", "-s", "--shell"}),
+    "chroot": frozenset(),
+}
+# How many operands come before the command: the user of gosu, the duration of timeout, chroot's directory.
+_WRAPPER_OPERANDS = {"gosu": 1, "su-exec": 1, "timeout": 1, "chroot": 1}
+_SHELL_SCRIPT_OPTION = re.compile(r"-[a-zA-Z]*c[a-zA-Z]*\Z")
+_VARIABLE_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
+def wrapped_command(command: ShellCommand) -> ShellCommand | None:
+    """The command a wrapper runs (`sudo -E pip install x` -> `pip install x`), or None.
+
+    `NAME=value` words between `env` or `sudo` and the command become the
+    command's assignments. `command -v`/`-V` only looks a name up, so it runs nothing.
+    """
+    program = command.program
+    takes_value = _WRAPPER_OPTIONS_WITH_VALUE.get(program)
+    if takes_value is None or (program == "runuser" and _script_word(command) is not None):
+        return None
+    words = command.words
+    index, operands = 0, _WRAPPER_OPERANDS.get(program, 0)
+    assignments: list[ShellWord] = []
+    while index < len(words):
+        value = words[index].value
+        if value == "--":
+            index += 1
+            break
+        if value in takes_value:
+            index += 2
+        elif value.startswith("-") and len(value) > 1:
+            if program == "command" and ("v" in value or "V" in value):
+                return None
+            index += 1
+        elif program in ("env", "sudo") and _VARIABLE_ASSIGNMENT.match(value):
+            assignments.append(words[index])
+            index += 1
+        else:
+            break
+    index += operands
+    if index >= len(words):
+        return None
+    inner = words[index]
+    return ShellCommand(inner.value, inner.span, list(words[index + 1 :]), assignments, runner=command)
+
+
+def _script_word(command: ShellCommand) -> tuple[ShellWord, int] | None:
+    """The script that `sh -c SCRIPT`, `su -c SCRIPT` or `runuser -c SCRIPT` runs: the word holding
+    it, and how many characters of the word's value come before the script (`--command=`)."""
+    program, words = command.program, command.words
+    if program in POSIX_SHELLS:
+        for index, word in enumerate(words):
+            if word.value == "--" or not word.value.startswith("-"):
+                return None
+            if _SHELL_SCRIPT_OPTION.match(word.value):
+                return (words[index + 1], 0) if index + 1 < len(words) else None
+        return None
+    if program in ("su", "runuser"):
+        for index, word in enumerate(words):
+            if word.value in ("-c", "--command", "--session-command") and index + 1 < len(words):
+                return words[index + 1], 0
+            if word.value.startswith("--command="):
+                return word, len("--command=")
+    return None
+
+
+def _with_nested(command: ShellCommand, text: str, depth: int = 0) -> list[ShellCommand]:
+    """The command, then every command it runs, depth first."""
+    out = [command]
+    if depth > 8:  # `sh -c "sh -c ..."` nested deeper than any real script
+        return out
+    inner = wrapped_command(command)
+    if inner is not None:
+        out.extend(_with_nested(inner, text, depth + 1))
+        return out
+    found = _script_word(command)
+    if found is not None and found[0].end <= len(text):
+        word, skipped = found
+        value, offsets = shell_word_offsets(text, word.start, word.end)
+        value, offsets = value[skipped:], offsets[skipped:]
+        script = parse_script(value, mapped_line_map(offsets, word.line_map, word.span))
+        for nested in script.commands:
+            nested.runner = command
+            out.extend(_with_nested(nested, value, depth + 1))
+    return out
+
+
+def shell_word_offsets(text: str, start: int, end: int) -> tuple[str, list[int]]:
+    """The word `text[start:end]` with its quotes removed, and where each character of that is in `text`."""
+    value: list[str] = []
+    offsets: list[int] = []
+    quote = ""
+    index = start
+    while index < end:
+        char = text[index]
+        if quote == "'":
+            if char == "'":
+                quote = ""
+            else:
+                value.append(char)
+                offsets.append(index)
+        elif char == "\\" and index + 1 < end and (not quote or text[index + 1] in _ESCAPABLE_IN_DOUBLE_QUOTES):
+            index += 1
+            if text[index] != "\n":
+                value.append(text[index])
+                offsets.append(index)
+        elif char == '"':
+            quote = "" if quote else '"'
+        elif char == "'" and not quote:
+            quote = "'"
+        else:
+            value.append(char)
+            offsets.append(index)
+        index += 1
+    return "".join(value), offsets
+
+
+def json_string_offsets(raw: str, start: int) -> tuple[str, list[int]]:
+    """The JSON string literal at `raw[start]` decoded, and where each decoded character is in `raw`."""
+    value: list[str] = []
+    offsets: list[int] = []
+    index = start + 1
+    while index < len(raw) and raw[index] != '"':
+        if raw[index] == "\\" and index + 1 < len(raw):
+            escape = raw[index + 1]
+            if escape == "u":
+                value.append(chr(int(raw[index + 2 : index + 6], 16)))
+                offsets.append(index)
+                index += 6
+                continue
+            value.append(_JSON_ESCAPES.get(escape, escape))
+            offsets.append(index)
+            index += 2
+            continue
+        value.append(raw[index])
+        offsets.append(index)
+        index += 1
+    return "".join(value), offsets
+
+
+_JSON_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f"}
+
+
+def mapped_line_map(offsets: list[int], outer: LineMap, anchor: Span) -> LineMap:
+    """A line map for text whose characters stand at `offsets` of the text `outer` maps.
+
+    A new piece starts wherever the characters stop being contiguous (a quote or an
+    escape taken out) or a new line of the file begins; empty text maps to `anchor`.
+    """
+    inner = LineMap()
+    if not offsets:
+        inner.add(0, anchor.line, anchor.column - 1)
+        return inner
+    piece_starts = set(outer.starts)
+    previous = -2
+    for index, offset in enumerate(offsets):
+        if offset != previous + 1 or offset in piece_starts:
+            position = outer.span(offset, offset)
+            inner.add(index, position.line, position.column - 1)
+        previous = offset
+    return inner

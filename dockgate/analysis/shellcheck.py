@@ -52,20 +52,20 @@ def find_shellcheck() -> str | None:
     return shutil.which("shellcheck")
 
 
-def shellcheck_version() -> str | None:
-    """The version the shellcheck binary reports (`0.10.0`), or None when there is none that runs."""
+def shellcheck_identity() -> str | None:
+    """Which shellcheck binary would run (resolved path, size, modification time), or None when there is none.
+
+    It changes whenever the binary does, and costs a `stat` where asking the binary for its
+    version costs a process on every start.
+    """
     binary = find_shellcheck()
     if binary is None:
         return None
     try:
-        completed = subprocess.run([binary, "--version"], capture_output=True, timeout=30, check=False)
-    except (OSError, subprocess.TimeoutExpired):
+        status = os.stat(binary)
+    except OSError:
         return None
-    for line in completed.stdout.decode("utf-8", "replace").splitlines():
-        label, _, value = line.partition(":")
-        if label.strip() == "version" and completed.returncode == 0:
-            return value.strip()
-    return None
+    return f"{os.path.realpath(binary)}\0{status.st_size}\0{status.st_mtime_ns}"
 
 
 def run_shellcheck(scripts: list[str]) -> list[list[ShellCheckComment]]:

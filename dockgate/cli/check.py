@@ -32,6 +32,11 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     check.add_argument("--require-label", action="append", default=[], metavar="NAME:TYPE")
     check.add_argument("--strict-labels", action="store_true")
     check.add_argument("--disable-ignore-pragma", action="store_true", help="ignore `# dockgate: ignore` and `# hadolint ignore` comments")
+    check.add_argument(
+        "--include-suppressed",
+        action="store_true",
+        help="keep the findings that ignore comments suppress in SARIF, marked as suppressed in the source (other formats leave them out)",
+    )
     fixing = check.add_argument_group("fixing")
     fixing.add_argument("--fix", action="store_true", help="apply the safe fixes to the files (standard input: print the fixed text, the report goes to stderr)")
     fixing.add_argument("--unsafe-fixes", action="store_true", help="with --fix or --diff: the unsafe fixes too")
@@ -63,7 +68,9 @@ def run(args: argparse.Namespace) -> int:
         return _fix(args, fix_paths(args.paths, resolver, unsafe=args.unsafe_fixes, **inputs))
     progress = terminal_progress()
     try:
-        result = lint_paths(args.paths, resolver, cache_dir=cache_directory(args), progress=progress, **inputs)
+        result = lint_paths(
+            args.paths, resolver, cache_dir=cache_directory(args), progress=progress, include_suppressed=args.include_suppressed, **inputs
+        )
     finally:
         if progress is not None:
             progress.close()

@@ -20,7 +20,7 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "-f",
         default="text",
         choices=("text", "json", "markdown"),
-        help="json: one object per rule (code, name, level, aliases, fix, summary); markdown: every rule's page, as in docs/rules.md",
+        help="json: one object per rule (code, name, level, aliases, fix, summary, precision, tags, security severity); markdown: every rule's page, as in docs/rules.md",
     )
     command.add_argument("--debug", action="store_true")
     command.set_defaults(handler=run)
@@ -68,6 +68,10 @@ def _rule_object(rule: RuleMeta) -> dict[str, object]:
         "fix": _fix_value(rule),
         "summary": rule.summary,
         "help_uri": rule.help_uri,
+        "family": rule.family,
+        "precision": rule.precision,
+        "tags": list(rule.all_tags),
+        "security_severity": rule.security_severity,
     }
 
 
@@ -81,6 +85,7 @@ def _rule_page(rule: RuleMeta) -> str:
         lines.append(f"Also known as: {', '.join(rule.aliases)}")
     if rule.security_severity is not None:
         lines.append(f"Security severity: {rule.security_severity}")
+    lines.append(f"Precision: {rule.precision}; tags: {', '.join(rule.all_tags)}")
     lines += ["", rule.summary, "", rule.documentation.strip()]
     return "\n".join(lines)
 
@@ -100,8 +105,8 @@ def _rules_markdown(rules: list[RuleMeta]) -> str:
         lines += ["", f"## {rule.code}", "", f"**{rule.name}** ({rule.level.value}): {rule.summary}", ""]
         if rule.aliases:
             lines += [f"Also known as: {', '.join(rule.aliases)}", ""]
-        if rule.security_severity is not None:
-            lines += [f"Security severity: {rule.security_severity}; tags: {', '.join(rule.tags)}", ""]
+        severity = f"security severity: {rule.security_severity}; " if rule.security_severity is not None else ""
+        lines += [f"Precision: {rule.precision}; {severity}tags: {', '.join(rule.all_tags)}", ""]
         # Demote the rule's own headings one level under its code.
         lines.append(re.sub(r"^## ", "### ", rule.documentation.strip(), flags=re.MULTILINE))
     return "\n".join(lines)

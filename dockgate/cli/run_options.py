@@ -49,6 +49,12 @@ def add_run_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--failure-threshold", "-t", metavar="LEVEL", help="fail on findings at or above LEVEL (default: info)")
     command.add_argument("--no-fail", action="store_true", help="exit 0 even when there are findings")
     command.add_argument("--sarif-category", metavar="ID", help="SARIF run.automationDetails.id, to keep uploads apart")
+    command.add_argument(
+        "--sarif-rules",
+        choices=("fired", "all"),
+        default="fired",
+        help="which rules SARIF describes in driver.rules: those the results name (default, a smaller log) or every enabled rule",
+    )
     command.add_argument("--no-color", action="store_true", help="no ANSI colours (NO_COLOR in the environment too)")
     command.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
 
@@ -169,6 +175,8 @@ def finish_run(
         files_checked=result.checked,
         checked_noun=checked_noun,
         sarif_category=args.sarif_category or sarif_category,
+        sarif_rules=args.sarif_rules,
+        suppressed_findings=tuple(result.suppressed_findings),
         root=source_root(args),
         working_directory=Path.cwd(),
         problems=tuple(result.problems),

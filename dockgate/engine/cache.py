@@ -4,7 +4,8 @@ A key is a digest of the file's text (as decoded: text, encoding, byte-order
 mark), the names it is linted under, the configuration in force (a stable
 serialisation of every field, and the file it came from), what the rules read
 from its build context (`analysis.build_context`), dockgate's version and
-ShellCheck's (or `none` when ShellCheck is off for that file or cannot run).
+the ShellCheck binary's identity: its path, size and modification time (or `none` when
+ShellCheck is off for that file or there is no binary).
 Change any of them and the file is linted again.
 
 Entries are JSON files under `<cache dir>/v<format>/`, one per key, written to
@@ -32,7 +33,7 @@ from dockgate.dockerfile.model import Span
 from dockgate.engine.dockerfile_engine import LintJob
 from dockgate.engine.registry import DockerfileRule
 from dockgate.rule_api.config import Config
-from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix, Level
+from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix, Level, RelatedLocation
 
 CACHE_FORMAT = 1
 """Bump when the entry layout or the key's recipe changes."""
@@ -61,9 +62,9 @@ class ResultCache:
         self.directory = directory
         self._entries = directory / f"v{CACHE_FORMAT}"
         self._shellcheck_rule = next((rule.meta for rule in rules if rule.meta.code == SHELLCHECK_RULE_CODE), None)
-        self._shellcheck_version: str | None = None
+        self._shellcheck_binary: str | None = None
         self._config_digests: dict[int, tuple[Config, str]] = {}
-        self._context_inputs = ContextInputs()
+        self._context_inputs = ContextInputs(left_out=directory)
         self._writable = True
 
     def key(self, job: LintJob) -> str:
@@ -130,17 +131,17 @@ class ResultCache:
     def _shellcheck_for(self, config: Config) -> str:
         if self._shellcheck_rule is None or config.level_for(self._shellcheck_rule) is Level.OFF:
             return "none"
-        if self._shellcheck_version is None:
-            from dockgate.analysis.shellcheck import shellcheck_version  # only when ShellCheck is on
+        if self._shellcheck_binary is None:
+            from dockgate.analysis.shellcheck import shellcheck_identity  # only when ShellCheck is on
 
-            self._shellcheck_version = shellcheck_version() or "none"
-        return self._shellcheck_version
+            self._shellcheck_binary = shellcheck_identity() or "none"
+        return self._shellcheck_binary
 
     def _config_digest(self, config: Config) -> str:
         known = self._config_digests.get(id(config))
         if known is not None and known[0] is config:
             return known[1]
-        serialised = json.dumps([str(config.source), config.model_dump(mode="json")], sort_keys=True)
+        serialised = json.dumps([str(config.source), config.settings()], sort_keys=True)
         digest = hashlib.sha256(serialised.encode("utf-8", "surrogatepass")).hexdigest()
         self._config_digests[id(config)] = (config, digest)
         return digest
@@ -148,11 +149,20 @@ class ResultCache:
 
 @functools.cache
 def _dockgate_version() -> str:
-    package = Path(dockgate.__file__).parent
+    """The version, and the size and modification time of every module (an edited checkout is another dockgate)."""
+    package = os.path.dirname(dockgate.__file__)
+    # os.walk and plain strings: pathlib's rglob and relative_to cost a cold start several milliseconds.
+    modules = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        for name in names:
+            if name.endswith(".py"):
+                module = os.path.join(folder, name)
+                status = os.stat(module)
+                relative = module[len(package) + 1 :].replace(os.sep, "/")
+                modules.append(f"{relative}\0{status.st_size}\0{status.st_mtime_ns}\0")
     digest = hashlib.sha256(__version__.encode())
-    for module in sorted(package.rglob("*.py")):
-        status = module.stat()
-        digest.update(f"{module.relative_to(package).as_posix()}\0{status.st_size}\0{status.st_mtime_ns}\0".encode())
+    digest.update("".join(sorted(modules)).encode())
     return digest.hexdigest()
 
 
@@ -183,6 +193,7 @@ def _encoded(finding: Finding) -> list[Any]:
         list(finding.aliases),
         finding.fingerprint,
         encoded_fix,
+        [[_encoded_span(related.span), related.message] for related in finding.related],
     ]
 
 
@@ -192,14 +203,16 @@ def _encoded_span(span: Span) -> list[int]:
 
 def _finding(item: Any) -> Finding:
     # Exact type checks, written out: a warm run decodes tens of thousands of these.
-    if type(item) is not list or len(item) != 10:
+    if type(item) is not list or len(item) != 11:
         raise CacheCorrupt
-    code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix = item
+    code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix, related = item
     if not (type(code) is type(name) is type(level) is type(message) is type(file) is type(fingerprint) is str):
         raise CacheCorrupt
     if type(aliases) is not list or not all(type(alias) is str for alias in aliases):
         raise CacheCorrupt
     if instruction_line is not None and type(instruction_line) is not int:
+        raise CacheCorrupt
+    if type(related) is not list:
         raise CacheCorrupt
     return Finding(
         code=code,
@@ -212,7 +225,14 @@ def _finding(item: Any) -> Finding:
         aliases=tuple(aliases),
         fingerprint=fingerprint,
         fix=None if fix is None else _fix(fix),
+        related=tuple(_related(place) for place in related),
     )
+
+
+def _related(item: Any) -> RelatedLocation:
+    if type(item) is not list or len(item) != 2 or type(item[1]) is not str:
+        raise CacheCorrupt
+    return RelatedLocation(_span(item[0]), item[1])
 
 
 def _fix(item: Any) -> Fix:

@@ -53,6 +53,8 @@ class LintJob:
     """The build context given by `--context`; by default the folder of `path`."""
     from_stdin: bool = False
     """The text came from standard input: there is no file at `path` to write a fix to."""
+    keep_suppressed: bool = False
+    """Keep the findings the file's comments suppress, each with its `suppression` (for SARIF)."""
 
 
 class DockerfileEngine:
@@ -175,9 +177,13 @@ def _stamped(
             aliases=who.aliases,
             fingerprint=fingerprint(who.code, job.display_path, _subject(violation, document), violation.message),
             fix=violation.fix,
+            related=violation.related,
         )
-        if context is not None and context.suppressions.suppresses(finding):
-            continue
+        suppression = context.suppressions.suppression_of(finding) if context is not None else None
+        if suppression is not None:
+            if not job.keep_suppressed:
+                continue
+            finding.suppression = suppression
         yield finding
 
 

@@ -19,7 +19,7 @@ from typing import Any, Sequence
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
-from pygls.workspace import TextDocument
+from pygls.workspace import PositionCodec, TextDocument
 
 from dockgate import __version__
 from dockgate.api import fix_text, lint_text
@@ -33,7 +33,7 @@ from dockgate.engine.suppression_comments import (
     suppress_on_instruction,
 )
 from dockgate.errors import UserError
-from dockgate.lsp.conversions import code_point_range, diagnostic
+from dockgate.lsp.conversions import BYTE_ORDER_MARK, code_point_range, diagnostic
 from dockgate.rule_api.config import ConfigResolver, load_config
 from dockgate.rule_api.findings import Applicability, Finding, Fix
 from dockgate.rule_api.rule import RuleMeta
@@ -73,6 +73,9 @@ FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.dockgate"
 _CODE_IN_COMMENT = re.compile(r"\b(?:DL|DG|SC)\d{4}\b")
 
 
+_SETTINGS_KEYS = ("configPath", "select", "ignore", "shellcheck")
+
+
 @dataclass
 class Settings:
     """What the client may set (`initializationOptions` or `workspace/didChangeConfiguration`, under `dockgate`)."""
@@ -81,6 +84,16 @@ class Settings:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     shellcheck: bool = True
+
+    @classmethod
+    def in_payload(cls, value: Any) -> bool:
+        """Whether the client's payload holds dockgate's settings: a `dockgate` section, or that section alone.
+
+        Editors also send `workspace/didChangeConfiguration` with an empty or
+        another tool's payload (eglot does on connecting); that must not reset
+        what `initializationOptions` set.
+        """
+        return isinstance(value, dict) and ("dockgate" in value or any(key in value for key in _SETTINGS_KEYS))
 
     @classmethod
     def from_client(cls, value: Any) -> Settings:
@@ -112,6 +125,48 @@ class DocumentFindings:
     @property
     def all(self) -> list[Finding]:
         return sorted(self.fast + self.shellcheck, key=Finding.sort_key)
+
+
+@dataclass(frozen=True, slots=True)
+class BufferPositions:
+    """Where dockgate's spans are in one version of a buffer, in code points and in the client's units.
+
+    The lines are split once per request (pygls splits the whole text again
+    each time they are asked for), and a range on ASCII lines is the same in
+    every encoding, so only the others go through pygls's converter, which
+    counts character by character: for the diagnostics of a long file, both
+    cost more than the rest of publishing.
+    """
+
+    codec: PositionCodec
+    lines: Sequence[str]
+    ascii_lines: Sequence[bool]
+    after_byte_order_mark: bool
+
+    @classmethod
+    def of(cls, document: TextDocument) -> BufferPositions:
+        lines = document.lines
+        return cls(document.position_codec, lines, [line.isascii() for line in lines], document.source.startswith(BYTE_ORDER_MARK))
+
+    def code_points(self, span: Span) -> types.Range:
+        return code_point_range(span, self.after_byte_order_mark)
+
+    def client_range(self, span: Span) -> types.Range:
+        return self.to_client(self.code_points(span))
+
+    def to_client(self, code_points: types.Range) -> types.Range:
+        start, end = code_points.start, code_points.end
+        if self._ascii(start.line) and self._ascii(end.line):
+            # Clipped to the line (with its newline), as pygls does.
+            return types.Range(
+                start=types.Position(line=start.line, character=min(start.character, len(self.lines[start.line]))),
+                end=types.Position(line=end.line, character=min(end.character, len(self.lines[end.line]))),
+            )
+        return self.codec.range_to_client_units(self.lines, code_points)
+
+    def _ascii(self, line: int) -> bool:
+        """Whether the 0-based line is in the buffer and ASCII (past the end, pygls decides where it is)."""
+        return line < len(self.ascii_lines) and self.ascii_lines[line]
 
 
 def _is_shellcheck(meta: RuleMeta) -> bool:
@@ -215,12 +270,12 @@ class DockgateLanguageServer(LanguageServer):
             return [_too_large()]
         if findings is None:
             return []
-        result = []
-        for finding in findings.all:
-            if finding.span is None:
-                continue
-            result.append(diagnostic(finding, self.rules.get(finding.code), self._client_range(document, finding.span)))
-        return result
+        positions = BufferPositions.of(document)
+        return [
+            diagnostic(finding, finding.span, self.rules.get(finding.code), uri, positions.client_range)
+            for finding in findings.all
+            if finding.span is not None
+        ]
 
     # ------------------------------------------------------------ code actions
 
@@ -249,8 +304,9 @@ class DockgateLanguageServer(LanguageServer):
         self, document: TextDocument, findings: DocumentFindings, diagnostics: Sequence[types.Diagnostic]
     ) -> list[types.CodeAction]:
         """A quick fix for each of the client's diagnostics whose finding has a fix that applies to this buffer."""
+        positions = BufferPositions.of(document)
         by_place = {
-            (finding.code, _place(self._client_range(document, finding.span))): finding
+            (finding.code, _place(positions.client_range(finding.span))): finding
             for finding in findings.all
             if finding.fix is not None and finding.span is not None
         }
@@ -262,14 +318,14 @@ class DockgateLanguageServer(LanguageServer):
                 continue
             safe = fix.applicability is Applicability.SAFE
             newline = line_ending(document.source)
-            replacements = [(code_point_range(edit.span), in_line_ending(edit.content, newline)) for edit in fix.edits]
+            replacements = [(positions.code_points(edit.span), in_line_ending(edit.content, newline)) for edit in fix.edits]
             actions.append(
                 types.CodeAction(
                     title=f"{client_diagnostic.code}: {fix.message}" + ("" if safe else " (unsafe)"),
                     kind=types.CodeActionKind.QuickFix,
                     diagnostics=[client_diagnostic],
                     is_preferred=safe,
-                    edit=self._workspace_edit(document, replacements),
+                    edit=self._workspace_edit(document, positions, replacements),
                 )
             )
         return actions
@@ -277,7 +333,9 @@ class DockgateLanguageServer(LanguageServer):
     def _suppression_actions(
         self, document: TextDocument, parsed: Document, diagnostics: Sequence[types.Diagnostic]
     ) -> list[types.CodeAction]:
-        lines = document.source.splitlines(keepends=True)
+        # The lines as the parser saw them (without a byte-order mark), so the edits' columns are dockgate's.
+        lines = document.source.removeprefix(BYTE_ORDER_MARK).splitlines(keepends=True)
+        positions = BufferPositions.of(document)
         actions: list[types.CodeAction] = []
         offered: set[tuple[str, str]] = set()
         for client_diagnostic in _dockgate_diagnostics(diagnostics):
@@ -292,19 +350,13 @@ class DockgateLanguageServer(LanguageServer):
                 if edit is None or key in offered:
                     continue
                 offered.add(key)
-                replacement = (
-                    types.Range(
-                        start=types.Position(line=edit.line - 1, character=edit.column - 1),
-                        end=types.Position(line=edit.end_line - 1, character=edit.end_column - 1),
-                    ),
-                    edit.text,
-                )
+                replacement = (positions.code_points(Span(edit.line, edit.column, edit.end_line, edit.end_column)), edit.text)
                 actions.append(
                     types.CodeAction(
                         title=title,
                         kind=types.CodeActionKind.QuickFix,
                         diagnostics=[client_diagnostic],
-                        edit=self._workspace_edit(document, [replacement]),
+                        edit=self._workspace_edit(document, positions, [replacement]),
                     )
                 )
         return actions
@@ -324,17 +376,15 @@ class DockgateLanguageServer(LanguageServer):
         return types.CodeAction(
             title="Fix all safe dockgate findings",
             kind=FIX_ALL_KIND,
-            edit=self._workspace_edit(document, [_changed_lines(document.source, fixed.text)]),
+            edit=self._workspace_edit(document, BufferPositions.of(document), [_changed_lines(document.source, fixed.text)]),
         )
 
-    def _client_range(self, document: TextDocument, span: Span) -> types.Range:
-        return document.position_codec.range_to_client_units(document.lines, code_point_range(span))
-
-    def _workspace_edit(self, document: TextDocument, replacements: list[tuple[types.Range, str]]) -> types.WorkspaceEdit:
+    def _workspace_edit(
+        self, document: TextDocument, positions: BufferPositions, replacements: list[tuple[types.Range, str]]
+    ) -> types.WorkspaceEdit:
         """Replace each code-point range of the buffer with its text, as an edit of this buffer version."""
         text_edits: list[types.TextEdit | types.AnnotatedTextEdit | types.SnippetTextEdit] = [
-            types.TextEdit(range=document.position_codec.range_to_client_units(document.lines, code_points), new_text=text)
-            for code_points, text in replacements
+            types.TextEdit(range=positions.to_client(code_points), new_text=text) for code_points, text in replacements
         ]
         return types.WorkspaceEdit(
             document_changes=[
@@ -524,7 +574,7 @@ def build_server() -> DockgateLanguageServer:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def settings_changed(ls: DockgateLanguageServer, params: types.DidChangeConfigurationParams) -> None:
-        if params.settings is not None:
+        if Settings.in_payload(params.settings):
             ls.settings = Settings.from_client(params.settings)
         ls.configuration_changed()
 

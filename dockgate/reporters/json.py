@@ -11,7 +11,7 @@ import json
 from pydantic import BaseModel, ConfigDict
 
 from dockgate.reporters.report import Report
-from dockgate.rule_api.findings import Edit, Finding, Fix, ImageLocation
+from dockgate.rule_api.findings import Edit, Finding, Fix, ImageLocation, RelatedLocation
 
 
 class JsonImageLocation(BaseModel):
@@ -72,6 +72,23 @@ class JsonFix(BaseModel):
         return cls(applicability=fix.applicability.value, message=fix.message, edits=[JsonEdit.from_edit(edit) for edit in fix.edits])
 
 
+class JsonRelatedLocation(BaseModel):
+    """Another place in the same file that the finding's message names."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+
+    @classmethod
+    def from_related(cls, related: RelatedLocation) -> JsonRelatedLocation:
+        span = related.span
+        return cls(line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column, message=related.message)
+
+
 class JsonFinding(BaseModel):
     """One element of the JSON array; field order is the key order written."""
 
@@ -94,6 +111,8 @@ class JsonFinding(BaseModel):
     fingerprint: str
     fix: JsonFix | None
     """How the finding can be fixed; null when its rule has no fix for it."""
+    related: list[JsonRelatedLocation]
+    """Other places in the same file the message names; empty for most findings."""
     image: JsonImageLocation | None = None
     """Present only for findings about a built image (`dockgate image`)."""
 
@@ -114,6 +133,7 @@ class JsonFinding(BaseModel):
             instruction_line=finding.instruction_line,
             fingerprint=finding.fingerprint,
             fix=JsonFix.from_fix(finding.fix) if finding.fix is not None else None,
+            related=[JsonRelatedLocation.from_related(related) for related in finding.related],
             image=JsonImageLocation.from_location(finding.image) if finding.image is not None else None,
         )
 

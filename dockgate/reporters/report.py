@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from dockgate import __version__
 
@@ -35,7 +35,7 @@ class Report:
     """The run around the findings: enabled rules, file count, what went wrong, output options."""
 
     rules: list[RuleMeta] = field(default_factory=list)
-    """Every enabled rule; SARIF lists them all in `driver.rules`."""
+    """Every enabled rule; SARIF lists them in `driver.rules` (with `sarif_rules="all"`)."""
     files_checked: int = 0
     """How many files (or, for `dockgate image`, images) were checked."""
     checked_noun: tuple[str, str] = ("file", "files")
@@ -44,6 +44,11 @@ class Report:
     """ANSI colour in the text format; the CLI decides (TTY, NO_COLOR)."""
     sarif_category: str | None = None
     """Becomes SARIF `run.automationDetails.id`, to keep separate uploads apart."""
+    suppressed_findings: tuple[Finding, ...] = ()
+    """Findings the files' comments suppress, kept by `check --include-suppressed`: SARIF writes them
+    with `suppressions`; the other formats leave them out."""
+    sarif_rules: Literal["fired", "all"] = "fired"
+    """Which rules SARIF's `driver.rules` lists: those the results name (a small log), or every enabled rule."""
     root: Path = field(default_factory=Path.cwd)
     """The source root (the repository checkout): reported paths are relative to it."""
     working_directory: Path = field(default_factory=Path.cwd)

@@ -16,6 +16,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as sarif
 
+from dockgate.dockerfile.model import Span
 from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
 from dockgate.rule_api.findings import Finding, Fix, ImageLocation, Level
 
@@ -31,8 +32,6 @@ FINGERPRINT_KEY = "dockgate/v1"
 """GitHub ignores this key; dockgate's baseline reads it."""
 MAX_TAGS = 20
 """GitHub rejects rules with more tags."""
-PRECISION = "high"
-"""RuleMeta has no confidence axis yet; GitHub only uses precision to order alerts."""
 MAX_RESULTS = 25_000
 """GitHub rejects a run with more results; the most severe are kept."""
 MAX_DESCRIPTION = 1024
@@ -62,9 +61,11 @@ _ALWAYS_WRITTEN = frozenset({"level"})
 
 
 def render(findings: list[Finding], report: Report) -> str:
+    if report.suppressed_findings:
+        findings = sorted([*findings, *report.suppressed_findings], key=Finding.sort_key)
     fingerprints = unique_fingerprints(findings, report)
     kept = _most_severe(list(zip(findings, fingerprints)))
-    descriptors = _rule_descriptors(report.rules, findings)
+    descriptors = _rule_descriptors(report.rules, [finding for finding, _ in kept], every_rule=report.sarif_rules == "all")
     rule_indexes = {descriptor.id: index for index, descriptor in enumerate(descriptors)}
     driver = sarif.ToolComponent(
         name=TOOL_NAME,
@@ -149,20 +150,25 @@ def _default_of(field: attr.Attribute[Any]) -> Any:
     return factory() if callable(factory) else default
 
 
-def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding]) -> list[sarif.ReportingDescriptor]:
-    """Every enabled rule, then any rule a finding names that the run did not list."""
+def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding], *, every_rule: bool) -> list[sarif.ReportingDescriptor]:
+    """The rules the findings name, in the order they first appear; with `every_rule`, every
+    enabled rule first. A family member (SC2086) is described from its family's rule (SC), and
+    a code no rule has gets a minimal entry."""
     descriptors: dict[str, sarif.ReportingDescriptor] = {}
-    for rule in rules:
-        if rule.code not in descriptors:
-            descriptors[rule.code] = _descriptor(rule)
-    families = {rule.code: rule for rule in rules if len(rule.code) == 2}
+    if every_rule:
+        for rule in rules:
+            descriptors.setdefault(rule.code, _descriptor(rule))
+    by_code = {rule.code: rule for rule in rules}
     for finding in findings:
-        if finding.code not in descriptors:
-            family = families.get(finding.code[:2])
-            if family is not None:
-                descriptors[finding.code] = _member_descriptor(family, finding)
-            else:
-                descriptors[finding.code] = _descriptor_from_finding(finding)
+        if finding.code in descriptors:
+            continue
+        named, family = by_code.get(finding.code), by_code.get(finding.code[:2])
+        if named is not None:
+            descriptors[finding.code] = _descriptor(named)
+        elif family is not None:
+            descriptors[finding.code] = _member_descriptor(family, finding)
+        else:
+            descriptors[finding.code] = _descriptor_from_finding(finding)
     return list(descriptors.values())
 
 
@@ -192,10 +198,10 @@ def _clipped(text: str) -> str:
 def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
     level = _SARIF_LEVELS[rule.level]
     properties: dict[str, Any] = {}
-    tags = list(dict.fromkeys((["security"] if rule.is_security else []) + list(rule.tags)))
+    tags = [_sarif_tag(tag) for tag in rule.all_tags]
     if tags:
         properties["tags"] = tags[:MAX_TAGS]
-    properties["precision"] = PRECISION
+    properties["precision"] = rule.precision
     if rule.security_severity is not None:
         # GitHub wants a string; one decimal like a CVSS score.
         properties["security-severity"] = f"{rule.security_severity:.1f}"
@@ -213,6 +219,11 @@ def _descriptor(rule: RuleMeta) -> sarif.ReportingDescriptor:
         default_configuration=sarif.ReportingConfiguration(level=level),
         properties=properties,
     )
+
+
+def _sarif_tag(tag: str) -> str:
+    """A tag as GitHub reads it: CWE ids as `external/cwe/cwe-NNN` (shown as CWE links), others as they are."""
+    return f"external/cwe/cwe-{tag[4:]}" if tag.startswith("CWE-") else tag
 
 
 def _what_it_does(rule: RuleMeta) -> str:
@@ -236,7 +247,7 @@ def _descriptor_from_finding(finding: Finding) -> sarif.ReportingDescriptor:
         full_description=sarif.MultiformatMessageString(text=description),
         help=sarif.MultiformatMessageString(text=description),
         default_configuration=sarif.ReportingConfiguration(level=level),
-        properties={"precision": PRECISION, "problem.severity": _PROBLEM_SEVERITIES[level]},
+        properties={"problem.severity": _PROBLEM_SEVERITIES[level]},
     )
 
 
@@ -257,14 +268,16 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
             region=sarif.Region(start_line=1),
         )
     else:
-        region = sarif.Region(
-            start_line=span.line,
-            start_column=span.column,
-            end_line=span.end_line,
-            end_column=span.end_column,
-        )
-        physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, report), region=region)
+        physical = sarif.PhysicalLocation(artifact_location=_artifact_location(finding.file, report), region=_region(span))
     fixes = [_fix(finding.fix, physical.artifact_location)] if finding.fix is not None else None
+    related_locations = [
+        sarif.Location(
+            id=index,
+            physical_location=sarif.PhysicalLocation(artifact_location=physical.artifact_location, region=_region(related.span)),
+            message=sarif.Message(text=related.message),
+        )
+        for index, related in enumerate(finding.related)
+    ] or None
     return sarif.Result(
         rule_id=finding.code,
         rule_index=rule_index,
@@ -273,20 +286,33 @@ def _result(finding: Finding, fingerprint: str, rule_index: int, report: Report)
         locations=[sarif.Location(physical_location=physical, logical_locations=logical_locations)],
         partial_fingerprints={FINGERPRINT_KEY: fingerprint},
         fixes=fixes,
+        related_locations=related_locations,
         properties=properties,
+        suppressions=_suppressions(finding, physical.artifact_location),
     )
+
+
+def _suppressions(finding: Finding, artifact: sarif.ArtifactLocation) -> list[sarif.Suppression] | None:
+    """A suppressed finding's comment, as an in-source suppression located at the comment."""
+    suppression = finding.suppression
+    if suppression is None:
+        return None
+    location = None
+    if suppression.comment is not None:
+        region = _region(suppression.comment)
+        location = sarif.Location(physical_location=sarif.PhysicalLocation(artifact_location=artifact, region=region))
+    return [sarif.Suppression(kind="inSource", justification=f"suppressed by `{suppression.text}`", location=location)]
+
+
+def _region(span: Span) -> sarif.Region:
+    return sarif.Region(start_line=span.line, start_column=span.column, end_line=span.end_line, end_column=span.end_column)
 
 
 def _fix(fix: Fix, artifact: sarif.ArtifactLocation) -> sarif.Fix:
     """The finding's fix as one change to its file; its applicability rides in the properties."""
     replacements = [
         sarif.Replacement(
-            deleted_region=sarif.Region(
-                start_line=edit.span.line,
-                start_column=edit.span.column,
-                end_line=edit.span.end_line,
-                end_column=edit.span.end_column,
-            ),
+            deleted_region=_region(edit.span),
             inserted_content=sarif.ArtifactContent(text=edit.content),
         )
         for edit in fix.edits

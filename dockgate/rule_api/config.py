@@ -44,34 +44,25 @@ Matching is case-sensitive.
 
 from __future__ import annotations
 
-import enum
+import dataclasses
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any, Protocol
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StrictBool,
-    ValidationError,
-)
+from typing import Any, Protocol
 
 from dockgate.errors import UserError
 from dockgate.rule_api.findings import Level
+from dockgate.rule_api.setting_values import LabelType as LabelType  # rules import it from here
+from dockgate.rule_api.setting_values import check_selector, parse_label_type, parse_level
 
 DOCKGATE_CONFIG_NAME = ".dockgate.toml"
 PYPROJECT_NAME = "pyproject.toml"
 HADOLINT_CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
 
-_LEVEL_NAMES = ", ".join(level.value for level in Level)
 _CODE_PREFIX = re.compile(r"[A-Z]{2}\d{0,3}")
 _EXACT_MATCH = 10
 """Specificity of a selector that names a rule outright: more than any code prefix."""
@@ -132,89 +123,54 @@ def _specificity(selector: str, rule: RuleIdentity) -> int | None:
     return None
 
 
-class LabelType(str, enum.Enum):
-    """What a required label's value must look like (hadolint's label schema)."""
-
-    TEXT = "text"
-    URL = "url"
-    SEMVER = "semver"
-    HASH = "hash"
-    RFC3339 = "rfc3339"
-    SPDX = "spdx"
-    EMAIL = "email"
-
-
-_LABEL_TYPE_NAMES = ", ".join(label_type.value for label_type in LabelType)
-
-
-def _parse_level(value: object) -> Level:
-    if isinstance(value, Level):
-        return value
-    if isinstance(value, str):
-        try:
-            return Level.parse(value)
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a level ({_LEVEL_NAMES})")
-
-
-def _parse_label_type(value: object) -> LabelType:
-    if isinstance(value, LabelType):
-        return value
-    if isinstance(value, str):
-        try:
-            return LabelType(value.strip().lower())
-        except ValueError:
-            pass
-    raise ValueError(f"{value!r} is not a label type ({_LABEL_TYPE_NAMES})")
-
-
-def _check_selector(value: str) -> str:
-    if not value or "," in value or any(char.isspace() for char in value):
-        raise ValueError(f"{value!r} is not a rule selector (a code, name, alias or code prefix)")
-    return value
-
-
-LevelName = Annotated[Level, BeforeValidator(_parse_level)]
-LabelTypeName = Annotated[LabelType, BeforeValidator(_parse_label_type)]
-Selector = Annotated[str, AfterValidator(_check_selector)]
-
-
 RULE_OPTIONS = frozenset({"trusted-registries", "label-schema", "strict-labels"})
 """The configuration keys that are options of particular rules; a rule declares those it reads
 in `RuleMeta.options`. (`.hadolint.yaml` spells the first `trustedRegistries`.)"""
 
 
-class Config(BaseModel):
-    """The settings in force for one file; see the module documentation for the keys."""
+@dataclass(frozen=True, eq=True)
+class Config:
+    """The settings in force for one file; see the module documentation for the keys.
 
-    # The schema is built on first validation only: a run without a config file never validates,
-    # which keeps pydantic's schema building out of the cold start.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+    A plain dataclass, so that a run without a configuration file never imports pydantic: what a
+    user wrote is validated by `rule_api.config_file.ConfigFile` before it becomes a Config. Level
+    and label-type names given here from Python (`levels={"DL3008": "error"}`) are converted.
+    """
 
-    select: list[Selector] | None = None
+    select: list[str] | None = None
     """None: every rule whose default level is not `off`."""
-    ignore: list[Selector] = Field(default_factory=list)
-    levels: dict[Selector, LevelName] = Field(default_factory=dict)
-    failure_threshold: LevelName = Field(default=Level.INFO, alias="failure-threshold")
-    no_fail: StrictBool = Field(default=False, alias="no-fail")
-    trusted_registries: list[str] = Field(default_factory=list, alias="trusted-registries")
-    label_schema: dict[str, LabelTypeName] = Field(default_factory=dict, alias="label-schema")
-    strict_labels: StrictBool = Field(default=False, alias="strict-labels")
-    disable_ignore_pragma: StrictBool = Field(default=False, alias="disable-ignore-pragma")
-    per_file_ignores: dict[str, list[Selector]] = Field(default_factory=dict, alias="per-file-ignores")
-    exclude: list[str] = Field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    levels: dict[str, Level] = field(default_factory=dict)
+    failure_threshold: Level = Level.INFO
+    no_fail: bool = False
+    trusted_registries: list[str] = field(default_factory=list)
+    label_schema: dict[str, LabelType] = field(default_factory=dict)
+    strict_labels: bool = False
+    disable_ignore_pragma: bool = False
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    exclude: list[str] = field(default_factory=list)
+    source: Path | None = None
+    """The file this configuration was read from (None: defaults)."""
 
-    _source: Path | None = PrivateAttr(default=None)
     # Thousands of files share one Config, so what is worked out per rule or per path is kept.
-    _level_by_code: dict[str, Level] = PrivateAttr(default_factory=dict)
-    _ignores_by_path: dict[Path, list[str]] = PrivateAttr(default_factory=dict)
-    _merged: dict[tuple[Any, ...], Config] = PrivateAttr(default_factory=dict)
+    _level_by_code: dict[str, Level] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _ignores_by_path: dict[Path, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _merged: dict[tuple[Any, ...], Config] = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    @property
-    def source(self) -> Path | None:
-        """The file this configuration was read from (None: defaults)."""
-        return self._source
+    def __post_init__(self) -> None:
+        # Frozen: the conversions go round the dataclass's own __setattr__.
+        object.__setattr__(self, "failure_threshold", parse_level(self.failure_threshold))
+        object.__setattr__(self, "levels", {selector: parse_level(level) for selector, level in self.levels.items()})
+        label_types = {label: parse_label_type(label_type) for label, label_type in self.label_schema.items()}
+        object.__setattr__(self, "label_schema", label_types)
+
+    def settings(self) -> dict[str, Any]:
+        """Every setting (not `source`) under its Python name, as JSON-ready data: what the result cache keys on."""
+        return {
+            setting.name: getattr(self, setting.name)
+            for setting in dataclasses.fields(self)
+            if setting.init and setting.name != "source"
+        }
 
     def level_for(self, rule: LeveledRule) -> Level:
         """The level `rule` reports at here; `off` when it is not selected or is ignored."""
@@ -264,7 +220,7 @@ class Config(BaseModel):
     def _glob_matches(self, glob: str, path: Path) -> bool:
         """Globs are relative to the configuration file's folder (the current one without a file);
         as in .gitignore, a glob without a slash (a leading one anchors) matches the file name at any depth."""
-        base = self._source.parent if self._source is not None else Path.cwd()
+        base = self.source.parent if self.source is not None else Path.cwd()
         absolute = Path(os.path.abspath(path))
         try:
             relative = absolute.relative_to(os.path.abspath(base)).as_posix()
@@ -321,11 +277,7 @@ class Config(BaseModel):
             update["select"] = _option_selectors("--select", key[0])
         if failure_threshold is not None:
             update["failure_threshold"] = _option_level("--failure-threshold", failure_threshold)
-        merged = self.model_copy(update=update)
-        # model_copy shares private attributes; the copy needs its own caches.
-        merged._level_by_code = {}
-        merged._ignores_by_path = {}
-        merged._merged = {}
+        merged = dataclasses.replace(self, **update)
         self._merged[key] = merged
         return merged
 
@@ -334,7 +286,7 @@ def _option_selectors(option: str, selectors: Iterable[str]) -> list[str]:
     checked = []
     for selector in selectors:
         try:
-            checked.append(_check_selector(selector))
+            checked.append(check_selector(selector))
         except ValueError as error:
             raise ConfigError(f"{option}: {error}") from None
     return checked
@@ -342,7 +294,7 @@ def _option_selectors(option: str, selectors: Iterable[str]) -> list[str]:
 
 def _option_level(option: str, text: str) -> Level:
     try:
-        return _parse_level(text)
+        return parse_level(text)
     except ValueError as error:
         raise ConfigError(f"{option}: {error}") from None
 
@@ -359,7 +311,7 @@ def _option_label(text: str) -> tuple[str, LabelType]:
     if not name.strip():
         raise ConfigError(f"--require-label: {text!r} names no label (expected NAME:TYPE)")
     try:
-        return name.strip(), _parse_label_type(type_name or "text")
+        return name.strip(), parse_label_type(type_name or "text")
     except ValueError as error:
         raise ConfigError(f"--require-label {name.strip()}: {error}") from None
 
@@ -425,8 +377,8 @@ class ConfigResolver:
 
 
 def default_config() -> Config:
-    """The defaults, without validation (there is nothing to validate)."""
-    return Config.model_construct()
+    """The defaults (there is nothing to validate)."""
+    return Config()
 
 
 def load_config(
@@ -558,23 +510,26 @@ def _validated(
     key_names: Mapping[str, str] | None = None,
 ) -> Config:
     """`data` as a Config, or a ConfigError naming the first bad key as the user spelt it."""
+    # pydantic validates what users write; it is imported only when there is something to read.
+    from pydantic import ValidationError
+
+    from dockgate.rule_api.config_file import ConfigFile, known_keys
+
     try:
-        config = Config.model_validate(data)
+        validated = ConfigFile.model_validate(data)
     except ValidationError as error:
-        raise ConfigError(_describe(error.errors()[0], shown, key_prefix, key_names or {})) from None
-    config._source = Path(os.path.abspath(path))
-    return config
+        raise ConfigError(_describe(error.errors()[0], shown, key_prefix, key_names or {}, known_keys())) from None
+    return Config(**dict(validated), source=Path(os.path.abspath(path)))
 
 
-def _describe(error: Any, shown: Path, key_prefix: str, key_names: Mapping[str, str]) -> str:
+def _describe(error: Any, shown: Path, key_prefix: str, key_names: Mapping[str, str], known_keys: list[str]) -> str:
     # A dict key that fails validation gets a "[key]" marker in its location: the key itself says enough.
     location = [part for part in error["loc"] if part != "[key]"]
     if location and location[0] in key_names:
         location[0] = key_names[location[0]]
     key = key_prefix + _dotted(location)
     if error["type"] == "extra_forbidden":
-        known = [field.alias or name for name, field in Config.model_fields.items()]
-        return _unknown_key(shown, key, str(location[-1]), known if len(location) == 1 else [])
+        return _unknown_key(shown, key, str(location[-1]), known_keys if len(location) == 1 else [])
     if error["type"] == "value_error":
         return f"{shown}: '{key}': {error['ctx']['error']}"
     message = error["msg"][:1].lower() + error["msg"][1:]
@@ -657,7 +612,7 @@ def _hadolint_overrides(value: object, shown: Path) -> dict[str, Level]:
     levels: dict[str, Level] = {}
     for level_name, codes in value.items():
         try:
-            level = _parse_level(level_name)
+            level = parse_level(level_name)
         except ValueError as error:
             raise ConfigError(f"{shown}: 'override.{level_name}': {error}") from None
         if codes is None:

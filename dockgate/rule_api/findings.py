@@ -102,6 +102,15 @@ def _edits_overlap(first: Edit, second: Edit) -> bool:
     return first.start < second.end and second.start < first.end
 
 
+@dataclass(frozen=True, slots=True)
+class RelatedLocation:
+    """Another place in the same file that a finding's message names, such as the instruction it conflicts with."""
+
+    span: Span
+    message: str
+    """What that place is, in a few words (`the COPY that brings in the whole build context`)."""
+
+
 @dataclass(slots=True)
 class Violation:
     """What a rule yields: a message and where it is. The engine adds the rest."""
@@ -115,6 +124,8 @@ class Violation:
     level: Level | None = None
     """For a rule family: the member's default level."""
     fix: Fix | None = None
+    related: tuple[RelatedLocation, ...] = ()
+    """Other places in the file the message names."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +153,16 @@ class ImageLocation:
         if self.path is not None:
             parts.append(f"/{self.path}")
         return " ".join(parts) or "config"
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """What silences a finding in its file; set only on findings kept with `include_suppressed`."""
+
+    comment: Span | None
+    """The ignore comment (`# hadolint ignore=...`, `# dockgate: ignore=...`); None for a BuildKit `# check=skip=` directive."""
+    text: str
+    """The comment or directive, as written."""
 
 
 @dataclass(slots=True)
@@ -173,6 +194,10 @@ class Finding:
     image: ImageLocation | None = None
     """Set for findings about a built image, attributed to a Dockerfile or not."""
     fix: Fix | None = None
+    suppression: Suppression | None = None
+    """Set when a comment in the file suppresses the finding and the run keeps suppressed findings (SARIF)."""
+    related: tuple[RelatedLocation, ...] = ()
+    """Other places in the same file the message names (LSP related information, SARIF related locations)."""
 
     def sort_key(self) -> tuple[str, int, int, str, tuple[int, int, str]]:
         line, column = (self.span.line, self.span.column) if self.span is not None else (0, 0)

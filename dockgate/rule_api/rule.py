@@ -56,6 +56,18 @@ class RuleMetaError(ValueError):
 
 
 _CODE = re.compile(r"[A-Z]{2}(\d{4})?")
+
+Precision = Literal["very-high", "high", "medium", "low"]
+"""How often a rule's findings are real problems, in the words SARIF and GitHub code scanning use:
+very-high (a fact about the file, as Docker reads it), high (a pattern that is rarely wrong),
+medium (a guess from names or habits), low (a hint that is often wrong). docs/rule-precision.md
+gives each rule's value and why."""
+PRECISIONS: tuple[Precision, ...] = ("very-high", "high", "medium", "low")
+
+_FAMILIES = (("DL1000", "core"), ("DG0", "core"), ("DG1", "buildkit"), ("DG2", "security"), ("DG3", "build"),
+             ("DG4", "image"), ("DG5", "layers"), ("DL", "hadolint"), ("SC", "shellcheck"))
+"""Code prefix -> family, most specific first; the families are the folders of `dockgate/rules/`
+(ShellCheck's SC codes run from the hadolint folder but are a family of their own)."""
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -76,7 +88,11 @@ class RuleMeta:
     documentation: str
     """Markdown: what it does, why it matters, an example, what to use instead."""
     security_severity: float | None = None
+    """0.1-10.0, like a CVSS score; set exactly on the rules tagged `security`."""
     tags: tuple[str, ...] = ()
+    """Topics beyond the family: `security`, CWE ids spelt `CWE-NNN`, `cache`, `image-size`, ..."""
+    precision: Precision = "high"
+    """How often a finding is a real problem (see `Precision`)."""
     aliases: tuple[str, ...] = ()
     """The ids other tools give the same check (hadolint, BuildKit, Trivy, Checkov, ...)."""
     options: tuple[str, ...] = ()
@@ -108,6 +124,17 @@ class RuleMeta:
         return self.security_severity is not None
 
     @property
+    def family(self) -> str | None:
+        """The rule's family (`hadolint`, `buildkit`, `security`, `shellcheck`, ...), from its code."""
+        return next((family for prefix, family in _FAMILIES if self.code.startswith(prefix)), None)
+
+    @property
+    def all_tags(self) -> tuple[str, ...]:
+        """The family, `security` for a security rule, then the rule's own tags; each once."""
+        leading = ([self.family] if self.family else []) + (["security"] if self.is_security else [])
+        return tuple(dict.fromkeys(leading + list(self.tags)))
+
+    @property
     def help_uri(self) -> str:
         return f"https://github.com/dockgate/dockgate/blob/main/docs/rules.md#{self.code.lower()}"
 
@@ -128,6 +155,13 @@ def _identity_problems(meta: RuleMeta) -> Iterator[str]:
         yield f"level {meta.level!r} is not a Level"
     if meta.security_severity is not None and not 0.1 <= meta.security_severity <= 10.0:
         yield f"security severity {meta.security_severity} is outside 0.1-10.0"
+    if "security" in meta.tags and meta.security_severity is None:
+        yield "a rule tagged 'security' needs a security_severity (GitHub ranks security alerts by it)"
+    if meta.precision not in PRECISIONS:
+        yield f"precision {meta.precision!r} is not one of {list(PRECISIONS)}"
+    bad_cwes = [tag for tag in meta.tags if tag.upper().startswith("CWE") and not re.fullmatch(r"CWE-\d+", tag)]
+    if bad_cwes:
+        yield f"CWE tags {bad_cwes} are not spelt CWE-NNN"
     if meta.target not in ("dockerfile", "image") or meta.reads not in ("document", "source", "suppressions"):
         yield f"target {meta.target!r} or reads {meta.reads!r} is not one of the known values"
 

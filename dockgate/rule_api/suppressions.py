@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from dockgate.dockerfile.model import Document, Instruction, Span
 from dockgate.dockerfile.parser import go_quote
 from dockgate.rule_api.config import selector_matches
-from dockgate.rule_api.findings import Finding
+from dockgate.rule_api.findings import Finding, Suppression
 
 UNSUPPRESSIBLE_CODES = frozenset({"DL1000"})
 """A file that does not parse has not been checked; hiding that would hide everything (hadolint#461)."""
@@ -296,19 +296,28 @@ class Suppressions:
 
     def suppresses(self, finding: Finding) -> bool:
         """Whether a comment or the check directive silences `finding`; records the pragmas that did."""
+        return self.suppression_of(finding) is not None
+
+    def suppression_of(self, finding: Finding) -> Suppression | None:
+        """The comment or check directive that silences `finding`, or None; records the pragmas that did."""
         if finding.code in UNSUPPRESSIBLE_CODES:
-            return False
+            return None
         line = finding.instruction_line
         if line is None:
-            return False  # an image finding: no Dockerfile comment is about it
+            return None  # an image finding: no Dockerfile comment is about it
         pragmas = [
             *self._by_instruction.get(line, ()),
             *self._global,
             *(pragma for first, last, pragma in self._stages if first <= line <= last),
         ]
         # Every matching pragma is marked used, so a redundant one is not reported as unused.
-        claimed = [pragma.claim(finding) for pragma in pragmas]
-        return any(claimed) or self._skipped_by_buildkit(finding)
+        claiming = [pragma for pragma in pragmas if pragma.claim(finding)]
+        if claiming:
+            span = claiming[0].span
+            return Suppression(span, self._lines[span.line - 1].strip())
+        if self._skipped_by_buildkit(finding):
+            return Suppression(None, "# check=skip=...")
+        return None
 
     def _skipped_by_buildkit(self, finding: Finding) -> bool:
         for rule_name in finding.aliases:

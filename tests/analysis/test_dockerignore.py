@@ -43,3 +43,22 @@ def test_context_files_leave_out_excluded_files_and_git(tmp_path: Path) -> None:
     assert context_files(tmp_path, None) == ["app.py", "dist/bundle.js", "dist/keep.js", "src/.env"]
     assert context_files(tmp_path, DockerIgnore(("dist", "!dist/keep.js"))) == ["app.py", "dist/keep.js", "src/.env"]
     assert context_files(tmp_path, DockerIgnore(("dist", "**/.env"))) == ["app.py"]
+
+
+def test_character_classes_hold_any_character_literally() -> None:
+    ignore = DockerIgnore(("[&&]x", "[!a-c].log", "[]]"))
+    assert ignore.excludes("&x")
+    assert ignore.excludes("d.log") and not ignore.excludes("b.log")
+
+
+def test_a_reversed_range_matches_nothing() -> None:
+    # Go's regexp refuses `[t-g]`, so Docker never matches with such a pattern; found by the fuzzer.
+    ignore = DockerIgnore(('["/bin/sh", "-c", "apt-get install curl"]',))
+    assert not ignore.excludes("t") and not ignore.excludes("a")
+
+
+def test_repeated_double_stars_match_like_one() -> None:
+    ignore = DockerIgnore(("a/" + "**/" * 40 + "b",))
+    assert ignore.excludes("a/b") and ignore.excludes("a/x/y/b")
+    # One `(.*/)?` for all of them: a long path that does not match is answered at once, not by backtracking.
+    assert not ignore.excludes("a/" + "x/" * 60 + "c")

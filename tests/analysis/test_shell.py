@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dockgate.dockerfile.parser import parse
+import subprocess
+import sys
+
 from dockgate.analysis.shell import RunScript, ShellScript, run_scripts
+from dockgate.dockerfile.parser import parse
 
 
 def scripts(text: str, shells: dict[int, str] | None = None) -> list[RunScript]:
@@ -114,3 +117,127 @@ def test_tokenizer_keeps_braces_in_words_and_splits_redirections() -> None:
 def test_operator_right_after_a_word() -> None:
     script = only_script("FROM a\nRUN apt-get install curl&& curl -s x > /dev/null 2>&1 &>/dev/null\n")
     assert [(c.name, c.arguments) for c in script.commands] == [("apt-get", ["install", "curl"]), ("curl", ["-s", "x"])]
+
+
+def test_an_unclosed_parameter_after_a_substitution_falls_back_instead_of_hanging() -> None:
+    # bashlex 0.18 loops forever on this word; found by the fuzzer. A subprocess bounds the test if it regresses.
+    code = (
+        "from dockgate.dockerfile.parser import parse\n"
+        "from dockgate.analysis.shell import run_scripts\n"
+        "[run] = run_scripts(parse(\"FROM a\\nRUN echo $(d)'${' && apt-get install z\\n\"), {})\n"
+        "assert run.script is not None and not run.script.parsed_by_bashlex\n"
+        "print([c.name for c in run.script.commands])\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "['echo', 'apt-get']"
+
+
+def nested(text: str) -> list[tuple[str, list[str], str | None]]:
+    """Every command the script runs, with its arguments and the program that runs it."""
+    return [(c.name, c.arguments, c.runner.program if c.runner else None) for c in only_script(text).all_commands]
+
+
+def test_prefix_assignments_belong_to_their_command() -> None:
+    document = parse("FROM a\nRUN A=1 echo x; GIT_SSL_NO_VERIFY=\"0\" TEST='lol' git clone u && B=2\n")
+    script = run_scripts(document, {})[0].script
+    assert script is not None
+    assert [(c.name, [a.value for a in c.assignments]) for c in script.commands] == [
+        ("echo", ["A=1"]),
+        ("git", ["GIT_SSL_NO_VERIFY=0", "TEST=lol"]),
+    ]
+    assert document.slice(script.commands[1].assignments[0].span) == 'GIT_SSL_NO_VERIFY="0"'
+    assert script.commands[1].assigned()[0][:2] == ("GIT_SSL_NO_VERIFY", "0")
+
+
+def test_prefix_assignments_through_bashlex() -> None:
+    script = only_script("FROM a\nRUN X=$(id -u) PYTHONHTTPSVERIFY=0 python x.py\n")
+    assert script.parsed_by_bashlex
+    python = script.calls("python")[0]
+    assert [a.value for a in python.assignments] == ["X=$(id -u)", "PYTHONHTTPSVERIFY=0"]
+
+
+def test_commands_behind_wrappers() -> None:
+    assert nested("FROM a\nRUN sudo -E -u app pip install x && nice -n 5 nohup make && timeout 10 curl u\n") == [
+        ("sudo", ["-E", "-u", "app", "pip", "install", "x"], None),
+        ("pip", ["install", "x"], "sudo"),
+        ("nice", ["-n", "5", "nohup", "make"], None),
+        ("nohup", ["make"], "nice"),
+        ("make", [], "nohup"),
+        ("timeout", ["10", "curl", "u"], None),
+        ("curl", ["u"], "timeout"),
+    ]
+    found = nested("FROM a\nRUN chroot /mnt apt-get install x; ls | xargs -I{} rm -f {}; exec gosu app ./run\n")
+    assert [(name, runner) for name, _, runner in found] == [
+        ("chroot", None),
+        ("apt-get", "chroot"),
+        ("ls", None),
+        ("xargs", None),
+        ("rm", "xargs"),
+        ("exec", None),
+        ("gosu", "exec"),
+        ("./run", "gosu"),
+    ]
+    assert found[4][1] == ["-f", "{}"]
+
+
+def test_wrapper_assignments_and_lookups() -> None:
+    script = only_script("FROM a\nRUN env -i NODE_TLS_REJECT_UNAUTHORIZED=0 npm ci && command -v git && runuser -u app -- id\n")
+    npm = script.all_commands[1]
+    assert npm.name == "npm" and [a.value for a in npm.assignments] == ["NODE_TLS_REJECT_UNAUTHORIZED=0"]
+    # `command -v` looks a name up and runs nothing.
+    assert [c.name for c in script.all_commands[2:]] == ["command", "runuser", "id"]
+
+
+def test_scripts_inside_sh_c_and_su_c_keep_file_positions() -> None:
+    document = parse("FROM a\nRUN bash -c \"apt-get install -y \\\"curl\\\"\" && su -c 'chmod 777 /x' app\n")
+    script = run_scripts(document, {})[0].script
+    assert script is not None
+    commands = script.all_commands
+    assert [(c.name, c.arguments, c.runner.program if c.runner else None) for c in commands] == [
+        ("bash", ["-c", 'apt-get install -y "curl"'], None),
+        ("apt-get", ["install", "-y", "curl"], "bash"),
+        ("su", ["-c", "chmod 777 /x", "app"], None),
+        ("chmod", ["777", "/x"], "su"),
+    ]
+    assert document.slice(commands[1].name_span) == "apt-get"
+    # An escaped character maps to itself, not to its backslash.
+    assert document.slice(commands[1].words[2].span) == '"curl\\"'
+    assert document.slice(commands[3].words[0].span) == "777"
+
+
+def test_sh_c_across_continuation_lines() -> None:
+    document = parse("FROM a\nRUN sh -c 'apk add \\\n    curl'\n")
+    script = run_scripts(document, {})[0].script
+    assert script is not None
+    curl = script.all_commands[1].words[1]
+    assert (curl.span.line, curl.span.column) == (3, 5) and document.slice(curl.span) == "curl"
+
+
+def test_exec_form_is_the_command_it_runs() -> None:
+    document = parse('FROM a\nRUN ["apt-get", "install", \\\n  "-y", "curl"]\n')
+    script = run_scripts(document, {})[0].script
+    assert script is not None and script.exec_form
+    [command] = script.commands
+    assert (command.name, command.arguments) == ("apt-get", ["install", "-y", "curl"])
+    assert document.slice(command.name_span) == '"apt-get"'
+    assert document.slice(command.words[2].span) == '"curl"' and command.words[2].span.line == 3
+    # Exec form does not go through SHELL.
+    assert scripts('FROM a\nSHELL ["pwsh", "-c"]\nRUN ["pip", "install", "x"]\n')[0].script is not None
+
+
+def test_exec_form_shell_script_maps_json_escapes() -> None:
+    document = parse('FROM a\nRUN ["sh", "-c", "echo \\"a\\" && pip install x"]\n')
+    script = run_scripts(document, {})[0].script
+    assert script is not None and not script.exec_form
+    pip = script.calls("pip")[0]
+    assert document.slice(pip.name_span) == "pip" and document.slice(pip.words[1].span) == "x"
+
+
+def test_su_command_option_with_its_value_in_one_word() -> None:
+    document = parse("FROM a\nRUN su app \"--command=chmod 777 /x\"\n")
+    script = run_scripts(document, {})[0].script
+    assert script is not None
+    chmod = script.all_commands[1]
+    assert (chmod.name, chmod.arguments) == ("chmod", ["777", "/x"])
+    assert document.slice(chmod.name_span) == "chmod"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import dockgate.analysis.shellcheck as shellcheck
@@ -47,3 +49,15 @@ def test_the_remembered_scripts_are_bounded(checked: list[str], monkeypatch: pyt
     assert [[comment.code for comment in found] for found in run_shellcheck([scripts[2], scripts[0]])] == [[2086], [2086]]
     assert len(shellcheck._remembered) == 2
     assert len(checked) == 3
+
+
+def test_the_binary_identity_changes_with_the_binary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    binary = tmp_path / "shellcheck"
+    binary.write_bytes(b"version 1")
+    monkeypatch.setattr(shellcheck, "find_shellcheck", lambda: str(binary))
+    first = shellcheck.shellcheck_identity()
+    assert first is not None and first == shellcheck.shellcheck_identity()
+    binary.write_bytes(b"version 1.1")
+    assert shellcheck.shellcheck_identity() not in (None, first)
+    monkeypatch.setattr(shellcheck, "find_shellcheck", lambda: None)
+    assert shellcheck.shellcheck_identity() is None

@@ -173,6 +173,21 @@ def test_output_file_and_sarif(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert log["version"] == "2.1.0" and log["runs"][0]["results"][0]["ruleId"] == "DL4000"
 
 
+def test_sarif_rules_lists_the_fired_rules_or_all(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "Dockerfile", "FROM alpine:3.20\nMAINTAINER me\nRUN echo $1\n")
+    code, out, _ = run(["check", "--no-config", "--format", "sarif", str(path)], capsys)
+    fired = json.loads(out)["runs"][0]
+    codes = [rule["id"] for rule in fired["tool"]["driver"]["rules"]]
+    assert sorted(codes) == sorted({result["ruleId"] for result in fired["results"]})
+    # A ShellCheck code is described from the SC family, which itself fired nothing and is not listed.
+    assert "DL4000" in codes and "SC2016" not in codes and any(code.startswith("SC2") for code in codes) and "SC" not in codes
+    code, out, _ = run(["check", "--no-config", "--format", "sarif", "--sarif-rules", "all", str(path)], capsys)
+    every = json.loads(out)["runs"][0]
+    listed = [rule["id"] for rule in every["tool"]["driver"]["rules"]]
+    assert {"DL3006", "DG2001", "SC"} <= set(listed) and set(codes) <= set(listed) and len(listed) > 100
+    assert all(listed[result["ruleIndex"]] == result["ruleId"] for result in every["results"])
+
+
 def test_parse_command_formats_and_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write(tmp_path, "Dockerfile", "FROM alpine\nRUN --mount=type=cache,target=/x make\n")
     code, out, _ = run(["parse", "--format", "buildkit", str(path)], capsys)

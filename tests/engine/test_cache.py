@@ -268,3 +268,16 @@ def test_default_cache_dir_is_at_the_project_root(tmp_path: Path) -> None:
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     assert default_cache_dir(tmp_path / "sub" / "deeper") == tmp_path / ".dockgate_cache"
     assert default_cache_dir(tmp_path / "sub" / "deeper") == default_cache_dir(tmp_path)
+
+
+def test_a_cache_inside_the_build_context_still_hits(project: Path, counter: LintCounter) -> None:
+    # The cache's own entries are files of the context; counting them would change every key on every run.
+    def lint() -> list[Finding]:
+        return lint_paths([project / "app"], ConfigResolver(), cache_dir=project / "app" / ".dockgate_cache", workers=1).findings
+
+    expected = lint()
+    counter.take()
+    assert lint() == expected
+    assert counter.take() == 0
+    assert lint() == expected
+    assert counter.take() == 0

@@ -212,6 +212,9 @@ async def test_settings_change_applies(client: LanguageClient) -> None:
     )
     found = await diagnostics_after(client, uri)
     assert "DL3006" not in found and "DL4000" in found
+    # A payload without dockgate's section (eglot sends one on connecting) keeps the settings.
+    client.workspace_did_change_configuration(types.DidChangeConfigurationParams(settings={"yaml": {"format": True}}))
+    assert "DL3006" not in await diagnostics_after(client, uri)
 
 
 @pytest.mark.asyncio
@@ -315,3 +318,59 @@ async def test_fix_all_applies_every_safe_fix(client: LanguageClient) -> None:
     replace_buffer(client, uri, 2, fixed)
     assert "DG1004" not in await diagnostics_after(client, uri)
     assert await code_actions(client, uri, [], only=[types.CodeActionKind.SourceFixAll]) == {}
+
+
+@pytest.mark.asyncio
+async def test_byte_order_mark_is_a_character_of_the_buffer(client: LanguageClient) -> None:
+    # A client that sends the UTF-8 byte-order mark holds it as line 1's first character: the
+    # ranges and edits count it, although dockgate's own columns (as an editor shows the line) do not.
+    text = "\ufefffrom alpine:3.20\nMAINTAINER me\n"
+    uri = open_document(client, client.root / "Dockerfile", text)  # type: ignore[attr-defined]
+    casing = (await diagnostics_after(client, uri))["DG1004"]
+    assert (casing.range.start.line, casing.range.start.character, casing.range.end.character) == (0, 1, 5)
+    actions = await code_actions(client, uri, [casing])
+    fix = actions["DG1004: Write the keyword in uppercase"].edit
+    assert fix is not None
+    assert apply_edit(text, fix, version=1) == "\ufeffFROM alpine:3.20\nMAINTAINER me\n"
+    on_line = actions["Suppress DG1004 on this line"].edit
+    assert on_line is not None
+    assert apply_edit(text, on_line) == "\ufeff# hadolint ignore=DG1004\nfrom alpine:3.20\nMAINTAINER me\n"
+    fix_all = (await code_actions(client, uri, [], only=[types.CodeActionKind.SourceFixAll]))["Fix all safe dockgate findings"]
+    assert fix_all.edit is not None
+    assert apply_edit(text, fix_all.edit) == '\ufeffFROM alpine:3.20\nLABEL org.opencontainers.image.authors="me"\n'
+
+
+@pytest.mark.asyncio
+async def test_related_information_names_the_broad_copy(client: LanguageClient) -> None:
+    text = "FROM python:3.12-slim\nWORKDIR /app\nCOPY . .\nRUN pip install --no-cache-dir -r requirements.txt\n"
+    uri = open_document(client, client.root / "Dockerfile", text)  # type: ignore[attr-defined]
+    broad_copy = (await diagnostics_after(client, uri))["DG3001"]
+    assert broad_copy.range.start.line == 3
+    [related] = broad_copy.related_information or []
+    assert related.location.uri == uri
+    where = related.location.range
+    assert (where.start.line, where.start.character, where.end.line, where.end.character) == (2, 0, 2, 8)
+    assert related.message == "`COPY . .` copies the sources before the install"
+
+
+@pytest.mark.asyncio
+async def test_fix_on_save_applies_the_safe_fixes_only(client: LanguageClient) -> None:
+    # DG1004's casing fix is safe; DL3003's move of `cd` into a WORKDIR is unsafe and stays out.
+    text = "FROM alpine:3.20\nrun cd /src && make\n"
+    path: Path = client.root / "Dockerfile"  # type: ignore[attr-defined]
+    uri = open_document(client, path, text)
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    # The editor's save: ask for the fix-all action, apply its edit to the buffer, then write it.
+    fix_all = (await code_actions(client, uri, [], only=[types.CodeActionKind.SourceFixAll]))["Fix all safe dockgate findings"]
+    assert fix_all.edit is not None
+    saved = apply_edit(text, fix_all.edit, version=1)
+    assert saved == "FROM alpine:3.20\nRUN cd /src && make\n"
+    replace_buffer(client, uri, 2, saved)
+    path.write_text(saved, encoding="utf-8")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    remaining = await diagnostics_after(client, uri)
+    assert "DG1004" not in remaining
+    # The unsafe fix is still there, offered as a quick fix that is not preferred.
+    actions = await code_actions(client, uri, [remaining["DL3003"]])
+    unsafe = next(action for title, action in actions.items() if title.startswith("DL3003:"))
+    assert unsafe.title.endswith("(unsafe)") and not unsafe.is_preferred

@@ -4,7 +4,8 @@ import json
 
 from reporter_samples import CASING_RULE, PIN_RULE, SECRET_RULE, finding
 
-from dockgate.rule_api.findings import Level
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Level, RelatedLocation
 from dockgate.reporters import Report, render
 
 CONTRACT_KEYS = [
@@ -21,6 +22,7 @@ CONTRACT_KEYS = [
     "instruction_line",
     "fingerprint",
     "fix",
+    "related",
 ]
 
 
@@ -58,8 +60,16 @@ def test_values_of_one_finding() -> None:
             "instruction_line": 3,
             "fingerprint": "3f2a",
             "fix": None,
+            "related": [],
         }
     ]
+
+
+def test_related_locations_are_listed_with_their_messages() -> None:
+    one = finding(PIN_RULE, line=4)
+    one.related = (RelatedLocation(Span(2, 1, 3, 7), "the COPY before it"),)
+    [row] = json.loads(render("json", [one], Report()))
+    assert row["related"] == [{"line": 2, "column": 1, "end_line": 3, "end_column": 7, "message": "the COPY before it"}]
 
 
 def test_sorted_by_file_line_column_code() -> None:

@@ -32,7 +32,11 @@ CONFIGURATION = Path(__file__).parents[1] / "data" / "sarif" / "multitool-github
 NPM_TOOLS = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "dockgate-ci" / "npm" / "node_modules" / ".bin"
 """Where .ci/run installs npm tools (outside the clone, so the next run reuses them)."""
 
-DOCKERFILE = "FROM ubuntu\nRUN apt-get install -y curl wget\nRUN cd /tmp && echo $x\nRUN cd /tmp && echo $x\nCOPY . /app\n"
+# The install after `COPY . /app` gives a result with a related location (DG3001).
+DOCKERFILE = (
+    "FROM ubuntu\nRUN apt-get install -y curl wget\nRUN cd /tmp && echo $x\nRUN cd /tmp && echo $x\nCOPY . /app\n"
+    "RUN cd /app && pip install -r requirements.txt\n"
+)
 SECRET_KEY = b"-----BEGIN OPENSSH PRIVATE KEY-----\nZmFrZS1rZXktZm9yLXRlc3RzLW9ubHk=\n-----END OPENSSH PRIVATE KEY-----\n"
 
 
@@ -111,6 +115,7 @@ def test_check_sarif_from_a_subdirectory_with_a_failed_input(repository: Path, t
     assert run["invocations"][0]["executionSuccessful"] is False
     assert {result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for result in run["results"]} == {"services/web/Dockerfile"}
     assert run["invocations"][0]["workingDirectory"]["uri"] == (repository / "services").resolve().as_uri() + "/"
+    assert [result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] for result in run["results"] if result["ruleId"] == "DG3001"] == [5]
     assert validation_problems(tmp_path / "check.sarif", tmp_path) == []
 
 
@@ -118,6 +123,18 @@ def test_check_sarif_from_standard_input(repository: Path, tmp_path: Path, capsy
     arguments = ["check", "-", "--stdin-filename", "services/web/Dockerfile"]
     sarif_of(arguments, tmp_path / "stdin.sarif", capsys, stdin=DOCKERFILE)
     assert validation_problems(tmp_path / "stdin.sarif", tmp_path) == []
+
+
+def test_check_sarif_with_suppressed_findings_and_every_rule(repository: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (repository / "services" / "web" / "Dockerfile").write_text(
+        "# hadolint ignore=DL3006\n" + DOCKERFILE.replace("RUN apt-get", "# dockgate: ignore=DL3008\nRUN apt-get", 1), encoding="utf-8"
+    )
+    arguments = ["check", "web/Dockerfile", "--include-suppressed", "--sarif-rules", "all"]
+    log = sarif_of(arguments, tmp_path / "suppressed.sarif", capsys)
+
+    suppressed = [result["ruleId"] for result in log["runs"][0]["results"] if result.get("suppressions")]
+    assert sorted(set(suppressed)) == ["DL3006", "DL3008"]
+    assert validation_problems(tmp_path / "suppressed.sarif", tmp_path) == []
 
 
 @pytest.fixture

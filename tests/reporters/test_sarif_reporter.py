@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import json
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,8 @@ from reporter_samples import (
     schema_errors,
 )
 
-from dockgate.rule_api.findings import Finding, Level
+from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Finding, Level, RelatedLocation
 from dockgate.rule_api.rule import RuleMeta
 from dockgate.reporters import Report, render
 from dockgate.reporters.report import unique_fingerprints
@@ -30,6 +33,8 @@ from dockgate.reporters.sarif import to_json_value
 
 
 def sarif_log(findings: list[Finding], root: Path, **report_fields: Any) -> dict[str, Any]:
+    # Every rule is described unless a test asks otherwise, so that the descriptors can be checked without findings.
+    report_fields.setdefault("sarif_rules", "all")
     report = Report(rules=report_fields.pop("rules", ALL_RULES), root=root, **report_fields)
     return json.loads(render("sarif", findings, report))
 
@@ -103,6 +108,16 @@ def test_every_enabled_rule_is_listed_without_findings(root: Path) -> None:
     assert list(rules_by_id(log)) == ["DL3008", "DG2001", "DG0101"]
 
 
+def test_by_default_only_the_rules_the_results_name_are_described(root: Path) -> None:
+    assert Report().sarif_rules == "fired"
+    assert rules_by_id(sarif_log([], root, sarif_rules="fired")) == {}
+    log = sarif_log([finding(CASING_RULE, "Dockerfile", 1, 1), finding(PIN_RULE, "Dockerfile", 2, 1)], root, sarif_rules="fired")
+    assert list(rules_by_id(log)) == ["DG0101", "DL3008"]
+    assert [result["ruleIndex"] for result in results_of(log)] == [0, 1]
+    assert rules_by_id(log)["DL3008"] == rules_by_id(sarif_log([], root, sarif_rules="all"))["DL3008"]
+    assert_github_ready(log)
+
+
 def test_security_rule_descriptor(root: Path) -> None:
     rule = rules_by_id(sarif_log([], root))["DG2001"]
     assert rule == {
@@ -114,7 +129,8 @@ def test_security_rule_descriptor(root: Path) -> None:
         "helpUri": SECRET_RULE.help_uri,
         "defaultConfiguration": {"level": "error"},
         "properties": {
-            "tags": ["security", "secrets", "CWE-798"],
+            # The family (a DG2 code is in `security`), then the rule's tags; CWE ids as GitHub links them.
+            "tags": ["security", "secrets", "external/cwe/cwe-798"],
             "precision": "high",
             "security-severity": "8.0",
         },
@@ -130,9 +146,14 @@ def test_non_security_rules_get_problem_severity_and_keep_warning_level(root: Pa
         "precision": "high",
         "problem.severity": "warning",
     }
-    # A rule without tags gets no empty tag list.
-    assert rules["DG0101"]["properties"] == {"precision": "high", "problem.severity": "recommendation"}
+    # A rule without tags of its own is tagged with its family.
+    assert rules["DG0101"]["properties"] == {"tags": ["core"], "precision": "high", "problem.severity": "recommendation"}
     assert rules["DG0101"]["defaultConfiguration"] == {"level": "note"}
+
+
+def test_precision_is_the_rules_own(root: Path) -> None:
+    guess = dataclasses.replace(PIN_RULE, code="DL3064", precision="medium")
+    assert rules_by_id(sarif_log([], root, rules=[guess]))["DL3064"]["properties"]["precision"] == "medium"
 
 
 def test_tags_are_capped_at_twenty_and_keep_security(root: Path) -> None:
@@ -170,6 +191,33 @@ def test_result_fields(root: Path) -> None:
             ],
             "partialFingerprints": {"dockgate/v1": unique_fingerprints([one], Report(root=root))[0]},
         }
+    ]
+
+
+def test_related_locations_point_into_the_results_file(root: Path) -> None:
+    one = finding(PIN_RULE, "services/api/Dockerfile", 6, 5)
+    one.related = (RelatedLocation(Span(3, 1, 3, 9), "the COPY before it"), RelatedLocation(Span(1, 1, 1, 5), "the stage"))
+    log = sarif_log([one], root)
+    assert_github_ready(log)
+    [result] = results_of(log)
+    artifact = {"uri": "services/api/Dockerfile", "uriBaseId": "%SRCROOT%"}
+    assert result["relatedLocations"] == [
+        {
+            "id": 0,
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": {"startLine": 3, "startColumn": 1, "endLine": 3, "endColumn": 9},
+            },
+            "message": {"text": "the COPY before it"},
+        },
+        {
+            "id": 1,
+            "physicalLocation": {
+                "artifactLocation": artifact,
+                "region": {"startLine": 1, "startColumn": 1, "endLine": 1, "endColumn": 5},
+            },
+            "message": {"text": "the stage"},
+        },
     ]
 
 

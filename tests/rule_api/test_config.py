@@ -49,7 +49,7 @@ def error_of(path: Path) -> str:
 
 def test_no_configuration_anywhere_gives_defaults(tree: Path) -> None:
     config = config_for(tree / "a" / "Dockerfile")
-    assert config.model_dump() == Config().model_dump()
+    assert config.settings() == Config().settings()
     assert config.source is None
     assert config.failure_threshold is Level.INFO
 
@@ -91,7 +91,7 @@ def test_pyproject_without_our_table_does_not_count(tree: Path) -> None:
 
 def test_unrelated_invalid_pyproject_is_not_parsed(tree: Path) -> None:
     write(tree / "pyproject.toml", "this is [not toml\n")
-    assert config_for(tree / "Dockerfile").model_dump() == Config().model_dump()
+    assert config_for(tree / "Dockerfile").settings() == Config().settings()
 
 
 def test_hadolint_yaml_is_used_when_no_dockgate_configuration_is_found(tree: Path) -> None:
@@ -318,7 +318,7 @@ def test_hadolint_none_threshold_means_off(tree: Path) -> None:
 
 
 def test_empty_hadolint_file_gives_defaults(tree: Path) -> None:
-    assert read_config_file(write(tree / ".hadolint.yaml", "# nothing\n")).model_dump() == Config().model_dump()
+    assert read_config_file(write(tree / ".hadolint.yaml", "# nothing\n")).settings() == Config().settings()
 
 
 @pytest.mark.parametrize(
@@ -475,7 +475,7 @@ def test_merge_command_line_on_top(tree: Path) -> None:
 def test_merge_with_nothing_keeps_the_configuration() -> None:
     config = Config(select=["DL"], no_fail=True, failure_threshold="error")
     merged = config.merged_with(select=[], ignore=[], levels={}, failure_threshold=None)
-    assert merged.model_dump() == config.model_dump()
+    assert merged.settings() == config.settings()
 
 
 def test_merge_is_cached_per_set_of_overrides() -> None:
@@ -507,3 +507,30 @@ def test_merge_errors_name_the_option(overrides: dict, message: str) -> None:
     with pytest.raises(ConfigError) as raised:
         Config().merged_with(**overrides)
     assert str(raised.value).startswith(message)
+
+
+def test_the_file_schema_has_every_setting_of_config() -> None:
+    from dockgate.rule_api.config_file import ConfigFile
+
+    assert list(ConfigFile.model_fields) == list(Config().settings())
+
+
+def test_settings_are_json_data() -> None:
+    import json
+
+    config = Config(levels={"DL3008": "error"}, label_schema={"owner": "email"}, failure_threshold="warning")
+    assert json.loads(json.dumps(config.settings()))["levels"] == {"DL3008": "error"}
+    assert config.levels == {"DL3008": Level.ERROR} and config.failure_threshold is Level.WARNING
+
+
+def test_defaults_do_not_import_pydantic(tree: Path) -> None:
+    # pydantic costs a cold start tens of milliseconds; without a file there is nothing to validate.
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path; from dockgate.rule_api.config import load_config; "
+        f"load_config().for_file(Path({str(tree / 'Dockerfile')!r})); print('pydantic' in sys.modules)"
+    )
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert completed.stdout.strip() == "False"

@@ -2,7 +2,8 @@
 
 A Dockerfile rule's case gives a `dockerfile` (or `dockerfile_bytes`) and
 lists the findings as [line, column, end_line, end_column, message] for the
-one rule under test. A case with a `dockerignore:` text or `context_files:`
+one rule under test; a finding that names other places of the file (related
+locations) has them as a sixth element, a list of the same five-element form. A case with a `dockerignore:` text or `context_files:`
 (a list of empty files to create, by relative path, `[]` for a bare context;
 or a mapping of path to text) is linted from a temporary directory, the build
 context, that holds the Dockerfile and those files; the others are linted in
@@ -37,6 +38,7 @@ import yaml
 from image_builders import image_from_spec
 
 from dockgate.api import fix_text
+from dockgate.dockerfile.model import Span
 from dockgate.dockerfile.source import decode
 from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.image_engine import ImageEngine, ImageJob
@@ -102,7 +104,11 @@ def lint_with_rule(
     )
     for finding in findings:
         _assert_fix_declared(code, finding)
-    return [[f.span.line, f.span.column, f.span.end_line, f.span.end_column, f.message] for f in findings]
+    return [[*_positioned(f.span, f.message), *([[_positioned(r.span, r.message) for r in f.related]] if f.related else [])] for f in findings]
+
+
+def _positioned(span: Span, message: str) -> list[Any]:
+    return [span.line, span.column, span.end_line, span.end_column, message]
 
 
 def _assert_fix_declared(code: str, finding: Finding) -> None:

@@ -42,7 +42,7 @@ from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction
-from dockgate.rule_api.findings import Level, Violation
+from dockgate.rule_api.findings import Level, RelatedLocation, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import PipInstall, pip_installs
 from dockgate.rules.common.package_managers import (
@@ -56,6 +56,7 @@ RULE = RuleMeta(
     name="cache-unfriendly-copy",
     summary="The whole build context is copied before a dependency install that needs only manifest files",
     level=Level.INFO,
+    precision="medium",
     tags=("build", "cache"),
     documentation=__doc__,
 )
@@ -142,6 +143,7 @@ def check(context: LintContext) -> Iterator[Violation]:
                         f"copy {files} first and install before `{copy_text}`",
                         install.command.span,
                         instruction_line(run),
+                        related=(RelatedLocation(copy.span, f"`{copy_text}` copies the sources before the install"),),
                     )
 
 

@@ -42,6 +42,7 @@ RULE = RuleMeta(
     name="missing-dockerignore",
     summary="The whole build context is copied but there is no .dockerignore",
     level=Level.INFO,
+    precision="very-high",
     tags=("build-context",),
     documentation=__doc__,
 )

@@ -69,6 +69,7 @@ RULE = RuleMeta(
     name="published-port-not-exposed",
     summary="A port published for the image is not EXPOSEd",
     level=Level.INFO,
+    precision="medium",
     tags=("build-context",),
     documentation=__doc__,
 )

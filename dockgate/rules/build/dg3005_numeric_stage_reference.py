@@ -43,6 +43,7 @@ RULE = RuleMeta(
     name="numeric-stage-reference",
     summary="COPY --from names a stage by its position",
     level=Level.INFO,
+    precision="very-high",
     fix=Applicability.SAFE,
     documentation=__doc__,
 )

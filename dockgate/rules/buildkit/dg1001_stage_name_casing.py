@@ -32,6 +32,7 @@ RULE = RuleMeta(
     name="stage-name-casing",
     summary="Stage name should be lowercase",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("StageNameCasing",),
     documentation=__doc__,
 )

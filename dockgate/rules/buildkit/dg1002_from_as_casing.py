@@ -37,6 +37,7 @@ RULE = RuleMeta(
     name="from-as-casing",
     summary="The casing of AS does not match the casing of FROM",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("FromAsCasing",),
     fix=Applicability.SAFE,
     documentation=__doc__,

@@ -42,6 +42,7 @@ RULE = RuleMeta(
     name="no-empty-continuation",
     summary="Empty continuation line",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("NoEmptyContinuation",),
     fix=Applicability.SAFE,
     documentation=__doc__,

@@ -40,6 +40,7 @@ RULE = RuleMeta(
     name="consistent-instruction-casing",
     summary="Instruction keyword casing differs from the majority",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("ConsistentInstructionCasing",),
     fix=Applicability.SAFE,
     documentation=__doc__,

@@ -46,6 +46,7 @@ RULE = RuleMeta(
     name="json-args-recommended",
     summary="JSON arguments recommended for CMD and ENTRYPOINT",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("JSONArgsRecommended",),
     fix=Applicability.UNSAFE,
     documentation=__doc__,

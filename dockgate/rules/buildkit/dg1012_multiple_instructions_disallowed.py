@@ -37,6 +37,7 @@ RULE = RuleMeta(
     name="multiple-instructions-disallowed",
     summary="CMD, ENTRYPOINT or HEALTHCHECK overridden later in the stage",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("MultipleInstructionsDisallowed",),
     documentation=__doc__,
 )

@@ -46,6 +46,7 @@ RULE = RuleMeta(
     name="legacy-key-value-format",
     summary="Legacy ENV/LABEL key value format",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("LegacyKeyValueFormat",),
     fix=Applicability.SAFE,
     documentation=__doc__,

@@ -44,6 +44,9 @@ RULE = RuleMeta(
     name="secrets-used-in-arg-or-env",
     summary="Do not use ARG or ENV instructions for sensitive data",
     level=Level.WARNING,
+    precision="medium",
+    security_severity=5.0,
+    tags=("security", "CWE-522"),
     aliases=("SecretsUsedInArgOrEnv",),
     documentation=__doc__,
 )

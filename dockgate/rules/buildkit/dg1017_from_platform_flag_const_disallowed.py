@@ -32,6 +32,7 @@ RULE = RuleMeta(
     name="from-platform-flag-const-disallowed",
     summary="FROM --platform flag should not use a constant value",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("FromPlatformFlagConstDisallowed",),
     documentation=__doc__,
 )

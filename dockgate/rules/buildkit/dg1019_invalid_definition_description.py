@@ -35,6 +35,7 @@ RULE = RuleMeta(
     name="invalid-definition-description",
     summary="Comment for ARG or FROM should start with the name it describes",
     level=Level.OFF,
+    precision="very-high",
     aliases=("InvalidDefinitionDescription",),
     documentation=__doc__,
 )

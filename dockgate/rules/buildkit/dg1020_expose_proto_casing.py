@@ -38,6 +38,7 @@ RULE = RuleMeta(
     name="expose-proto-casing",
     summary="EXPOSE protocol should be lowercase",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("ExposeProtoCasing",),
     fix=Applicability.SAFE,
     documentation=__doc__,

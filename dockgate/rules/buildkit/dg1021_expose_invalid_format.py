@@ -34,6 +34,7 @@ RULE = RuleMeta(
     name="expose-invalid-format",
     summary="EXPOSE with an IP address or host-port mapping",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("ExposeInvalidFormat",),
     documentation=__doc__,
 )

@@ -24,6 +24,14 @@ KNOWN_TOKEN_FORMATS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an OpenAI key", re.compile(r"\bsk-(?:proj-)?[A-Za-z0-9_-]{40,}")),
     ("a private key", re.compile(r"-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----")),
     ("a JSON Web Token", re.compile(r"\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}")),
+    ("a SendGrid API key", re.compile(r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}\b")),
+    ("a Mailchimp API key", re.compile(r"\b[0-9a-f]{32}-us[0-9]{1,2}\b")),
+    ("a Twilio API key", re.compile(r"\bSK[0-9a-f]{32}\b")),
+    ("a Docker Hub access token", re.compile(r"\bdckr_pat_[A-Za-z0-9_-]{27,}")),
+    ("a PyPI token", re.compile(r"\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,}")),
+    ("a HashiCorp Vault token", re.compile(r"\bhv[sbr]\.[A-Za-z0-9_-]{24,}")),
+    ("an Azure storage account key", re.compile(r"AccountKey=[A-Za-z0-9+/]{86}==")),
+    ("a Google Cloud service-account key", re.compile(r"[\"']type[\"']\s*:\s*[\"']service_account[\"']")),
 )
 
 _URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^/\s:@\"']+):([^/\s@\"']+)@", re.IGNORECASE)
@@ -100,3 +108,27 @@ def credential_kind(name: str | None, value: str) -> str | None:
     if name is not None and is_secret_name(name) and looks_random(bare):
         return "a random-looking secret"
     return None
+
+
+_NOT_A_SECRET_VALUE = re.compile(r"\d+|true|false|yes|no|on|off|none|null", re.IGNORECASE)
+
+
+def secret_setting_kind(name: str, value: str) -> str | None:
+    """Why `name=value` is a credential, or None.
+
+    A value in a known token format (or a URL with a password, or a random
+    string under a secret-like name) is one whatever its name; a secret-like
+    name (`DB_PASSWORD`, not `GPG_KEY` or `JENKINS_USERNAME`) with a literal
+    value is one too, since a built image keeps short passwords as readably
+    as long ones. Placeholders, `$VAR` references, paths, numbers and
+    booleans are not values of a secret.
+    """
+    kind = credential_kind(name, value)
+    if kind is not None:
+        return kind
+    bare = value.strip().strip("'\"")
+    if not is_secret_name(name) or is_placeholder(bare) or bare.startswith(("/", "./", "~")):
+        return None
+    if _NOT_A_SECRET_VALUE.fullmatch(bare):
+        return None
+    return "a value under a secret-like name"

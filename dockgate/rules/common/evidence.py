@@ -193,6 +193,16 @@ def disables_tls_verification(name: str, value: str) -> bool:
     return False
 
 
+# ------------------------------------------------------------------ text written by commands
+
+_SED_SUBSTITUTION = re.compile(r"s(.)(?:(?!\1).)*\1((?:(?!\1).)*)\1")
+
+
+def sed_written_text(expression: str) -> str:
+    """What the substitutions of a sed expression write (`s/gpgcheck=0/gpgcheck=1/` writes `gpgcheck=1`)."""
+    return " ".join(match.group(2) for match in _SED_SUBSTITUTION.finditer(expression))
+
+
 # ------------------------------------------------------------------ sudoers
 
 NOPASSWD_TAG = re.compile(r"\bNOPASSWD\s*:")

@@ -4,28 +4,18 @@
   layer the entry made (so the report can name its digest).
 * `last_entry`: the newest entry of a keyword that satisfies a test, the
   one that set a config value (the last `USER` set `User`).
-* `secret_setting_kind`: whether `NAME=value` in Env, a build argument or a
-  command line is a credential, with name and value evidence together.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 from dockgate.image.history import HistoryInstruction, parse_created_by
 from dockgate.image.image import Image
 from dockgate.rule_api.findings import ImageLocation
-from dockgate.rules.common.credentials import (
-    credential_kind,
-    is_placeholder,
-    is_secret_name,
-)
 
 MASK = "****"
 """Stands for a secret value in messages: never the value, nor its length (dockle#268)."""
-
-_NOT_A_SECRET_VALUE = re.compile(r"\d+|true|false|yes|no|on|off|none|null", re.IGNORECASE)
 
 
 def history_location(image: Image, history_index: int) -> ImageLocation:
@@ -56,22 +46,3 @@ def config_or_entry(image: Image, history_index: int | None) -> ImageLocation:
     return history_location(image, history_index)
 
 
-def secret_setting_kind(name: str, value: str) -> str | None:
-    """Why `name=value` is a credential, or None.
-
-    A value in a known token format (or a URL with a password, or a random
-    string under a secret-like name) is one whatever its name; a secret-like
-    name (`DB_PASSWORD`, not `GPG_KEY` or `JENKINS_USERNAME`) with a literal
-    value is one too, since a built image keeps short passwords as readably
-    as long ones. Placeholders, `$VAR` references, paths, numbers and
-    booleans are not values of a secret.
-    """
-    kind = credential_kind(name, value)
-    if kind is not None:
-        return kind
-    bare = value.strip().strip("'\"")
-    if not is_secret_name(name) or is_placeholder(bare) or bare.startswith(("/", "./", "~")):
-        return None
-    if _NOT_A_SECRET_VALUE.fullmatch(bare):
-        return None
-    return "a value under a secret-like name"

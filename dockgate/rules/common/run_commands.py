@@ -7,17 +7,10 @@ points at the first occurrence.
 
 from __future__ import annotations
 
-import re
 from typing import Iterable, Iterator
 
-from dockgate.analysis.shell import RunScript, ShellCommand
+from dockgate.analysis.shell import RunScript, ShellCommand, wrapped_command
 from dockgate.rule_api.rule import LintContext
-
-# Programs that run the command after them (their own options first).
-_WRAPPERS = frozenset({"sudo", "doas", "env", "exec", "nohup", "nice", "time", "command", "gosu", "su-exec"})
-# Wrapper options that take a separate value (`sudo -u user cmd`, `env -u NAME cmd`).
-_WRAPPER_OPTIONS_WITH_VALUE = {"sudo": {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"}, "env": {"-u", "-C", "-S"}, "nice": {"-n"}}
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def run_commands(
@@ -30,16 +23,15 @@ def run_commands(
     """Every command of every RUN that has a shell script, in order, with its RUN.
 
     `programs`: only the calls of these (matched by name without directory).
-    `unwrap`: wrappers such as `sudo`, `env` or `exec` taken off first
-    (`sudo chmod 777 x` is a `chmod`). `include_onbuild`: ONBUILD triggers too.
+    `unwrap`: the commands that others run too, each after its runner: behind
+    wrappers (`sudo chmod 777 x` is also a `chmod`) and inside `sh -c '...'`
+    (see `ShellScript.all_commands`). `include_onbuild`: ONBUILD triggers too.
     """
     wanted = frozenset(programs) if programs is not None else None
     for run in context.run_scripts:
         if run.script is None or (not include_onbuild and run.owner is not run.instruction):
             continue
-        for command in run.script.commands:
-            if unwrap:
-                command = unwrapped(command)
+        for command in run.script.all_commands if unwrap else run.script.commands:
             if wanted is None or command.program in wanted:
                 yield run, command
 
@@ -62,24 +54,6 @@ def instruction_line(run: RunScript) -> int:
 
 def unwrapped(command: ShellCommand) -> ShellCommand:
     """The command a wrapper runs (`sudo -E bash -` -> `bash -`), or the command itself."""
-    while command.program in _WRAPPERS:
-        takes_value = _WRAPPER_OPTIONS_WITH_VALUE.get(command.program, set())
-        # gosu/su-exec take a user first.
-        index = 1 if command.program in ("gosu", "su-exec") else 0
-        words = command.words
-        while index < len(words):
-            value = words[index].value
-            if value == "--":
-                index += 1
-                break
-            if value in takes_value:
-                index += 2
-            elif value.startswith("-") or (command.program == "env" and _ASSIGNMENT.match(value)):
-                index += 1
-            else:
-                break
-        if index >= len(words):
-            return command
-        inner = words[index]
-        command = ShellCommand(inner.value, inner.span, list(words[index + 1 :]))
+    while (inner := wrapped_command(command)) is not None:
+        command = inner
     return command

@@ -35,6 +35,7 @@ RULE = RuleMeta(
     name="unknown-instruction",
     summary="Docker does not know this instruction",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

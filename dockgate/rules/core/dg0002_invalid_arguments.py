@@ -37,6 +37,7 @@ RULE = RuleMeta(
     name="invalid-arguments",
     summary="Docker rejects this instruction's arguments",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

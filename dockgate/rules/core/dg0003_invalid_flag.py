@@ -33,6 +33,7 @@ RULE = RuleMeta(
     name="invalid-flag",
     summary="Docker rejects this instruction flag",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

@@ -27,6 +27,7 @@ RULE = RuleMeta(
     name="invalid-utf8",
     summary="The file is not valid UTF-8",
     level=Level.WARNING,
+    precision="very-high",
     reads="source",
     documentation=__doc__,
 )

@@ -48,6 +48,7 @@ RULE = RuleMeta(
     name="unused-suppression",
     summary="A suppression comment names a code that suppressed nothing",
     level=Level.OFF,
+    precision="very-high",
     reads="suppressions",
     fix=Applicability.SAFE,
     documentation=__doc__,

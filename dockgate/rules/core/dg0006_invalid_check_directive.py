@@ -37,6 +37,7 @@ RULE = RuleMeta(
     name="invalid-check-directive",
     summary="BuildKit refuses this check directive",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

@@ -33,6 +33,7 @@ RULE = RuleMeta(
     name="parse-error",
     summary="Docker's parser rejects this file",
     level=Level.ERROR,
+    precision="very-high",
     reads="source",
     documentation=__doc__,
 )

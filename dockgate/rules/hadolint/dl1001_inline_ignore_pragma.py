@@ -39,6 +39,7 @@ RULE = RuleMeta(
     name="inline-ignore-pragma",
     summary="an inline ignore pragma silences a rule for one instruction",
     level=Level.OFF,
+    precision="very-high",
     documentation=__doc__,
 )
 

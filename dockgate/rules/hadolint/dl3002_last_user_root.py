@@ -46,6 +46,9 @@ RULE = RuleMeta(
     name="last-user-root",
     summary="the image's last USER is root",
     level=Level.WARNING,
+    precision="very-high",
+    security_severity=7.0,
+    tags=("security", "CWE-250"),
     documentation=__doc__,
 )
 

@@ -39,6 +39,8 @@ RULE = RuleMeta(
     name="sudo",
     summary="`sudo` in a RUN",
     level=Level.ERROR,
+    security_severity=4.0,
+    tags=("security", "CWE-250"),
     documentation=__doc__,
 )
 

@@ -35,6 +35,7 @@ RULE = RuleMeta(
     name="untagged-image",
     summary="FROM image has no tag",
     level=Level.WARNING,
+    precision="very-high",
     documentation=__doc__,
 )
 

@@ -34,6 +34,7 @@ RULE = RuleMeta(
     name="latest-tag",
     summary="FROM image uses the latest tag",
     level=Level.WARNING,
+    precision="very-high",
     documentation=__doc__,
 )
 

@@ -47,6 +47,7 @@ RULE = RuleMeta(
     name="copy-archive-extracted",
     summary="a copied archive is unpacked by a RUN; ADD would unpack it in one layer",
     level=Level.INFO,
+    precision="medium",
     documentation=__doc__,
 )
 

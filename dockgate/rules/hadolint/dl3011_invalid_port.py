@@ -32,6 +32,7 @@ RULE = RuleMeta(
     name="invalid-port",
     summary="EXPOSE port is above 65535",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

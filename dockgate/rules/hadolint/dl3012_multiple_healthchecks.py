@@ -30,6 +30,7 @@ RULE = RuleMeta(
     name="multiple-healthchecks",
     summary="more than one HEALTHCHECK in a stage",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

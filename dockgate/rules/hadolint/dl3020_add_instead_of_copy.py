@@ -45,6 +45,7 @@ RULE = RuleMeta(
     name="add-instead-of-copy",
     summary="ADD used for local files; use COPY",
     level=Level.ERROR,
+    precision="very-high",
     fix=Applicability.SAFE,
     documentation=__doc__,
 )

@@ -33,6 +33,7 @@ RULE = RuleMeta(
     name="copy-destination-not-directory",
     summary="COPY of several sources to a destination without a trailing /",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

@@ -35,6 +35,7 @@ RULE = RuleMeta(
     name="copy-from-own-stage",
     summary="COPY --from names the stage it is in",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

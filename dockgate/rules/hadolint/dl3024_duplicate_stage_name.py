@@ -37,6 +37,7 @@ RULE = RuleMeta(
     name="duplicate-stage-name",
     summary="two stages share a name",
     level=Level.ERROR,
+    precision="very-high",
     aliases=("DuplicateStageName",),
     documentation=__doc__,
 )

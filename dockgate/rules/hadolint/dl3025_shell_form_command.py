@@ -45,6 +45,7 @@ RULE = RuleMeta(
     name="shell-form-command",
     summary="CMD, ENTRYPOINT or HEALTHCHECK CMD in shell form",
     level=Level.WARNING,
+    precision="very-high",
     fix=Applicability.UNSAFE,
     documentation=__doc__,
 )

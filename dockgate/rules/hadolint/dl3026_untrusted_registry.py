@@ -60,6 +60,9 @@ RULE = RuleMeta(
     name="untrusted-registry",
     summary="an image comes from a registry that is not trusted",
     level=Level.ERROR,
+    precision="very-high",
+    security_severity=6.0,
+    tags=("security", "CWE-829"),
     options=("trusted-registries",),
     documentation=__doc__,
 )

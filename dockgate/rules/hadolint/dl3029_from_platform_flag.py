@@ -34,6 +34,7 @@ RULE = RuleMeta(
     name="from-platform-flag",
     summary="FROM --platform with a fixed platform",
     level=Level.WARNING,
+    precision="very-high",
     documentation=__doc__,
 )
 

@@ -31,6 +31,7 @@ RULE = RuleMeta(
     name="onbuild-forbidden-trigger",
     summary="ONBUILD registers ONBUILD, FROM or MAINTAINER",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

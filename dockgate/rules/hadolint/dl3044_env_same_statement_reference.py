@@ -39,6 +39,7 @@ RULE = RuleMeta(
     name="env-same-statement-reference",
     summary="ENV uses a variable set earlier in the same ENV",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

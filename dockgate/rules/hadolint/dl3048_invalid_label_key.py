@@ -43,6 +43,7 @@ RULE = RuleMeta(
     name="invalid-label-key",
     summary="LABEL key is not a valid label key",
     level=Level.STYLE,
+    precision="very-high",
     documentation=__doc__,
 )
 

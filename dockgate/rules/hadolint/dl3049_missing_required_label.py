@@ -57,6 +57,7 @@ RULE = RuleMeta(
     name="missing-required-label",
     summary="a result stage lacks a label the label schema requires",
     level=Level.INFO,
+    precision="very-high",
     options=("label-schema",),
     documentation=__doc__,
 )

@@ -45,6 +45,7 @@ RULE = RuleMeta(
     name="superfluous-label",
     summary="LABEL sets a label the strict label schema does not name",
     level=Level.INFO,
+    precision="very-high",
     options=("label-schema", "strict-labels"),
     documentation=__doc__,
 )

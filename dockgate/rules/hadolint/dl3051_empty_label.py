@@ -46,6 +46,7 @@ RULE = RuleMeta(
     name="empty-label",
     summary="a label of the label schema has an empty value",
     level=Level.WARNING,
+    precision="very-high",
     options=("label-schema",),
     documentation=__doc__,
 )

@@ -41,6 +41,7 @@ RULE = RuleMeta(
     name="missing-healthcheck",
     summary="an image this file builds has no HEALTHCHECK",
     level=Level.OFF,
+    precision="very-high",
     documentation=__doc__,
 )
 

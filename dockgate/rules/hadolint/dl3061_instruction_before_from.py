@@ -32,6 +32,7 @@ RULE = RuleMeta(
     name="instruction-before-from",
     summary="an instruction other than ARG comes before the first FROM",
     level=Level.ERROR,
+    precision="very-high",
     documentation=__doc__,
 )
 

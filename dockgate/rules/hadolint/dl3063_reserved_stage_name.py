@@ -31,6 +31,7 @@ RULE = RuleMeta(
     name="reserved-stage-name",
     summary="a stage is named scratch or context",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("ReservedStageName",),
     documentation=__doc__,
 )

@@ -40,6 +40,9 @@ RULE = RuleMeta(
     name="sensitive-arg-env-name",
     summary="ARG or ENV name suggests a secret",
     level=Level.WARNING,
+    precision="medium",
+    security_severity=5.0,
+    tags=("security", "CWE-522"),
     documentation=__doc__,
 )
 

@@ -30,6 +30,7 @@ RULE = RuleMeta(
     name="redundant-target-platform",
     summary="FROM --platform=$TARGETPLATFORM is the default",
     level=Level.WARNING,
+    precision="very-high",
     aliases=("RedundantTargetPlatform",),
     documentation=__doc__,
 )

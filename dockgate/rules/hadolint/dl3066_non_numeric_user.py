@@ -35,6 +35,7 @@ RULE = RuleMeta(
     name="non-numeric-user",
     summary="USER names a user instead of a numeric id",
     level=Level.INFO,
+    precision="very-high",
     documentation=__doc__,
 )
 

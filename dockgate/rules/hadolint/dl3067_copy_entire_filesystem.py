@@ -42,6 +42,7 @@ RULE = RuleMeta(
     name="copy-entire-filesystem",
     summary="COPY --from copies a whole file system to /",
     level=Level.WARNING,
+    precision="very-high",
     documentation=__doc__,
 )
 

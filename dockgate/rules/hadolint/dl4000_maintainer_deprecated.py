@@ -38,6 +38,7 @@ RULE = RuleMeta(
     name="maintainer-deprecated",
     summary="MAINTAINER is deprecated; use a LABEL",
     level=Level.ERROR,
+    precision="very-high",
     aliases=("MaintainerDeprecated",),
     fix=Applicability.SAFE,
     documentation=__doc__,

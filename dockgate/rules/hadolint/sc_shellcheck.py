@@ -96,8 +96,8 @@ class _Prepared:
 def _shell_script(context: LintContext, run: RunScript) -> tuple[str, int] | None:
     """The file ShellCheck reads for one RUN, and the number of header lines before the script."""
     script = run.script
-    if script is None or not script.text.strip():
-        return None
+    if script is None or script.exec_form or not script.text.strip():
+        return None  # an exec-form command is no shell code
     text = script.text
     first_line, _, _ = text.partition("\n")
     if first_line.startswith("#!"):

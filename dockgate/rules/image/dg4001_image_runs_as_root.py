@@ -47,6 +47,7 @@ RULE = RuleMeta(
     name="image-runs-as-root",
     summary="the image config runs containers as root",
     level=Level.WARNING,
+    precision="very-high",
     security_severity=7.0,
     tags=("security", "CWE-250", "CWE-269"),
     aliases=("CIS-DI-0001", "DS-0002", "CIS-4.1"),

@@ -39,6 +39,7 @@ RULE = RuleMeta(
     name="image-without-healthcheck",
     summary="the image config has no health check",
     level=Level.INFO,
+    precision="very-high",
     tags=("reliability",),
     aliases=("CIS-DI-0006", "DS-0026", "CIS-4.6"),
     target="image",

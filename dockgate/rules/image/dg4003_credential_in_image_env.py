@@ -39,11 +39,11 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
+from dockgate.rules.common.credentials import secret_setting_kind
 from dockgate.rules.common.history_entries import (
     MASK,
     config_or_entry,
     last_entry,
-    secret_setting_kind,
 )
 
 RULE = RuleMeta(

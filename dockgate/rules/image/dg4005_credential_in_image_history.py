@@ -45,11 +45,14 @@ from typing import Iterator
 from dockgate.image.history import parse_created_by
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
-from dockgate.rules.common.credentials import known_token_kind, url_with_password
+from dockgate.rules.common.credentials import (
+    known_token_kind,
+    secret_setting_kind,
+    url_with_password,
+)
 from dockgate.rules.common.history_entries import (
     MASK,
     history_location,
-    secret_setting_kind,
 )
 
 RULE = RuleMeta(

@@ -42,6 +42,7 @@ RULE = RuleMeta(
     name="image-without-provenance",
     summary="neither labels nor annotations say which repository and revision the image was built from",
     level=Level.INFO,
+    precision="very-high",
     tags=("supply-chain",),
     target="image",
     documentation=__doc__,

@@ -51,6 +51,7 @@ RULE = RuleMeta(
     name="unreadable-layer",
     summary="A layer cannot be read completely or holds hostile entries",
     level=Level.ERROR,
+    precision="very-high",
     security_severity=6.5,
     tags=("security", "CWE-22", "CWE-409"),
     target="image",

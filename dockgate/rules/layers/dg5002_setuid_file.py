@@ -56,6 +56,7 @@ RULE = RuleMeta(
     name="setuid-file",
     summary="A file in the image has the setuid or setgid bit",
     level=Level.WARNING,
+    precision="very-high",
     security_severity=5.3,
     tags=("security", "CWE-250", "CWE-269"),
     aliases=("CIS-DI-0008", "CIS-4.8"),

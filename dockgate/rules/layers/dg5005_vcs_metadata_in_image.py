@@ -45,6 +45,7 @@ RULE = RuleMeta(
     name="vcs-metadata-in-image",
     summary="Version-control metadata (.git, .svn, .hg) is in the image",
     level=Level.WARNING,
+    precision="very-high",
     security_severity=5.3,
     tags=("security", "CWE-527"),
     aliases=("DKL-LI-0003", "CIS-4.3"),

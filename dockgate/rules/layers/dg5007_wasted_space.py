@@ -46,6 +46,7 @@ RULE = RuleMeta(
     name="wasted-space",
     summary="A layer adds bytes that a later layer deletes or overwrites",
     level=Level.INFO,
+    precision="very-high",
     tags=("image-size",),
     target="image",
     needs_layers=True,

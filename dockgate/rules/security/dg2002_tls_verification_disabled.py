@@ -3,10 +3,16 @@
 Reports TLS certificate verification turned off: `curl -k`/`--insecure`,
 `wget --no-check-certificate`, `git -c http.sslVerify=false` (and
 `git config http.sslVerify false`), `pip --trusted-host`, npm/yarn/pnpm
-`strict-ssl false`, and the variables `GIT_SSL_NO_VERIFY`,
-`PIP_TRUSTED_HOST`, `NODE_TLS_REJECT_UNAUTHORIZED=0`,
-`PYTHONHTTPSVERIFY=0` and `NPM_CONFIG_STRICT_SSL=false`, whether ENV, an ARG
-default or a RUN sets them.
+`strict-ssl false` (set with `[config] set`; `npm install strict-ssl false`
+installs two packages), yum/dnf `--setopt=[repo.]sslverify=0` and
+`sslverify=0` written into a repository file (by `echo`/`printf` into a
+file, `tee`, `sed`, or a here-document), and the variables
+`GIT_SSL_NO_VERIFY` (any value: git only checks that it is set),
+`PIP_TRUSTED_HOST`, `NODE_TLS_REJECT_UNAUTHORIZED=0`, `PYTHONHTTPSVERIFY=0`
+and `NPM_CONFIG_STRICT_SSL=false`, whether ENV, an ARG default, `export` or
+a prefix assignment on one command (`GIT_SSL_NO_VERIFY=1 git clone ...`)
+sets them. Commands are seen behind wrappers (`sudo`, `env`, `xargs`, ...),
+inside `sh -c '...'` and `su -c '...'`, and in exec-form RUN.
 
 ## Why is this bad?
 Without certificate checks anyone on the network path can swap the
@@ -31,15 +37,17 @@ RUN update-ca-certificates && pip install requests
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
-from dockgate.analysis.shell import ShellCommand
+from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Span
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import (
     FALSE_WORDS,
     disables_tls_verification,
+    sed_written_text,
     variable_settings,
 )
 from dockgate.rules.common.run_commands import instruction_line, run_commands
@@ -118,10 +126,51 @@ def _node_strict_ssl(command: ShellCommand) -> Iterator[Span]:
     words = command.words
     for index, word in enumerate(words):
         value = word.value.lower()
+        key, equals, setting = value.partition("=")
+        if not key.startswith("-") and not any(earlier.value == "set" for earlier in words[:index]):
+            continue  # `npm install strict-ssl false` installs two packages; only `[config] set` sets
         if value in ("strict-ssl", "--strict-ssl", "strictssl") and index + 1 < len(words):
             if words[index + 1].value.lower() in FALSE_WORDS:
                 yield word.span
-        elif value.split("=", 1)[0] in ("strict-ssl", "--strict-ssl") and value.split("=", 1)[-1] in FALSE_WORDS and "=" in value or value == "--no-strict-ssl":
+        elif equals and key in ("strict-ssl", "--strict-ssl", "strictssl") and setting in FALSE_WORDS or value == "--no-strict-ssl":
+            yield word.span
+
+
+_RPM_TOOLS = frozenset({"yum", "dnf", "microdnf", "tdnf", "yum-config-manager", "dnf-config-manager"})
+_SSLVERIFY_OFF = re.compile(r"(?<![\w])sslverify\s*=\s*[\"']?(0|false|no|off)\b", re.IGNORECASE)
+# Commands that write text into a file (a repository definition) or edit one.
+_FILE_EDITORS = frozenset({"tee", "sed", "crudini"})
+_PRINTERS = frozenset({"echo", "printf"})
+# After a printing command: its output redirected into a file, or piped into `tee`.
+_INTO_FILE = re.compile(r"[^;&|\n]*(?:>|\|\s*(?:sudo\s+)?tee\b)")
+
+
+def _rpm_sslverify(command: ShellCommand) -> Iterator[Span]:
+    """`--setopt=[repo.]sslverify=0` given to yum or dnf (as one word, or `--setopt` then the setting)."""
+    words = command.words
+    for index, word in enumerate(words):
+        if word.value.startswith("--setopt="):
+            setting, span = word.value[len("--setopt=") :], word.span
+        elif word.value == "--setopt" and index + 1 < len(words):
+            setting, span = words[index + 1].value, word.span.covering(words[index + 1].span)
+        else:
+            continue
+        key, _, value = setting.partition("=")
+        if key.rpartition(".")[2].lower() == "sslverify" and value.lower() in FALSE_WORDS:
+            yield span
+
+
+def _written_sslverify(command: ShellCommand, script_text: str) -> Iterator[Span]:
+    """`sslverify=0` in text that `tee`, `sed` or `crudini` write, or that `echo`/`printf` write into a
+    file (a `.repo` file); `script_text` is the script the command's word offsets refer to."""
+    if command.program in _PRINTERS:
+        end = command.words[-1].end if command.words else 0
+        if command.runner is not None or not _INTO_FILE.match(script_text, end):
+            return  # printed, not written (or, inside `sh -c`, not known)
+    for word in command.words:
+        # `printf '[x]\nsslverify=0'`: the escape is a line break.
+        text = sed_written_text(word.value) if command.program == "sed" else word.value.replace("\\n", "\n")
+        if _SSLVERIFY_OFF.search(text):
             yield word.span
 
 
@@ -145,8 +194,19 @@ _CHECKS = {
 _ADVICE = "; install the CA certificate the server needs instead"
 
 
-def _run_findings(command: ShellCommand) -> Iterator[tuple[Span, str]]:
+def _run_findings(command: ShellCommand, script_text: str) -> Iterator[tuple[Span, str]]:
     program = command.program
+    for name, value, word in command.assigned():
+        if disables_tls_verification(name, value):
+            yield word.span, f"`{name}={value}` turns certificate verification off for `{program}`"
+    if program in _RPM_TOOLS:
+        for span in _rpm_sslverify(command):
+            yield span, f"`sslverify` off makes {program} skip certificate verification"
+        return
+    if program in _FILE_EDITORS or program in _PRINTERS:
+        for span in _written_sslverify(command, script_text):
+            yield span, "a repository with `sslverify` off is read without certificate verification"
+        return
     if program == "wget":
         for word in command.words:
             if word.value == "--no-check-certificate":
@@ -166,6 +226,19 @@ def _run_findings(command: ShellCommand) -> Iterator[tuple[Span, str]]:
         yield span, template.format(word=written, program=program)
 
 
+def _heredoc_sslverify(run: RunScript) -> Iterator[Span]:
+    """`sslverify=0` in a here-document a RUN writes (`cat > /etc/yum.repos.d/x.repo <<EOF`)."""
+    script = run.script
+    for heredoc in run.instruction.heredocs:
+        if heredoc.body_span is None or (script is not None and script.text == heredoc.content):
+            continue  # the RUN's own script: its commands are read above
+        for number, line in enumerate(heredoc.content.split("\n")):
+            found = _SSLVERIFY_OFF.search(line)
+            if found is not None:
+                line_number = heredoc.body_span.line + number
+                yield Span(line_number, found.start() + 1, line_number, found.end() + 1)
+
+
 def check(context: LintContext) -> Iterator[Violation]:
     findings: list[Violation] = []
     for setting in variable_settings(context):
@@ -179,7 +252,12 @@ def check(context: LintContext) -> Iterator[Violation]:
                 )
             )
     for run, command in run_commands(context, unwrap=True):
-        for span, message in _run_findings(command):
+        assert run.script is not None
+        for span, message in _run_findings(command, run.script.text):
+            findings.append(Violation(message + _ADVICE, span, instruction_line(run)))
+    for run in context.run_scripts:
+        for span in _heredoc_sslverify(run):
+            message = "a repository with `sslverify` off is read without certificate verification"
             findings.append(Violation(message + _ADVICE, span, instruction_line(run)))
     findings.sort(key=lambda violation: (violation.span.line, violation.span.column))
     yield from findings

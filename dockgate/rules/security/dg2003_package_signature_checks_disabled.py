@@ -4,7 +4,9 @@ Reports package installs with signature checks turned off: apt
 `--allow-unauthenticated`, `--allow-insecure-repositories`, `--force-yes`,
 `-o APT::Get::AllowUnauthenticated=true`, `[trusted=yes]` in a sources line;
 apk `--allow-untrusted`; yum/dnf/microdnf/tdnf `--nogpgcheck` and
-`gpgcheck=0`; zypper `--no-gpg-checks`; rpm `--nosignature`/`--nodigest`.
+`gpgcheck=0`; zypper `--no-gpg-checks`; rpm `--nosignature`/`--nodigest`;
+behind wrappers (`sudo`, `env`, `chroot`, ...), inside `sh -c '...'` and in
+exec-form RUN too.
 
 ## Why is this bad?
 Signatures are what tie a package to its publisher. Without them a mirror,
@@ -32,6 +34,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.evidence import sed_written_text
 from dockgate.rules.common.run_commands import instruction_line, run_commands
 
 RULE = RuleMeta(
@@ -64,7 +67,6 @@ _APT_OPTION = re.compile(
 )
 # Written into a repository definition (`echo "deb [trusted=yes] ..." > …`, `sed -i 's/gpgcheck=1/gpgcheck=0/'`).
 _REPOSITORY_TEXT = re.compile(r"\[[^\]]*\b(trusted=yes|allow-insecure=yes)\b|(?<![\w.])(?:repo_)?gpgcheck\s*=\s*(0|false|no)\b", re.IGNORECASE)
-_SED_SUBSTITUTION = re.compile(r"s(.)(?:(?!\1).)*\1((?:(?!\1).)*)\1")
 _ADVICE = "packages are installed without checking who signed them; import the repository's signing key instead"
 
 
@@ -85,7 +87,7 @@ def check(context: LintContext) -> Iterator[Violation]:
             else:
                 if command.program == "sed":
                     # Only what a substitution writes counts (`s/gpgcheck=0/gpgcheck=1/` turns it on).
-                    value = " ".join(match.group(2) for match in _SED_SUBSTITUTION.finditer(value))
+                    value = sed_written_text(value)
                 match = _REPOSITORY_TEXT.search(value)
                 if match is not None and match.group(1) and re.search(r"\]\s*(file|copy):", value):
                     continue  # a local repository of packages built in this step (docker-library images)

@@ -1,13 +1,17 @@
 """
 ## What it does
-Reports an ARG default, ENV or LABEL whose **value** looks like a credential:
-a known token format (AWS access key ids, GitHub, GitLab, Slack, Stripe, npm,
-Google and OpenAI keys, private key blocks, JSON Web Tokens), a URL with
-`user:password@`, or a long random-looking value under a secret-like name
-(`*_PASSWORD`, `*_TOKEN`, `API_KEY`, `CLIENT_SECRET`). Names alone are
+Reports an ARG default, ENV or LABEL whose **value** is a credential: a
+known token format (AWS access key ids, GitHub, GitLab, Slack, Stripe, npm,
+Google, OpenAI, SendGrid, Mailchimp and Twilio keys, Docker Hub and PyPI
+tokens, HashiCorp Vault tokens, Azure storage account keys, Google Cloud
+service-account JSON, private key blocks, JSON Web Tokens), a URL with
+`user:password@`, or any literal value under a secret-like name
+(`DB_PASSWORD=hunter2`, `API_TOKEN=abc123`, `CLIENT_SECRET`): a short
+password ships as readably as a long one. A name without a value is
 DL3064's and BuildKit's SecretsUsedInArgOrEnv's business; file paths,
-`$VAR` references and placeholders (`changeme`, `xxx`, `<token>`) are not
-findings. The message names the kind of credential, never the value.
+numbers, booleans, `$VAR` references and placeholders (`changeme`, `xxx`,
+`<token>`) are not findings. The message names the kind of credential,
+never the value.
 
 ## Why is this bad?
 ENV and LABEL values are stored in the image configuration and ARG values in
@@ -33,7 +37,7 @@ from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.credentials import credential_kind
+from dockgate.rules.common.credentials import secret_setting_kind
 from dockgate.rules.common.evidence import variable_settings
 
 RULE = RuleMeta(
@@ -50,7 +54,7 @@ RULE = RuleMeta(
 
 def check(context: LintContext) -> Iterator[Violation]:
     for setting in variable_settings(context, ("ARG", "ENV", "LABEL")):
-        kind = credential_kind(setting.name, setting.raw)
+        kind = secret_setting_kind(setting.name, setting.raw)
         if kind is not None:
             yield Violation(
                 f"{setting.instruction.keyword} {setting.name} holds {kind}: it is readable in the image "

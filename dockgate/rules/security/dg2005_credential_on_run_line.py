@@ -5,7 +5,11 @@ Reports a literal credential on a RUN command line: a URL with
 `mysql -p…`, a token written into `.npmrc`/`.pypirc`/`.netrc`
 (`_authToken=…`, `password …`), `aws configure set aws_secret_access_key …`,
 `echo user:password | chpasswd`, and known token formats anywhere on the
-line. `$VAR` references and placeholders are not findings.
+line, in the RUN itself or in a `sh -c` script or behind `sudo`. A `$VAR`
+reference is a finding when an ARG default or ENV of the file gives it the
+password (`echo "root:${ROOT_PW}" | chpasswd`, `https://ci:${PASS}@host`):
+BuildKit records the build arguments a RUN uses, with their values, in the
+image history. Other references and placeholders are not findings.
 
 ## Why is this bad?
 The command line of every RUN is stored in the image history
@@ -86,10 +90,41 @@ def _option_values(command: ShellCommand) -> Iterator[tuple[str, Span]]:
                 yield f"a literal {value.lower()}", words[index + 1].span
 
 
-def _findings(command: ShellCommand, pipes_to_chpasswd: bool) -> Iterator[tuple[str, Span]]:
+_REFERENCE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+
+
+def _with_dockerfile_values(value: str, variables: dict[str, str | None]) -> str | None:
+    """`value` with the `$NAME` references that an ARG default or ENV of the file sets replaced by
+    those values, or None when it references none."""
+    replaced = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal replaced
+        found = variables.get(match.group(1) or match.group(2))
+        if found is None:
+            return match.group()
+        replaced = True
+        return found
+
+    expanded = _REFERENCE.sub(replace, value)
+    return expanded if replaced else None
+
+
+def _findings(
+    command: ShellCommand, pipes_to_chpasswd: bool, variables: dict[str, str | None]
+) -> Iterator[tuple[str, Span]]:
     yield from _option_values(command)
     for word in command.words:
         value = word.value
+        if "$" in value and (expanded := _with_dockerfile_values(value, variables)) is not None:
+            # `https://ci:${REPO_PASS}@host`, `echo "root:$ROOT_PW" | chpasswd` with the value set in the file.
+            if url_with_password(expanded):
+                yield "a URL with a password that an ARG or ENV of this file sets", word.span
+                continue
+            if pipes_to_chpasswd and command.program in ("echo", "printf") and (match := _CHPASSWD_LINE.match(expanded)):
+                if _literal(match.group(1)):
+                    yield "a password for chpasswd that an ARG or ENV of this file sets", word.span
+                    continue
         kind = known_token_kind(value)
         if kind is not None:
             yield kind, word.span
@@ -105,12 +140,20 @@ def _findings(command: ShellCommand, pipes_to_chpasswd: bool) -> Iterator[tuple[
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    runs_with_chpasswd = {
-        id(run) for run, command in run_commands(context, unwrap=True) if command.program == "chpasswd"
-    }
-    for run, command in run_commands(context, unwrap=True):
+    commands = list(run_commands(context, unwrap=True))
+    runs_with_chpasswd = {id(run) for run, command in commands if command.program == "chpasswd"}
+    # `sudo tool --password=x`, `sh -c '...'`: the words are read in the commands these run.
+    runners = {id(command.runner) for _run, command in commands if command.runner is not None}
+    variables_by_run: dict[int, dict[str, str | None]] = {}
+    for run, command in commands:
+        if id(command) in runners:
+            continue
+        if id(run) not in variables_by_run:
+            # An ONBUILD trigger runs in another build, with that build's arguments.
+            own = run.owner is run.instruction
+            variables_by_run[id(run)] = context.semantics.variables_before(run.owner) if own else {}
         seen: set[Span] = set()
-        for kind, span in _findings(command, id(run) in runs_with_chpasswd):
+        for kind, span in _findings(command, id(run) in runs_with_chpasswd, variables_by_run[id(run)]):
             if span in seen:
                 continue
             seen.add(span)

@@ -53,6 +53,7 @@ RULE = RuleMeta(
     name="credential-file-copied",
     summary="A file that holds credentials is copied into the image",
     level=Level.WARNING,
+    precision="medium",
     security_severity=7.5,
     tags=("security", "CWE-538", "CWE-522"),
     aliases=("DS-0031", "CIS-DI-0010", "CIS-4.10"),

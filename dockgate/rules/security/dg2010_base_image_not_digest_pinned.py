@@ -39,6 +39,7 @@ RULE = RuleMeta(
     name="base-image-not-digest-pinned",
     summary="FROM image is not pinned by digest",
     level=Level.OFF,
+    precision="very-high",
     security_severity=3.7,
     tags=("security", "CWE-494", "CWE-1357"),
     aliases=("dockerfile-source-not-pinned", "CIS-4.2"),

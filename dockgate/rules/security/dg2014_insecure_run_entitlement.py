@@ -34,6 +34,7 @@ RULE = RuleMeta(
     name="insecure-run-entitlement",
     summary="RUN lifts the build sandbox (--security=insecure or --network=host)",
     level=Level.WARNING,
+    precision="very-high",
     security_severity=7.5,
     tags=("security", "CWE-250"),
     # No peer among hadolint, BuildKit, Trivy, Checkov, dockle and KICS has it; semgrep's rule id.
