@@ -57,6 +57,7 @@ RULE = RuleMeta(
     name="listen-port-not-exposed",
     summary="The start command listens on a port EXPOSE does not name",
     level=Level.INFO,
+    precision="medium",
     documentation=__doc__,
 )
 
