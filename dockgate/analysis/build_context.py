@@ -2,8 +2,11 @@
 
 Rules that look beyond the Dockerfile read exactly these: the ignore file
 (`<Dockerfile name>.dockerignore` or `.dockerignore`: DG1018, DG2006, DG3003),
-the compose files at the context root (DG3004) and the names of the files the
-context sends (DG2006). A rule that reads anything else from the context must
+the files that publish the image's ports (`analysis.published_ports`: compose
+files from the Dockerfile's folder up to the repository root, their `.env`
+files, the environment variables they name, and the scripts and CI files
+holding `docker run`; DG3004) and the names of the files the context sends
+(DG2006). A rule that reads anything else from the context must
 read it through here, or cached results go stale.
 """
 
@@ -14,8 +17,7 @@ import os
 from pathlib import Path
 
 from dockgate.analysis.dockerignore import context_files, ignore_file_path, read_dockerignore
-
-COMPOSE_FILE_NAMES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
+from dockgate.analysis.published_ports import port_input_files, read_text, referenced_variables
 
 
 class ContextInputs:
@@ -27,6 +29,7 @@ class ContextInputs:
         self._left_out = os.path.abspath(left_out) if left_out is not None else None
         self._file_digests: dict[Path, bytes] = {}
         self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
+        self._variables_digests: dict[Path, bytes] = {}
 
     def digest(self, context_dir: Path, dockerfile_name: str) -> str:
         """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
@@ -34,8 +37,9 @@ class ContextInputs:
         digest = hashlib.sha256(b"ignore\0")
         if ignore_file is not None:
             digest.update(self._file_digest(ignore_file))
-        for name in COMPOSE_FILE_NAMES:
-            digest.update(self._file_digest(context_dir / name))
+        for path in port_input_files(context_dir / dockerfile_name):
+            digest.update(self._file_digest(path))
+            digest.update(self._variables_digest(path))
         digest.update(self._listing_digest(context_dir, dockerfile_name, ignore_file))
         return digest.hexdigest()
 
@@ -47,6 +51,16 @@ class ContextInputs:
             except OSError:
                 known = hashlib.sha256(b"\0" + path.name.encode("utf-8", "surrogatepass")).digest()  # missing or unreadable
             self._file_digests[path] = known
+        return known
+
+    def _variables_digest(self, path: Path) -> bytes:
+        """The environment's values of the variables a port file names: compose interpolates them."""
+        known = self._variables_digests.get(path)
+        if known is None:
+            text = read_text(path) if path.is_file() else None
+            names = sorted(referenced_variables(text or ""))
+            values = "\0".join(f"{name}={os.environ.get(name, chr(0))}" for name in names)
+            known = self._variables_digests[path] = hashlib.sha256(values.encode("utf-8", "surrogatepass")).digest()
         return known
 
     def _listing_digest(self, context_dir: Path, dockerfile_name: str, ignore_file: Path | None) -> bytes:

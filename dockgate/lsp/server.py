@@ -52,6 +52,18 @@ WATCHED_FILES = (
     "**/.dockerignore",
     "**/*compose*.yaml",
     "**/*compose*.yml",
+    "**/.env",
+    "**/*.sh",
+    "**/*.bash",
+    "**/*.mk",
+    "**/[Mm]akefile",
+    "**/GNUmakefile",
+    "**/[Jj]ustfile",
+    "**/.justfile",
+    "**/package.json",
+    "**/README*",
+    "**/.github/workflows/*.y*ml",
+    "**/.gitlab-ci.yml",
 )
 """The files whose change can change a Dockerfile's findings: configuration and build context."""
 

@@ -128,6 +128,7 @@ DOCKERFILE_RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.build.dg3003_missing_dockerignore",
     "dockgate.rules.build.dg3004_published_port_not_exposed",
     "dockgate.rules.build.dg3005_numeric_stage_reference",
+    "dockgate.rules.build.dg3006_listen_port_not_exposed",
 )
 
 IMAGE_RULE_MODULES: tuple[str, ...] = (

@@ -135,6 +135,40 @@ def test_a_new_compose_file_is_linted_again(project: Path, counter: LintCounter)
     assert "DG3004" in codes(findings)
 
 
+def test_a_compose_file_up_the_repository_and_its_env_are_keys(
+    project: Path, counter: LintCounter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / ".git").mkdir()
+    monkeypatch.delenv("DOCKGATE_TEST_APP_PORT", raising=False)
+    compose = "services:\n  web:\n    build: ./app\n    ports: ['8000:${DOCKGATE_TEST_APP_PORT:-8000}']\n"
+    (project / "compose.yaml").write_text(compose, encoding="utf-8")
+    (project / "app" / "Dockerfile").write_text("FROM alpine:3.20\nEXPOSE 8000\n", encoding="utf-8")
+    assert "DG3004" not in codes(cached_lint(project))
+    counter.take()
+    (project / ".env").write_text("DOCKGATE_TEST_APP_PORT=9000\n", encoding="utf-8")
+    assert "DG3004" in codes(cached_lint(project))
+    assert counter.take() == 1
+    (project / ".env").write_text("DOCKGATE_TEST_APP_PORT=8000\n", encoding="utf-8")
+    assert "DG3004" not in codes(cached_lint(project))
+    assert counter.take() == 1
+    monkeypatch.setenv("DOCKGATE_TEST_APP_PORT", "7000")  # the environment wins over .env
+    assert "DG3004" in codes(cached_lint(project))
+    assert counter.take() == 1
+    assert "DG3004" in codes(cached_lint(project))
+    assert counter.take() == 0
+
+
+def test_a_changed_script_that_runs_the_image_is_linted_again(project: Path, counter: LintCounter) -> None:
+    (project / "app" / "Dockerfile").write_text("FROM alpine:3.20\nEXPOSE 8000\n", encoding="utf-8")
+    script = project / "app" / "run.sh"
+    script.write_text("docker build -t app . && docker run -p 8000:8000 app\n", encoding="utf-8")
+    assert "DG3004" not in codes(cached_lint(project))
+    counter.take()
+    script.write_text("docker build -t app . && docker run -p 8000:9000 app\n", encoding="utf-8")
+    assert "DG3004" in codes(cached_lint(project))
+    assert counter.take() == 1
+
+
 def test_another_dockgate_or_shellcheck_version_lints_again(
     project: Path, counter: LintCounter, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -1,0 +1,347 @@
+"""Where a Dockerfile's image gets its ports published, read from the files people keep beside it.
+
+Compose files are searched from the Dockerfile's folder up to the repository
+root (the nearest folder holding `.git`, else the filesystem root); a service
+counts when its resolved `build` context and `dockerfile` name this
+Dockerfile. Its values are interpolated as compose does (`${PORT:-3000}`),
+from the environment first and then the `.env` beside the compose file.
+`docker run -p/--publish/--expose` counts where it runs the image: one a
+`docker build -t` of this Dockerfile tags, or a compose service's `image:`
+(`analysis.docker_cli_commands` says which files are read).
+
+`port_input_files` lists every file this module may read for a Dockerfile, so
+that a result cache can key on exactly them (`analysis.build_context`).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Mapping
+
+from dockgate.analysis.docker_cli_commands import DockerCommand, command_files, docker_commands
+
+Port = tuple[int, str]
+"""A container port and its protocol (`tcp`, `udp`, `sctp`)."""
+
+COMPOSE_FILE_NAMES = (
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yaml",
+    "docker-compose.yml",
+    "compose.override.yaml",
+    "compose.override.yml",
+    "docker-compose.override.yaml",
+    "docker-compose.override.yml",
+)
+"""The names `docker compose` looks for, with the override files it merges in."""
+
+ENV_FILE_NAME = ".env"
+MAX_INPUT_BYTES = 512 * 1024
+"""A larger file is not read: port declarations live in small files, and a lint must not stall."""
+MAX_RANGE = 1024
+"""A wider port range is left alone (it says nothing useful about one port)."""
+
+
+@dataclass(frozen=True)
+class PortSource:
+    """Ports one place says the image's containers listen on."""
+
+    description: str
+    """Where, for a message: `service 'web' in ../compose.yaml`."""
+    verb: str
+    """What that place does with them: `publishes` or `exposes`."""
+    ports: frozenset[Port]
+
+
+def port_range(text: str) -> frozenset[Port] | None:
+    """`8000`, `8000/udp` or `8000-8005/tcp` as ports; None when it is not one (or is too wide)."""
+    port_text, _, protocol = text.strip().partition("/")
+    first, _, last = port_text.partition("-")
+    if not first.isdigit() or (last and not last.isdigit()):
+        return None
+    low, high = int(first), int(last or first)
+    if high < low or high - low > MAX_RANGE:
+        return None
+    return frozenset((port, (protocol or "tcp").lower()) for port in range(low, high + 1))
+
+
+def describe_ports(ports: Iterable[Port]) -> str:
+    """`53/udp, 8000-8002/tcp`: consecutive ports of a protocol as ranges."""
+    parts: list[str] = []
+    for protocol in sorted({protocol for _, protocol in ports}):
+        numbers = sorted(port for port, each in ports if each == protocol)
+        start = previous = numbers[0]
+        for number in [*numbers[1:], None]:
+            if number is not None and number == previous + 1:
+                previous = number
+                continue
+            parts.append(f"{start}/{protocol}" if start == previous else f"{start}-{previous}/{protocol}")
+            if number is not None:
+                start = previous = number
+    return ", ".join(parts)
+
+
+def repository_root(dockerfile: Path) -> Path | None:
+    """The nearest folder up from `dockerfile` holding `.git`."""
+    return next((directory for directory in dockerfile.parents if (directory / ".git").exists()), None)
+
+
+def search_directories(dockerfile: Path) -> list[Path]:
+    """The Dockerfile's folder and each above it, up to the repository root or the filesystem root."""
+    directories = []
+    for directory in (dockerfile.parent, *dockerfile.parent.parents):
+        directories.append(directory)
+        if (directory / ".git").exists():
+            break
+    return directories
+
+
+def compose_files(dockerfile: Path) -> list[Path]:
+    """The compose files that may build `dockerfile`, nearest folder first."""
+    return [directory / name for directory in search_directories(dockerfile) for name in COMPOSE_FILE_NAMES if (directory / name).is_file()]
+
+
+def port_input_files(dockerfile: Path) -> list[Path]:
+    """Every file `port_sources` may read for `dockerfile`, present or not (a new one changes the answer)."""
+    candidates = [directory / name for directory in search_directories(dockerfile) for name in COMPOSE_FILE_NAMES]
+    folders = dict.fromkeys(path.parent for path in candidates if path.is_file())
+    return candidates + [folder / ENV_FILE_NAME for folder in folders] + command_files(dockerfile, repository_root(dockerfile))
+
+
+def referenced_variables(text: str) -> set[str]:
+    """The names a compose or `.env` text may interpolate (a superset: comments count too)."""
+    return set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", text))
+
+
+def read_text(path: Path) -> str | None:
+    """A small text file's contents; None when it is missing, unreadable or too large to be worth reading."""
+    try:
+        if path.stat().st_size > MAX_INPUT_BYTES:
+            return None
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def port_sources(dockerfile: Path) -> Iterator[PortSource]:
+    """Every compose service built from `dockerfile`, and every `docker run` of its image, with the ports they name.
+
+    `docker run` counts when its image is one a `docker build -t` of
+    `dockerfile` tags (in the files `command_files` reads) or the `image:` of
+    a compose service built from it.
+    """
+    target = os.path.realpath(dockerfile)
+    images: set[str] = set()
+    for folder in dict.fromkeys(path.parent for path in compose_files(dockerfile)):
+        yield from _folder_sources(folder, dockerfile.parent, target, images)
+    root = repository_root(dockerfile)
+    commands: list[tuple[Path, DockerCommand]] = []
+    for path in command_files(dockerfile, root):
+        text = read_text(path)
+        commands.extend((path, command) for command in docker_commands(path, text or ""))
+    for path, command in commands:
+        if command.kind == "build" and _command_builds(command, path.parent, root, target):
+            images.update(tag for tag in command.options.get("-t", []) if "$" not in tag)
+    repositories = {_repository(image) for image in images}
+    for path, command in commands:
+        if command.kind != "run" or not command.positionals or _repository(command.positionals[0]) not in repositories:
+            continue
+        where = f"`docker run` at {os.path.relpath(path, dockerfile.parent)}:{command.line}"
+        published = _published_ports(command.options.get("-p"), None)
+        if published:
+            yield PortSource(where, "publishes", published)
+        exposed = _exposed_ports(command.options.get("--expose"), None)
+        if exposed:
+            yield PortSource(where, "exposes", exposed)
+
+
+def _command_builds(command: DockerCommand, folder: Path, root: Path | None, target: str) -> bool:
+    """Whether `docker build` builds `target`, run from the file's folder or the repository root."""
+    if not command.positionals or "$" in command.positionals[-1] or "://" in command.positionals[-1]:
+        return False
+    context = command.positionals[-1]  # the context comes last; other words are values of flags we do not know
+    files = command.options.get("-f")
+    dockerfile = files[-1] if files else None
+    for working_directory in dict.fromkeys(directory for directory in (folder, root) if directory is not None):
+        built = working_directory / dockerfile if dockerfile else working_directory / context / "Dockerfile"
+        if os.path.realpath(built) == target:
+            return True
+    return False
+
+
+def _repository(image: str) -> str:
+    """An image reference without its tag or digest: `docker run app` runs what `docker build -t app:dev` made."""
+    name = image.split("@", 1)[0]
+    slash = name.rfind("/")
+    colon = name.rfind(":")
+    return name[:colon] if colon > slash else name
+
+
+def _folder_sources(folder: Path, dockerfile_folder: Path, target: str, images: set[str]) -> Iterator[PortSource]:
+    """The services of one compose project folder; its override files add to the services of its main file.
+
+    The `image:` names of the services built from `target` are added to `images`.
+    """
+    variables = _Variables(folder)
+    documents = [(path, _compose_document(path)) for path in (folder / name for name in COMPOSE_FILE_NAMES) if path.is_file()]
+    built_here = {
+        str(name)
+        for _, document in documents
+        for name, service in _services(document)
+        if _builds(service.get("build"), folder, target, variables)
+    }
+    for path, document in documents:
+        shown = os.path.relpath(path, dockerfile_folder)
+        for name, service in _services(document):
+            if str(name) not in built_here:
+                continue
+            image = variables.interpolate(service.get("image"))
+            if image:
+                images.add(image)
+            where = f"service '{name}' in {shown}"
+            published = _published_ports(service.get("ports"), variables)
+            if published:
+                yield PortSource(where, "publishes", published)
+            exposed = _exposed_ports(service.get("expose"), variables)
+            if exposed:
+                yield PortSource(where, "exposes", exposed)
+
+
+def _services(document: Any) -> Iterator[tuple[Any, dict[str, Any]]]:
+    services = document.get("services") if isinstance(document, dict) else None
+    if isinstance(services, dict):
+        yield from ((name, service) for name, service in services.items() if isinstance(service, dict))
+
+
+def _builds(build: Any, folder: Path, target: str, variables: _Variables) -> bool:
+    """Whether a service's `build:` (a context path, or a mapping) builds the Dockerfile at `target`."""
+    if isinstance(build, str):
+        build = {"context": build}
+    if not isinstance(build, dict):
+        return False
+    context = variables.interpolate(build.get("context", "."))
+    dockerfile = variables.interpolate(build.get("dockerfile", "Dockerfile"))
+    if context is None or dockerfile is None or "://" in context or context.startswith("git@"):
+        return False  # a remote context builds nothing on this disk
+    return os.path.realpath(folder / context / dockerfile) == target
+
+
+def _published_ports(entries: Any, variables: _Variables | None) -> frozenset[Port]:
+    """Container ports of `ports:` entries or `-p` values; `variables` None for literal text (no interpolation)."""
+    published: set[Port] = set()
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            target = _interpolated(variables, entry.get("target"))
+            protocol = _interpolated(variables, entry.get("protocol", "tcp"))
+            parsed = port_range(f"{target}/{protocol}") if target is not None and protocol is not None else None
+        else:
+            text = _interpolated(variables, entry)
+            # `[ip:][host:]container[/protocol]`; `[::1]:8080:80` puts colons in the address.
+            parsed = port_range(text.rsplit(":", 1)[-1]) if text is not None else None
+        published.update(parsed or ())
+    return frozenset(published)
+
+
+def _exposed_ports(entries: Any, variables: _Variables | None) -> frozenset[Port]:
+    exposed: set[Port] = set()
+    for entry in entries if isinstance(entries, list) else []:
+        text = _interpolated(variables, entry)
+        exposed.update((port_range(text) if text is not None else None) or ())
+    return frozenset(exposed)
+
+
+def _interpolated(variables: _Variables | None, value: Any) -> str | None:
+    if variables is not None:
+        return variables.interpolate(value)
+    return None if value is None or isinstance(value, (dict, list)) or "$" in str(value) else str(value)
+
+
+_INTERPOLATION = re.compile(
+    r"\$(?:(?P<escaped>\$)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator>:?[-?+])(?P<word>[^{}]*))?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+class _Variables:
+    """Compose's interpolation: the environment wins over the project folder's `.env`."""
+
+    def __init__(self, folder: Path) -> None:
+        self.values: dict[str, str] = {**_env_file(folder / ENV_FILE_NAME), **os.environ}
+
+    def interpolate(self, value: Any) -> str | None:
+        """`value` with `${NAME}`, `${NAME:-default}` and the like replaced; None when one is required and unset."""
+        if value is None or isinstance(value, (dict, list)):
+            return None
+        text = str(value)
+        unknown = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal unknown
+            if match["escaped"]:
+                return "$"
+            name = match["braced"] or match["bare"]
+            current = self.values.get(name)
+            operator, word = match["operator"] or "", match["word"] or ""
+            empty_counts = operator.startswith(":")
+            unset = current is None or (empty_counts and current == "")
+            if operator.endswith("-"):
+                return word if unset else str(current)
+            if operator.endswith("+"):
+                return "" if unset else word
+            if unset and operator.endswith("?"):
+                unknown = True  # compose refuses the file
+            return current or ""
+
+        result = _INTERPOLATION.sub(replace, text)
+        return None if unknown else result
+
+
+def _env_file(path: Path) -> Mapping[str, str]:
+    """`NAME=value` lines of a `.env` (an `export ` prefix, quotes and comments as compose reads them)."""
+    text = read_text(path) if path.is_file() else None
+    values: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        line = line.strip()
+        if line.startswith("export "):
+            line = line[len("export ") :].lstrip()
+        name, equals, value = line.partition("=")
+        if not equals or line.startswith("#") or not name.strip():
+            continue
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        elif " #" in value:
+            value = value.split(" #", 1)[0].rstrip()
+        values[name.strip()] = value
+    return values
+
+
+def _compose_document(path: Path) -> Any:
+    import yaml  # only when a compose file is there
+
+    text = read_text(path)
+    if text is None:
+        return None
+    try:
+        return yaml.load(text, Loader=_compose_loader())  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError:
+        return None  # a broken compose file is compose's to report, not ours
+
+
+@functools.cache
+def _compose_loader() -> Any:
+    """PyYAML's safe loader without YAML 1.1's base-60 numbers: compose reads `22:22` as a string, not 1342."""
+    import yaml
+
+    class ComposeLoader(yaml.SafeLoader):
+        pass
+
+    ComposeLoader.yaml_implicit_resolvers = {
+        first: [(tag, pattern) for tag, pattern in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+    ComposeLoader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+    return ComposeLoader
