@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 # The same small file and target as the dedicated cold-start benchmark (beside this script).
-from bench_cold_start import COLD_START_DOCKERFILE
+from bench_cold_start import COLD_START_DOCKERFILE, BenchmarkError, dockgate_command
 from bench_cold_start import TARGET_WITHOUT_CONFIG as COLD_START_TARGET
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -44,10 +44,6 @@ dockgate.cli.check.lint_paths = plain
 from dockgate.cli.main import main
 sys.exit(main(sys.argv[1:]))
 """
-
-
-class BenchmarkError(Exception):
-    """A set-up problem, reported as one message and exit status 2."""
 
 
 @dataclass
@@ -123,19 +119,6 @@ def corpus_files(corpus: Path) -> list[str]:
             path.relative_to(corpus).as_posix() for path in corpus.rglob("*") if path.is_file()
         )
     raise BenchmarkError(f"corpus not found: {corpus} (pass --corpus DIR)")
-
-
-def dockgate_command(option: str | None) -> list[str]:
-    """--dockgate, else the console script users run, installed beside this Python."""
-    if option:
-        return shlex.split(option)
-    script = Path(sys.executable).parent / "dockgate"
-    if script.is_file():
-        return [str(script)]
-    raise BenchmarkError(
-        f"no dockgate console script beside {sys.executable}: install dockgate into this "
-        "Python (pip install -e .) or pass --dockgate 'COMMAND'"
-    )
 
 
 def hadolint_command(option: str | None) -> list[str] | None:
