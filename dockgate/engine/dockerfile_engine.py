@@ -104,7 +104,8 @@ class DockerfileEngine:
                 level = self._level(rule.meta, job, document_context)
                 if level is not Level.OFF:
                     rules_run.append(rule.meta)
-                    findings.extend(_stamped(rule.meta, level, rule.check(document_context), job, document_context))
+                    violations = _in_judged_stages(rule.meta, document_context, rule.check(document_context))
+                    findings.extend(_stamped(rule.meta, level, violations, job, document_context))
             findings.extend(self._suppression_findings(document_context, job, rules_run))
         findings.sort(key=Finding.sort_key)
         return findings
@@ -188,6 +189,17 @@ def _stamped(
                 continue
             finding.suppression = suppression
         yield finding
+
+
+def _in_judged_stages(meta: RuleMeta, context: LintContext, violations: Iterable[Violation]) -> Iterator[Violation]:
+    """The violations on instructions of the stages the rule judges (`RuleMeta.judges`)."""
+    if meta.judges == "every-stage":
+        yield from violations
+        return
+    what_ships = context.what_ships
+    for violation in violations:
+        if what_ships.judges_line(meta.judges, violation.instruction_line or violation.span.line):
+            yield violation
 
 
 def _subject(violation: Violation, document: Document | None) -> str:

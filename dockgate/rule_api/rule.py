@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
 
+from dockgate.analysis.what_ships import JUDGES, Judges, WhatShips
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.rule_api.findings import (
     Applicability,
@@ -108,6 +109,10 @@ class RuleMeta:
     suppression comments once every other rule has run (a `SuppressionContext`)."""
     needs_layers: bool = False
     """An image rule that reads layer contents: skipped for sources without them."""
+    judges: Judges = "every-stage"
+    """The stages whose findings count (`dockgate.analysis.what_ships`): `image` for rules about the
+    image people run (the target and the stages it is built FROM), `build` for rules about how the
+    build runs (the target and every stage it depends on), `every-stage` for the rest."""
 
     def __post_init__(self) -> None:
         # Checked as the rule module is imported, so a rule that breaks these never loads.
@@ -164,6 +169,8 @@ def _identity_problems(meta: RuleMeta) -> Iterator[str]:
         yield f"CWE tags {bad_cwes} are not spelt CWE-NNN"
     if meta.target not in ("dockerfile", "image") or meta.reads not in ("document", "source", "suppressions"):
         yield f"target {meta.target!r} or reads {meta.reads!r} is not one of the known values"
+    if meta.judges not in JUDGES or (meta.judges != "every-stage" and meta.reads != "document"):
+        yield f"judges {meta.judges!r} is not one of {list(JUDGES)}, or the rule does not read the document"
 
 
 def _documentation_problems(text: str) -> Iterator[str]:
@@ -223,6 +230,12 @@ class LintContext:
         from dockgate.analysis.semantics import SemanticModel
 
         return SemanticModel(self.document)
+
+    @cached_property
+    def what_ships(self) -> WhatShips:
+        """The stages the image and the build are made of (`RuleMeta.judges`)."""
+    
+        return WhatShips(self.semantics, self.config.target)
 
     @cached_property
     def run_scripts(self) -> list[RunScript]:
