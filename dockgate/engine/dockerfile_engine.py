@@ -67,6 +67,8 @@ class DockerfileEngine:
         self.source_rules = [rule for rule in rules if isinstance(rule, LoadedSourceRule)]
         self.suppression_rules = [rule for rule in rules if isinstance(rule, LoadedSuppressionRule)]
         """Run last: they read which suppression comments the other rules' findings used."""
+        self.same_finding_as = {rule.meta.code: rule.meta.same_finding_as for rule in rules if rule.meta.same_finding_as}
+        """Code -> the code whose finding at the same place stands for it (`RuleMeta.same_finding_as`)."""
 
     def lint(self, display_path: str, source: SourceText, config: Config, *, path: Path | None = None) -> list[Finding]:
         """All findings for one file, sorted; a file that does not parse gets one DL1000."""
@@ -106,6 +108,7 @@ class DockerfileEngine:
                     rules_run.append(rule.meta)
                     violations = _in_judged_stages(rule.meta, document_context, rule.check(document_context))
                     findings.extend(_stamped(rule.meta, level, violations, job, document_context))
+            findings = _one_finding_per_problem(findings, self.same_finding_as)
             findings.extend(self._suppression_findings(document_context, job, rules_run))
         findings.sort(key=Finding.sort_key)
         return findings
@@ -189,6 +192,34 @@ def _stamped(
                 continue
             finding.suppression = suppression
         yield finding
+
+
+def _one_finding_per_problem(findings: list[Finding], same_finding_as: dict[str, str]) -> list[Finding]:
+    """Drop a finding that another rule's finding at the same place stands for (`RuleMeta.same_finding_as`),
+    adding its code and aliases to that finding's aliases and raising its level to the higher of the two."""
+    if not same_finding_as:
+        return findings
+    by_place = {(finding.code, _place(finding)): finding for finding in findings}
+    kept: list[Finding] = []
+    for finding in findings:
+        other_code = same_finding_as.get(finding.code)
+        other = by_place.get((other_code, _place(finding))) if other_code is not None else None
+        if other is None or (other.suppression is None) != (finding.suppression is None):
+            kept.append(finding)
+            continue
+        other.aliases = tuple(dict.fromkeys([*other.aliases, finding.code, *finding.aliases]))
+        if finding.level.rank > other.level.rank:
+            other.level = finding.level
+        if other.fix is None:
+            other.fix = finding.fix
+    return kept
+
+
+def _place(finding: Finding) -> tuple[int, int, int | None] | None:
+    """Where a finding starts, and its instruction's line."""
+    if finding.span is None:
+        return None
+    return finding.span.line, finding.span.column, finding.instruction_line
 
 
 def _in_judged_stages(meta: RuleMeta, context: LintContext, violations: Iterable[Violation]) -> Iterator[Violation]:

@@ -109,6 +109,9 @@ class RuleMeta:
     suppression comments once every other rule has run (a `SuppressionContext`)."""
     needs_layers: bool = False
     """An image rule that reads layer contents: skipped for sources without them."""
+    same_finding_as: str | None = None
+    """The code of a rule that reports the same problem at the same place: where both report it,
+    the engine keeps that rule's finding, with this rule's code and aliases among its aliases."""
     judges: Judges = "every-stage"
     """The stages whose findings count (`dockgate.analysis.what_ships`): `image` for rules about the
     image people run (the target and the stages it is built FROM), `build` for rules about how the
