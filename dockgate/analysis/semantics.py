@@ -292,13 +292,13 @@ class SemanticModel:
         self, stages: list[Stage], text: str, environment: Mapping[str, str], *, fold_case: bool = False
     ) -> list[Stage]:
         """The named stages among `stages` whose name `text` gives for some values of the wildcards
-        (none when no wildcard is part of the result)."""
+        (none when the result is not part fixed text, part wildcard)."""
         try:
             expanded = self._lexer.process_word(text, environment).value
         except ExpansionError:
             return []
-        if _WILDCARD not in expanded:
-            return []
+        if _WILDCARD not in expanded or not expanded.replace(_WILDCARD, ""):
+            return []  # a name fixed by the file, or one the build gives whole (`FROM $BASE`): no pattern
         if fold_case:
             expanded = expanded.lower()
         pattern = re.compile(".*".join(re.escape(part) for part in expanded.split(_WILDCARD)))
