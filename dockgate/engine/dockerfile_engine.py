@@ -110,6 +110,8 @@ class DockerfileEngine:
                     findings.extend(_stamped(rule.meta, level, violations, job, document_context))
             findings = _one_finding_per_problem(findings, self.same_finding_as)
             findings.extend(self._suppression_findings(document_context, job, rules_run))
+        if not job.keep_suppressed:
+            findings = [finding for finding in findings if finding.suppression is None]
         findings.sort(key=Finding.sort_key)
         return findings
 
@@ -186,17 +188,16 @@ def _stamped(
             fix=violation.fix,
             related=violation.related,
         )
-        suppression = context.suppressions.suppression_of(finding) if context is not None else None
-        if suppression is not None:
-            if not job.keep_suppressed:
-                continue
-            finding.suppression = suppression
+        # Suppressed findings are dropped after `_one_finding_per_problem`: a comment naming
+        # either of two rules that report one problem silences that problem.
+        finding.suppression = context.suppressions.suppression_of(finding) if context is not None else None
         yield finding
 
 
 def _one_finding_per_problem(findings: list[Finding], same_finding_as: dict[str, str]) -> list[Finding]:
     """Drop a finding that another rule's finding at the same place stands for (`RuleMeta.same_finding_as`),
-    adding its code and aliases to that finding's aliases and raising its level to the higher of the two."""
+    adding its code and aliases to that finding's aliases and raising its level to the higher of the two.
+    A comment that suppresses either suppresses the one kept."""
     if not same_finding_as:
         return findings
     by_place = {(finding.code, _place(finding)): finding for finding in findings}
@@ -204,9 +205,10 @@ def _one_finding_per_problem(findings: list[Finding], same_finding_as: dict[str,
     for finding in findings:
         other_code = same_finding_as.get(finding.code)
         other = by_place.get((other_code, _place(finding))) if other_code is not None else None
-        if other is None or (other.suppression is None) != (finding.suppression is None):
+        if other is None:
             kept.append(finding)
             continue
+        other.suppression = other.suppression or finding.suppression
         other.aliases = tuple(dict.fromkeys([*other.aliases, finding.code, *finding.aliases]))
         if finding.level.rank > other.level.rank:
             other.level = finding.level

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dockgate.api import lint_text
+from dockgate.dockerfile.source import decode
+from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
 from dockgate.engine.registry import dockerfile_rules
 from dockgate.rule_api.config import Config
 
@@ -58,9 +60,20 @@ def test_the_higher_level_of_the_two_wins() -> None:
     assert (5, 17, "DL3025", "warning", ()) in findings
 
 
-def test_a_suppression_comment_for_one_code_leaves_the_other() -> None:
-    text = "FROM alpine:3.20\n# hadolint ignore=DL3025\nCMD node app.js\n"
-    assert found(Config(), text) == [(3, 5, "DG1007", "warning", ("JSONArgsRecommended",))]
+def test_a_suppression_comment_naming_either_code_silences_the_problem() -> None:
+    for comment in ("# hadolint ignore=DL3025", "# dockgate: ignore=DG1007", "# check=skip=JSONArgsRecommended"):
+        text = f"{comment}\nFROM alpine:3.20\nCMD node app.js\n" if "check" in comment else f"FROM alpine:3.20\n{comment}\nCMD node app.js\n"
+        assert found(Config(), text) == [], comment
+
+
+def test_a_suppressed_problem_is_kept_once_when_suppressed_findings_are_asked_for() -> None:
+    text = "FROM alpine:3.20\n# dockgate: ignore=DG1007\nCMD node app.js\n"
+    engine = DockerfileEngine([rule for rule in dockerfile_rules() if rule.meta.code in PAIRS])
+    job = LintJob("Dockerfile", decode(text.encode()), Config(), keep_suppressed=True)
+    [findings], _ = engine.lint_batch([job])
+    assert [(finding.code, finding.aliases, finding.suppression is not None) for finding in findings] == [
+        ("DL3025", ("DG1007", "JSONArgsRecommended"), True)
+    ]
 
 
 def test_every_same_finding_as_names_a_registered_rule_of_another_code() -> None:

@@ -15,8 +15,9 @@ official images' public signing-key fingerprints) are allowed.
 
 DL3064 (hadolint's check) reports many of the same names; where both report
 one name, one finding is kept: DL3064's, with `DG1015` and
-`SecretsUsedInArgOrEnv` among its aliases (ignoring either code leaves the
-other's finding).
+`SecretsUsedInArgOrEnv` among its aliases. Ignoring either code in the
+configuration leaves the other's finding; a suppression comment naming
+either silences it.
 
 ## Why is this bad?
 ARG and ENV values end up in the image: ENV in its configuration, ARG in
