@@ -98,6 +98,7 @@ def _credential_name(name: str) -> bool:
 
 _KEPT_NAMES = ACCOUNT_FILES | ACCESS_FILES | _CREDENTIAL_NAMES | {"authorized_keys", "authorized_keys2"}
 _KEPT_BASENAMES = frozenset(name.rpartition("/")[2] for name in _KEPT_NAMES)
+_SUDOERS_DROP_IN_PREFIX = SUDOERS_DROP_IN_DIR + "/"
 
 
 def kept_file(path: str) -> bool:
@@ -107,7 +108,7 @@ def kept_file(path: str) -> bool:
     Asked for every file of every layer, so the last path component is looked up first."""
     name = path[path.rfind("/") + 1:]
     if name not in _KEPT_BASENAMES and not name.startswith(".env") and not name.endswith("kubeconfig"):
-        if not path.startswith(SUDOERS_DROP_IN_DIR + "/"):
+        if not path.startswith(_SUDOERS_DROP_IN_PREFIX):
             return False
     return path in ACCOUNT_FILES or access_file(path) or credential_file(path) is not None
 

@@ -52,6 +52,8 @@ _ZERO_BLOCK = bytes(BLOCK)
 _CHECKSUM_SPACES = b" " * 8
 _ADLER_MODULUS = 65521
 _POSIX_MAGIC = b"ustar\x00"
+_MAX_NUMBERS = 4096
+"""Numeric fields remembered per archive; a hostile one of all-different values cannot grow it."""
 _EXTENSION_TYPES = frozenset(b"xgLK")
 """pax local and global headers, GNU long names and long link names: they describe the next member."""
 _PAX_KEYS = frozenset({
@@ -82,6 +84,9 @@ class TarMember(NamedTuple):
     """The file's size: its logical size for a sparse file, 0 for members without data."""
     linkname: str
     sparse: bool = False
+    marked: bool = False
+    """A marker given to the reader may start in the first `marker_window` bytes of the data:
+    False only when those bytes were in the reader's buffer and none does."""
 
 
 _new_member = tuple.__new__
@@ -99,17 +104,20 @@ class TarReader:
     the end-of-archive marker, as umoci 0.4.7 writes layers).
     """
 
-    def __init__(self, stream: ByteSource | BinaryIO, markers: tuple[bytes, ...] = ()) -> None:
+    def __init__(self, stream: ByteSource | BinaryIO, markers: tuple[bytes, ...] = (), marker_window: int = 0) -> None:
         self._read = stream.read
         self._buffer = b""
         self._position = 0
         self._markers = markers
+        self._marker_window = marker_window
         self._marks: list[int] = []
-        """Where the markers start in the buffer, sorted, searched once per buffer (see may_hold_marker)."""
+        """Where the markers start in the buffer, sorted, searched once per buffer (see TarMember.marked)."""
         self._data_left = 0
         """Bytes of the current member's data not yet read or skipped."""
         self._padding = 0
         self._global: dict[str, bytes] = {}
+        self._numbers: dict[bytes, int] = {}
+        """Numeric header fields already parsed, by their bytes (all non-negative)."""
         self.members = 0
         self.end: str | None = None
 
@@ -172,19 +180,16 @@ class TarReader:
             raise self._cut_inside_member()
         return data
 
-    def may_hold_marker(self, count: int) -> bool:
-        """Whether a marker given to the reader may start in the first `count` bytes of the
-        current member's data: False only when they are in the buffer and none does.
+    def _marked(self, stored: int) -> bool:
+        """Whether a marker may start in the first bytes of the data at the position (see TarMember.marked).
 
-        One search per buffer instead of one per member: on a layer of many small files the
+        One search per buffer instead of one per member: on a layer of many small files a
         search per file would cost more than reading its header."""
         start = self._position
-        end = start + min(count, self._data_left)
+        end = start + min(self._marker_window, stored)
         if end > len(self._buffer):
             return True
         marks = self._marks
-        if not marks:
-            return False
         index = bisect.bisect_left(marks, start)
         return index < len(marks) and marks[index] < end
 
@@ -233,29 +238,27 @@ class TarReader:
                 self._check_end_padding()
                 return None
             fields = _HEADER.unpack_from(block)
-            try:
-                checksum = int(fields[6].rstrip(b" \0"), 8)
-            except ValueError:
-                try:
-                    checksum = int(fields[6].partition(b"\0")[0], 8)
-                except ValueError:
-                    checksum = -1
+            # The numeric fields by their raw bytes: modes, owners and small sizes repeat, and a
+            # dictionary lookup costs a fifth of parsing the octal text again.
+            numbers = self._numbers
+            checksum = numbers.get(fields[6])
+            if checksum is None:
+                checksum = self._checksum_field(fields[6])
             # adler32's low half is 1 + the byte sum modulo 65521; the checksum field counts as spaces.
             adler = zlib.adler32(block[156:], zlib.adler32(_CHECKSUM_SPACES, zlib.adler32(block[:148])))
             if checksum < 0 or ((adler & 0xFFFF) - 1 - checksum) % _ADLER_MODULUS:
                 self._check_checksum_exactly(block, checksum)
-            try:  # rstrip, not partition: cheaper, and what it lets through int() refuses
-                mode = int(fields[1].rstrip(b" \0"), 8)
-                uid = int(fields[2].rstrip(b" \0"), 8)
-                gid = int(fields[3].rstrip(b" \0"), 8)
-                stored = int(fields[4].rstrip(b" \0"), 8)
-            except ValueError:
-                members = self.members
-                mode, uid, gid = (_number(fields[1], "mode", members), _number(fields[2], "uid", members),
-                                  _number(fields[3], "gid", members))
-                stored = _number(fields[4], "size", members)
-            if (mode | uid | gid | stored) < 0:
-                raise TarFormatError(f"a negative number in the tar header after {_entries(self.members)}")
+            mode = numbers.get(fields[1])
+            if mode is None:
+                mode = self._number_field(fields[1], "mode")
+            uid = numbers.get(fields[2])
+            if uid is None:
+                uid = self._number_field(fields[2], "uid")
+            gid = numbers.get(fields[3])
+            if gid is None:
+                gid = self._number_field(fields[3], "gid")
+            known_size = numbers.get(fields[4])
+            stored = known_size if known_size is not None else self._number_field(fields[4], "size")
             kind = fields[7][0]
             if kind in _EXTENSION_TYPES:
                 data = self._extension_data(stored)
@@ -298,10 +301,38 @@ class TarReader:
         self._data_left = stored
         self._padding = -stored % BLOCK
         self.members += 1
+        marked = False
+        if stored and self._markers and (self._marks or self._position + stored > len(self._buffer)):
+            marked = self._marked(stored)
         return _new_member(TarMember, (
             name.decode("utf-8", "surrogateescape"), kind, mode, uid, gid, size,
-            link.decode("utf-8", "surrogateescape"), sparse,
+            link.decode("utf-8", "surrogateescape") if link else "", sparse, marked,
         ))
+
+    def _number_field(self, field: bytes, what: str) -> int:
+        """A numeric field parsed, refused when negative, and remembered (up to _MAX_NUMBERS kept)."""
+        try:  # rstrip, not partition: cheaper, and what it lets through int() refuses
+            value = int(field.rstrip(b" \0"), 8)
+        except ValueError:
+            value = _number(field, what, self.members)
+        if value < 0:
+            raise TarFormatError(f"a negative {what} in the tar header after {_entries(self.members)}")
+        if len(self._numbers) < _MAX_NUMBERS:
+            self._numbers[field] = value
+        return value
+
+    def _checksum_field(self, field: bytes) -> int:
+        """The checksum field's value, -1 when it is no number (the header is then refused)."""
+        try:
+            value = int(field.rstrip(b" \0"), 8)
+        except ValueError:
+            try:
+                value = int(field.partition(b"\0")[0], 8)
+            except ValueError:
+                return -1
+        if value >= 0 and len(self._numbers) < _MAX_NUMBERS:
+            self._numbers[field] = value
+        return value
 
     def _gnu_sparse(self, block: bytes) -> int:
         """The logical size of a GNU sparse member, after skipping its extension blocks."""

@@ -252,12 +252,12 @@ def layer(data: bytes) -> None:
 
 def tar_reader(data: bytes) -> None:
     """The tar header reader on any bytes: members with sane numbers, or one TarFormatError line."""
-    reader = TarReader(io.BytesIO(data), (b"PRIVATE KEY-----",))
+    reader = TarReader(io.BytesIO(data), (b"PRIVATE KEY-----",), 4096)
     try:
         while (member := reader.next()) is not None:
             assert min(member.size, member.mode, member.uid, member.gid) >= 0, f"negative field in {member}"
-            reader.may_hold_marker(4096)
-            reader.peek_data(64)
+            head = reader.peek_data(4096)
+            assert member.marked or b"PRIVATE KEY-----" not in head, f"a marker in {member.name!r} was missed"
     except TarFormatError as error:
         assert str(error) and "\n" not in str(error), f"bad message {error!r}"
 

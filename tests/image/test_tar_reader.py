@@ -145,7 +145,7 @@ def test_an_unknown_type_is_skipped_with_its_data() -> None:
 
 @pytest.mark.parametrize("data,message", [
     (_header(checksum=b"0000000\0"), "the layer is not a tar archive (invalid header)"),
-    (_header(size=b"-0000000001\0"), "a negative number in the tar header after 0 entries"),
+    (_header(size=b"-0000000001\0"), "a negative size in the tar header after 0 entries"),
     (_header(size=b"12x\0" + bytes(8)), "a tar header whose size is not a number after 0 entries"),
     (_header(b"././@PaxHeader", kind=b"x", size=b"%011o\0" % (MAX_EXTENSION_BYTES + 1)),
      f"an extended header of {MAX_EXTENSION_BYTES + 1} bytes after 0 entries, more than the {MAX_EXTENSION_BYTES} one can be"),
@@ -196,11 +196,11 @@ def test_markers_are_found_in_member_data_without_a_search_per_member() -> None:
             info = tarfile.TarInfo(name)
             info.size = len(data)
             tar.addfile(info, io.BytesIO(data))
-    reader = TarReader(io.BytesIO(buffer.getvalue()), (b"PRIVATE KEY-----",))
-    seen = {}
-    while (member := reader.next()) is not None:
-        seen[member.name] = reader.may_hold_marker(4096)
-    assert seen == {"a": False, "key": True, "b": False}
+    reader = TarReader(io.BytesIO(buffer.getvalue()), (b"PRIVATE KEY-----",), 4096)
+    assert {member.name: member.marked for member in iter(reader.next, None)} == {"a": False, "key": True, "b": False}
+    # A window shorter than the marker's offset does not see it.
+    reader = TarReader(io.BytesIO(buffer.getvalue()), (b"PRIVATE KEY-----",), 5)
+    assert not any(member.marked for member in iter(reader.next, None))
 
 
 def test_random_damage_gives_members_or_a_format_error_never_anything_else() -> None:
