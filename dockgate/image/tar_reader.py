@@ -49,7 +49,6 @@ _NO_DATA_TYPES = frozenset(b"123456")
 
 _HEADER = struct.Struct("100s8s8s8s12s12s8sc100s8s32s32s8s8s155s12s")
 _ZERO_BLOCK = bytes(BLOCK)
-_CHECKSUM_SPACES = b" " * 8
 _ADLER_MODULUS = 65521
 _POSIX_MAGIC = b"ustar\x00"
 _MAX_NUMBERS = 4096
@@ -118,6 +117,8 @@ class TarReader:
         self._global: dict[str, bytes] = {}
         self._numbers: dict[bytes, int] = {}
         """Numeric header fields already parsed, by their bytes (all non-negative)."""
+        self._claimed_sums: dict[bytes, int] = {}
+        """Checksum fields already parsed, by their bytes: the byte sum each claims (see _claimed_sum)."""
         self.members = 0
         self.end: str | None = None
 
@@ -241,13 +242,13 @@ class TarReader:
             # The numeric fields by their raw bytes: modes, owners and small sizes repeat, and a
             # dictionary lookup costs a fifth of parsing the octal text again.
             numbers = self._numbers
-            checksum = numbers.get(fields[6])
-            if checksum is None:
-                checksum = self._checksum_field(fields[6])
-            # adler32's low half is 1 + the byte sum modulo 65521; the checksum field counts as spaces.
-            adler = zlib.adler32(block[156:], zlib.adler32(_CHECKSUM_SPACES, zlib.adler32(block[:148])))
-            if checksum < 0 or ((adler & 0xFFFF) - 1 - checksum) % _ADLER_MODULUS:
-                self._check_checksum_exactly(block, checksum)
+            # adler32's low half is 1 + the sum of the block's bytes, modulo 65521; the sum the
+            # checksum field claims, counting the field's own bytes, is remembered per field.
+            claimed = self._claimed_sums.get(fields[6])
+            if claimed is None:
+                claimed = self._claimed_sum(fields[6])
+            if claimed < 0 or ((zlib.adler32(block) & 0xFFFF) - 1 - claimed) % _ADLER_MODULUS:
+                self._check_checksum_exactly(block, self._checksum_field(fields[6]))
             mode = numbers.get(fields[1])
             if mode is None:
                 mode = self._number_field(fields[1], "mode")
@@ -324,15 +325,23 @@ class TarReader:
     def _checksum_field(self, field: bytes) -> int:
         """The checksum field's value, -1 when it is no number (the header is then refused)."""
         try:
-            value = int(field.rstrip(b" \0"), 8)
+            return int(field.rstrip(b" \0"), 8)
         except ValueError:
             try:
-                value = int(field.partition(b"\0")[0], 8)
+                return int(field.partition(b"\0")[0], 8)
             except ValueError:
                 return -1
-        if value >= 0 and len(self._numbers) < _MAX_NUMBERS:
-            self._numbers[field] = value
-        return value
+
+    def _claimed_sum(self, field: bytes) -> int:
+        """The sum of a header's bytes that checksum `field` stands for: the checksum counts the
+        field as eight spaces, the block holds the field's own bytes. -1 for a field that is no number."""
+        value = self._checksum_field(field)
+        if value < 0:
+            return -1
+        claimed = value - len(field) * 0x20 + sum(field)
+        if len(self._claimed_sums) < _MAX_NUMBERS:
+            self._claimed_sums[field] = claimed
+        return claimed
 
     def _gnu_sparse(self, block: bytes) -> int:
         """The logical size of a GNU sparse member, after skipping its extension blocks."""
