@@ -63,6 +63,7 @@ import re
 from typing import Iterator
 
 from dockgate.analysis.semantics import Stage
+from dockgate.analysis.windows_images import is_windows_stage
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -91,7 +92,6 @@ _UNPRIVILEGED_BASE = re.compile(
     r"|^mcr\.microsoft\.com/dotnet/.*chiseled",
     re.IGNORECASE,
 )
-_WINDOWS_BASE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 # Entrypoints that start as root to fix permissions, then run the service as another user.
 _PRIVILEGE_DROP = re.compile(r"(?<![\w-])(?:gosu|su-exec|setpriv|runuser|s6-setuidgid)(?![\w-])")
 
@@ -109,7 +109,7 @@ def check(context: LintContext) -> Iterator[Violation]:
     root = _chain(final)[-1]
     if not root.base_name_known or not root.base_name:
         return  # an image named by a build argument (or by nothing): its config may well set a user
-    if _UNPRIVILEGED_BASE.search(root.base_name) or _WINDOWS_BASE.search(root.base_name):
+    if _UNPRIVILEGED_BASE.search(root.base_name) or is_windows_stage(semantics, final):
         return
     if root.base_name.lower() == "scratch" and not any(i.keyword in ("CMD", "ENTRYPOINT") for i in instructions):
         return  # an artifact export: nothing runs
