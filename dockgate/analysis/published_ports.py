@@ -238,23 +238,27 @@ def _manifest_sources(dockerfile: Path, repositories: set[str]) -> Iterator[Port
             if not isinstance(image, str) or "$" in image or "{{" in image or not _runs(image, repositories):
                 continue
             ports: set[Port] = set()
-            for port in container.get("ports") or []:
+            declared = container.get("ports")
+            for port in declared if isinstance(declared, list) else []:
                 number = port.get("containerPort") if isinstance(port, dict) else None
                 protocol = port.get("protocol", "TCP") if isinstance(port, dict) else None
                 if isinstance(number, int) and not isinstance(number, bool) and isinstance(protocol, str) and 0 < number < 65536:
                     ports.add((number, protocol.lower()))
             if ports:
-                where = f"container '{container.get('name')}' of {kind} '{name}' in {shown}"
+                container_name = container.get("name")
+                who = f"container '{container_name}'" if isinstance(container_name, str) else "a container"
+                workload = f"{kind} '{name}'" if name is not None else f"a {kind}"
+                where = f"{who} of {workload} in {shown}"
                 yield PortSource(where, "declares", frozenset(ports))
 
 
-def _manifest_containers(text: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+def _manifest_containers(text: str) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
     """(kind, metadata name, container) of every workload in a (multi-document) manifest, `List` items too."""
     import yaml  # only when a manifest is there
 
     try:
         documents = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError, ValueError):
         return  # a Helm template or a broken file: kubectl's to report
     while documents:
         document = documents.pop(0)
@@ -274,7 +278,7 @@ def _manifest_containers(text: str) -> Iterator[tuple[str, str, dict[str, Any]]]
         name = metadata.get("name") if isinstance(metadata, dict) else None
         for container in spec["containers"]:
             if isinstance(container, dict):
-                yield str(kind), str(name), container
+                yield str(kind), name if isinstance(name, str) else None, container
 
 
 def _normalized_repository(image: str) -> str:

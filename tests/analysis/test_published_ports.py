@@ -152,3 +152,19 @@ def test_manifest_search_is_bounded(repository: Path, tmp_path_factory: pytest.T
     write(elsewhere / "pod.yaml", "kind: Pod\n")
     write(outside.parent / "pod.yaml", "kind: Pod\n")
     assert manifest_files(outside) == [outside.parent / "pod.yaml"]
+
+
+def test_malformed_manifests_give_what_they_can_and_no_error(repository: Path) -> None:
+    write(repository / "api" / "build.sh", "docker build -t api .\n")
+    write(
+        repository / "api" / "pod.yaml",
+        "kind: Pod\nmetadata: 5\nspec:\n  containers:\n    - {name: [1], image: api, ports: 5}\n"
+        "    - {image: api, ports: [{containerPort: '80'}, {containerPort: 70000}, {containerPort: true}, 3,"
+        " {containerPort: 8080, protocol: [x]}]}\n    - {image: api, ports: [{containerPort: 81}]}\n"
+        "---\n- a\n---\nkind: [List]\n---\nkind: List\nitems: 3\n---\nkind: Deployment\nspec: {template: 4}\n"
+        "---\nkind: Job\nspec: {template: {spec: {containers: [{image: $IMAGE, ports: [{containerPort: 82}]}]}}}\n",
+    )
+    write(repository / "api" / "broken.yml", "kind: Pod\ncontainerPort: [\n")
+    assert list(port_sources(repository / "api" / "Dockerfile")) == [
+        PortSource("a container of a Pod in pod.yaml", "declares", frozenset({(81, "tcp")}))
+    ]
