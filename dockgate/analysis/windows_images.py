@@ -4,7 +4,8 @@ A stage is taken as Windows when any of these says so:
 * its base image (through the stages it is built `FROM`) is a Windows one by
   name: `mcr.microsoft.com/windows/servercore`, `.../nanoserver`,
   `mcr.microsoft.com/windows`, `mcr.microsoft.com/dotnet/framework/...`, the
-  old `microsoft/windowsservercore`, or a tag such as
+  old `microsoft/windowsservercore`, a name holding `nanoserver` or
+  `servercore`, or a tag such as
   `python:3.12-windowsservercore-ltsc2022` or `node:20-nanoserver`;
 * its FROM has `--platform=windows/...`;
 * a SHELL of its chain runs `powershell` (Windows PowerShell) or `cmd`
@@ -28,7 +29,9 @@ WINDOWS_DEFAULT_SHELL = "cmd /S /C"
 """The shell a Windows image runs shell-form RUN, CMD and ENTRYPOINT with."""
 
 _WINDOWS_IMAGE = re.compile(
-    r"(?:^|[/:._-])(?:windows|windowsservercore|windowsserver|nanoserver|servercore|ltsc\d{4})(?:[/:._-]|$)"
+    # `windows` and `ltsc2022` as whole parts of the name; `nanoserver` and `servercore` anywhere
+    # (`nanoserverapiscan`, an image built on nanoserver), being no word of any Linux image name.
+    r"(?:^|[/:._-])(?:windows|windowsserver|ltsc\d{4})(?:[/:._-]|$)|nanoserver|servercore"
     r"|^mcr\.microsoft\.com/dotnet/framework/",
     re.IGNORECASE,
 )

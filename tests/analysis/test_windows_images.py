@@ -27,6 +27,7 @@ from dockgate.rule_api.config import Config
         "python:3.12-windowsservercore-ltsc2022",
         "node:20-nanoserver",
         "mcr.microsoft.com/powershell:lts-windowsserver-ltsc2022",
+        "nanoserverapiscan",
     ],
 )
 def test_windows_image_names(reference: str) -> None:
