@@ -12,8 +12,9 @@ second one here. Not reported either: base images known to run
 unprivileged (the table below); a final stage from `scratch` with no `CMD`
 or `ENTRYPOINT`, which only exports files and runs nothing; a base image
 named by a build
-argument without a default, which the file does not fix; Windows base
-images; images whose entrypoint starts as root on purpose and drops
+argument without a default, which the file does not fix; Windows
+images (by the base image's name, `--platform=windows`, a `powershell` or
+`cmd` SHELL, or a backtick `# escape=`: see the README); images whose entrypoint starts as root on purpose and drops
 privileges itself (the final stage or a stage it builds on mentions `gosu`,
 `su-exec`, `setpriv`, `runuser` or `s6-setuidgid`, as the official database
 images do); and development containers (a Dockerfile under
