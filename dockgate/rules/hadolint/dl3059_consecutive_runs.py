@@ -6,12 +6,15 @@ the same flags (`--mount`, `--network`, `--security`). Comments between
 them do not separate them; any other instruction does. A RUN chaining
 several commands (`a && b`, `a | b`) is taken as a deliberate layer of its
 own, as are RUNs with different mounts. ONBUILD triggers are not counted.
-A RUN under cmd (the default shell of a Windows stage) is split where cmd
-splits commands, at `&`, `&&`, `||` and `|`: `setx PATH %PATH%;C:\\go` and
-`powershell -Command a; b` are one command each, as `sh -c "a; b"` is. A
-RUN under PowerShell (`SHELL ["powershell", ...]`) is split into its
-statements, at `;`, `|`, `&&`, `||`, line breaks, `{ }` blocks and `$( )`
-subexpressions, quotes respected: `Write-Host ('a ({0})' -f $v)` is one.
+A RUN under cmd is split where cmd splits commands, at `&`, `&&`, `||`
+and `|`: `setx PATH %PATH%;C:\\go` and `powershell -Command a; b` are one
+command each, as `sh -c "a; b"` is. A RUN under PowerShell (`SHELL
+["powershell", ...]`) is split into its statements, at `;`, `|`, `&&`,
+`||`, line breaks, `{ }` blocks and `$( )` subexpressions, quotes
+respected: `Write-Host ('a ({0})' -f $v)` is one. A Windows stage that no
+SHELL of the file applies to runs cmd or, when its base image set it,
+PowerShell (the .NET, Go and OpenJDK images do): its RUN is one command
+when it is one under both.
 hadolint reads both as sh, and counts a RUN its sh parser cannot read as
 no command at all. hadolint counts neither `[ ... ]` tests nor commands
 whose name holds a variable (`$DIR/bin/tool`); this rule counts both.
@@ -51,6 +54,7 @@ import csv
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, parse_script
+from dockgate.analysis.windows_images import WINDOWS_DEFAULT_SHELL
 from dockgate.dockerfile.model import Document, Instruction, Span
 from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -138,6 +142,10 @@ def _command_count(run: RunScript) -> int:
     shell = run.shell.lower()
     if "powershell" in shell or "pwsh" in shell:
         return _powershell_statement_count(text)
+    if run.shell == WINDOWS_DEFAULT_SHELL:
+        # No SHELL of this file applies: the Windows base image may have set PowerShell (the
+        # .NET, Go and OpenJDK images do), so a RUN is one command only if it is one under both.
+        return max(_cmd_command_count(text), _powershell_statement_count(text))
     if "cmd" in shell:
         return _cmd_command_count(text)
     # A shell dockgate does not know: counted as if it were sh (only the count is used,
