@@ -11,7 +11,13 @@ import json
 from pydantic import BaseModel, ConfigDict
 
 from dockgate.reporters.report import Report
-from dockgate.rule_api.findings import Edit, Finding, Fix, ImageLocation, RelatedLocation
+from dockgate.rule_api.findings import (
+    Edit,
+    Finding,
+    Fix,
+    ImageLocation,
+    RelatedLocation,
+)
 
 
 class JsonImageLocation(BaseModel):

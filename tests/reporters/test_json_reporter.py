@@ -5,8 +5,8 @@ import json
 from reporter_samples import CASING_RULE, PIN_RULE, SECRET_RULE, finding
 
 from dockgate.dockerfile.model import Span
-from dockgate.rule_api.findings import Level, RelatedLocation
 from dockgate.reporters import Report, render
+from dockgate.rule_api.findings import Level, RelatedLocation
 
 CONTRACT_KEYS = [
     "file",
