@@ -4,8 +4,8 @@ Rules that look beyond the Dockerfile read exactly these: the ignore file
 (`<Dockerfile name>.dockerignore` or `.dockerignore`: DG1018, DG2006, DG3003),
 the files that publish the image's ports (`analysis.published_ports`: compose
 files from the Dockerfile's folder up to the repository root, their `.env`
-files, the environment variables they name, and the scripts and CI files
-holding `docker run`; DG3004) and the names of the files the context sends
+files, the environment variables they name, the scripts and CI files
+holding `docker run`, and Kubernetes manifests; DG3004) and the names of the files the context sends
 (DG2006). A rule that reads anything else from the context must
 read it through here, or cached results go stale.
 """

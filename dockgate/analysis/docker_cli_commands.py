@@ -4,8 +4,10 @@ Read, bounded, from the build context's own files (shell scripts, Makefiles,
 justfiles, `package.json` scripts, README code blocks, and shell scripts in
 its `scripts/` folder) and from the repository root's CI files
 (`.github/workflows/*.yml`, `.gitlab-ci.yml`). A command is found by its
-words on one logical line (backslash continuations joined); commands built
-from variables are left alone.
+words on one logical line (backslash continuations joined, and in YAML CI
+files the lines of a folded `run: >` block, which YAML reads as one line);
+commands built from variables are left alone. A literal `run: |` block is a
+script whose lines are commands, as in a shell file.
 """
 
 from __future__ import annotations
@@ -115,7 +117,10 @@ def _command_lines(path: Path, text: str) -> Iterator[tuple[int, str]]:
     in_code = not readme  # a README's commands are in its fenced code blocks
     pending: list[str] = []
     start = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    lines = text.splitlines()
+    if path.suffix in (".yml", ".yaml"):
+        lines = _unfolded(lines)
+    for number, line in enumerate(lines, start=1):
         if readme and _FENCE.match(line):
             in_code, pending = not in_code, []
             continue
@@ -130,6 +135,39 @@ def _command_lines(path: Path, text: str) -> Iterator[tuple[int, str]]:
         pending.append(stripped)
         yield start, " ".join(pending)
         pending = []
+
+
+_FOLDED_BLOCK = re.compile(r"(?:^|[:-])\s*>[-+0-9]*\s*(?:#.*)?$")
+
+
+def _unfolded(lines: list[str]) -> list[str]:
+    """A CI file's lines with each folded block (`run: >`, `- >-`) joined into its first line, as YAML
+    reads it: one command can span the block's lines without backslashes. The lines a block
+    takes are left blank, so line numbers still hold."""
+    result = list(lines)
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not _FOLDED_BLOCK.search(line) or line.lstrip().startswith("#"):
+            continue
+        parent_indent = len(line) - len(line.lstrip())
+        first = None
+        while index < len(lines):
+            body = lines[index]
+            if body.strip() and len(body) - len(body.lstrip()) <= parent_indent:
+                break
+            if body.strip():
+                if first is None:
+                    first = index
+                else:
+                    # Folding joins lines with a space; a blank line would keep a newline, which ends the command.
+                    result[first] += " " + body.strip()
+                    result[index] = ""
+            elif first is not None:
+                first = None
+            index += 1
+    return result
 
 
 def _package_scripts(text: str) -> Iterator[tuple[int, str]]:

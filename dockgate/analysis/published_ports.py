@@ -7,7 +7,9 @@ Dockerfile. Its values are interpolated as compose does (`${PORT:-3000}`),
 from the environment first and then the `.env` beside the compose file.
 `docker run -p/--publish/--expose` counts where it runs the image: one a
 `docker build -t` of this Dockerfile tags, or a compose service's `image:`
-(`analysis.docker_cli_commands` says which files are read).
+(`analysis.docker_cli_commands` says which files are read). Kubernetes
+manifests count the same way: a container whose `image:` is one of those
+names declares its `containerPort`s (`manifest_files` says which files).
 
 `port_input_files` lists every file this module may read for a Dockerfile, so
 that a result cache can key on exactly them (`analysis.build_context`).
@@ -38,6 +40,23 @@ COMPOSE_FILE_NAMES = (
     "docker-compose.override.yml",
 )
 """The names `docker compose` looks for, with the override files it merges in."""
+
+MANIFEST_FOLDER_NAMES = frozenset({"k8s", "kubernetes", "kube", "manifests", "deploy", "deployment", "deployments"})
+"""Folders where Kubernetes manifests are kept, searched three levels deep (kustomize's `base/`, `overlays/prod/`)."""
+MAX_MANIFEST_FILES = 64
+"""At most this many YAML files are read per Dockerfile as Kubernetes manifests, nearest folder first."""
+MANIFEST_FOLDER_DEPTH = 3
+# Where each workload kind keeps its pod spec.
+_POD_SPEC_PATHS: dict[str, tuple[str, ...]] = {
+    "Pod": ("spec",),
+    "Deployment": ("spec", "template", "spec"),
+    "StatefulSet": ("spec", "template", "spec"),
+    "DaemonSet": ("spec", "template", "spec"),
+    "ReplicaSet": ("spec", "template", "spec"),
+    "ReplicationController": ("spec", "template", "spec"),
+    "Job": ("spec", "template", "spec"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
+}
 
 ENV_FILE_NAME = ".env"
 MAX_INPUT_BYTES = 512 * 1024
@@ -105,11 +124,55 @@ def compose_files(dockerfile: Path) -> list[Path]:
     return [directory / name for directory in search_directories(dockerfile) for name in COMPOSE_FILE_NAMES if (directory / name).is_file()]
 
 
+def manifest_files(dockerfile: Path) -> list[Path]:
+    """The YAML files that may hold Kubernetes manifests for `dockerfile`'s image, nearest folder first.
+
+    In the Dockerfile's folder and each above it up to the repository root
+    (only the Dockerfile's own folder outside a repository): the `.yaml` and
+    `.yml` files of the folder, and those of its `k8s/`, `kubernetes/`,
+    `kube/`, `manifests/`, `deploy/`, `deployment(s)/` folders down to three
+    levels. Compose files are not manifests.
+    """
+    directories = search_directories(dockerfile) if repository_root(dockerfile) is not None else [dockerfile.parent]
+    found: list[Path] = []
+    for directory in directories:
+        found.extend(_yaml_files(directory, depth=0))
+        if len(found) >= MAX_MANIFEST_FILES:
+            break
+    return found[:MAX_MANIFEST_FILES]
+
+
+def _yaml_files(directory: Path, depth: int) -> list[Path]:
+    """The YAML files of `directory` (not compose files), then those of its manifest folders, by name."""
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    files: list[Path] = []
+    folders: list[Path] = []
+    for entry in entries:
+        try:
+            if entry.name.endswith((".yaml", ".yml")) and entry.name not in COMPOSE_FILE_NAMES and entry.is_file():
+                files.append(Path(entry.path))
+            elif (depth > 0 or entry.name in MANIFEST_FOLDER_NAMES) and depth < MANIFEST_FOLDER_DEPTH and entry.is_dir():
+                folders.append(Path(entry.path))
+        except OSError:
+            continue
+    for folder in folders:
+        files.extend(_yaml_files(folder, depth + 1))
+    return files
+
+
 def port_input_files(dockerfile: Path) -> list[Path]:
     """Every file `port_sources` may read for `dockerfile`, present or not (a new one changes the answer)."""
     candidates = [directory / name for directory in search_directories(dockerfile) for name in COMPOSE_FILE_NAMES]
     folders = dict.fromkeys(path.parent for path in candidates if path.is_file())
-    return candidates + [folder / ENV_FILE_NAME for folder in folders] + command_files(dockerfile, repository_root(dockerfile))
+    return (
+        candidates
+        + [folder / ENV_FILE_NAME for folder in folders]
+        + command_files(dockerfile, repository_root(dockerfile))
+        + manifest_files(dockerfile)
+    )
 
 
 def referenced_variables(text: str) -> set[str]:
@@ -143,8 +206,10 @@ def port_sources(dockerfile: Path) -> Iterator[PortSource]:
     for path in command_files(dockerfile, root):
         text = read_text(path)
         commands.extend((path, command) for command in docker_commands(path, text or ""))
+    # Outside a repository the CI files are looked for in the Dockerfile's folder, which is then their root too.
+    ci_root = root if root is not None else dockerfile.parent
     for path, command in commands:
-        if command.kind == "build" and _command_builds(command, path.parent, root, target):
+        if command.kind == "build" and _command_builds(command, path.parent, ci_root, target):
             images.update(tag for tag in command.options.get("-t", []) if "$" not in tag)
     repositories = {_repository(image) for image in images}
     for path, command in commands:
@@ -157,16 +222,90 @@ def port_sources(dockerfile: Path) -> Iterator[PortSource]:
         exposed = _exposed_ports(command.options.get("--expose"), None)
         if exposed:
             yield PortSource(where, "exposes", exposed)
+    if images:
+        yield from _manifest_sources(dockerfile, {_normalized_repository(image) for image in images})
 
 
-def _command_builds(command: DockerCommand, folder: Path, root: Path | None, target: str) -> bool:
+def _manifest_sources(dockerfile: Path, repositories: set[str]) -> Iterator[PortSource]:
+    """The `containerPort`s of the containers of Kubernetes workloads that run one of `repositories`."""
+    for path in manifest_files(dockerfile):
+        text = read_text(path)
+        if text is None or "containerPort" not in text:
+            continue  # most YAML files are no workload with ports: not worth parsing
+        shown = os.path.relpath(path, dockerfile.parent)
+        for kind, name, container in _manifest_containers(text):
+            image = container.get("image")
+            if not isinstance(image, str) or "$" in image or "{{" in image or not _runs(image, repositories):
+                continue
+            ports: set[Port] = set()
+            declared = container.get("ports")
+            for port in declared if isinstance(declared, list) else []:
+                number = port.get("containerPort") if isinstance(port, dict) else None
+                protocol = port.get("protocol", "TCP") if isinstance(port, dict) else None
+                if isinstance(number, int) and not isinstance(number, bool) and isinstance(protocol, str) and 0 < number < 65536:
+                    ports.add((number, protocol.lower()))
+            if ports:
+                container_name = container.get("name")
+                who = f"container '{container_name}'" if isinstance(container_name, str) else "a container"
+                workload = f"{kind} '{name}'" if name is not None else f"a {kind}"
+                where = f"{who} of {workload} in {shown}"
+                yield PortSource(where, "declares", frozenset(ports))
+
+
+def _manifest_containers(text: str) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+    """(kind, metadata name, container) of every workload in a (multi-document) manifest, `List` items too."""
+    import yaml  # only when a manifest is there
+
+    try:
+        documents = list(yaml.load_all(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
+    except (yaml.YAMLError, RecursionError, ValueError):
+        return  # a Helm template or a broken file: kubectl's to report
+    while documents:
+        document = documents.pop(0)
+        if not isinstance(document, dict):
+            continue
+        kind = document.get("kind")
+        if kind == "List" and isinstance(document.get("items"), list):
+            documents[:0] = document["items"]
+            continue
+        path = _POD_SPEC_PATHS.get(kind) if isinstance(kind, str) else None
+        spec: Any = document
+        for key in path or ():
+            spec = spec.get(key) if isinstance(spec, dict) else None
+        if path is None or not isinstance(spec, dict) or not isinstance(spec.get("containers"), list):
+            continue
+        metadata = document.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        for container in spec["containers"]:
+            if isinstance(container, dict):
+                yield str(kind), name if isinstance(name, str) else None, container
+
+
+def _normalized_repository(image: str) -> str:
+    """`docker.io/library/nginx:1` and `nginx` alike: Docker Hub's implicit names made explicit-free."""
+    repository = _repository(image).lower()
+    for prefix in ("docker.io/", "index.docker.io/", "registry-1.docker.io/"):
+        if repository.startswith(prefix):
+            repository = repository[len(prefix) :]
+    return repository.removeprefix("library/")
+
+
+def _runs(image: str, repositories: set[str]) -> bool:
+    """Whether a manifest's `image:` is one of ours: the same repository, or, for a bare local tag
+    (`docker build -t api`), the same last path part (`ghcr.io/acme/api:1.4`, as pushed from CI)."""
+    repository = _normalized_repository(image)
+    last = repository.rsplit("/", 1)[-1]
+    return repository in repositories or any("/" not in known and known == last for known in repositories)
+
+
+def _command_builds(command: DockerCommand, folder: Path, root: Path, target: str) -> bool:
     """Whether `docker build` builds `target`, run from the file's folder or the repository root."""
     if not command.positionals or "$" in command.positionals[-1] or "://" in command.positionals[-1]:
         return False
     context = command.positionals[-1]  # the context comes last; other words are values of flags we do not know
     files = command.options.get("-f")
     dockerfile = files[-1] if files else None
-    for working_directory in dict.fromkeys(directory for directory in (folder, root) if directory is not None):
+    for working_directory in dict.fromkeys((folder, root)):
         built = working_directory / dockerfile if dockerfile else working_directory / context / "Dockerfile"
         if os.path.realpath(built) == target:
             return True

@@ -27,9 +27,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from dockgate.analysis.windows_images import WINDOWS_DEFAULT_SHELL
 from dockgate.dockerfile.expansion import is_space
 from dockgate.dockerfile.model import Document, Heredoc, Instruction, LineMap, Span
 
+POSIX_DEFAULT_SHELL = "/bin/sh -c"
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 NON_POSIX_SHELL_MARKERS = ("pwsh", "powershell", "cmd")
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
@@ -637,16 +639,19 @@ def pipe_offsets(text: str) -> list[int]:
 # ------------------------------------------------------------------ per document
 
 
-def run_scripts(document: Document, shell_pragma: dict[int, str]) -> list[RunScript]:
+def run_scripts(
+    document: Document, shell_pragma: dict[int, str], windows_stage_starts: frozenset[int] = frozenset()
+) -> list[RunScript]:
     """Every RUN of the document with its script, in order.
 
     `shell_pragma` maps an instruction's first line to the shell a
     `# hadolint shell=` comment names for it. SHELL instructions apply to
     the rest of their stage and to stages built `FROM` it; any other FROM
-    starts over at `/bin/sh -c`.
+    starts over at `/bin/sh -c`, or at `cmd /S /C` when its id is in
+    `windows_stage_starts` (see analysis/windows_images.py).
     """
     scripts: list[RunScript] = []
-    default_shell = "/bin/sh -c"
+    default_shell = POSIX_DEFAULT_SHELL
     shell = default_shell
     stage_name: str | None = None
     shell_at_end_of_stage: dict[str, str] = {}
@@ -657,6 +662,7 @@ def run_scripts(document: Document, shell_pragma: dict[int, str]) -> list[RunScr
                 shell_at_end_of_stage[stage_name] = shell
             words = [word.value for word in instruction.args]
             stage_name = words[2].lower() if len(words) == 3 else None
+            default_shell = WINDOWS_DEFAULT_SHELL if id(instruction) in windows_stage_starts else POSIX_DEFAULT_SHELL
             # `FROM <stage>` keeps that stage's SHELL, as the image it builds on does.
             shell = shell_at_end_of_stage.get(words[0].lower(), default_shell) if words else default_shell
         elif keyword == "SHELL" and instruction.json_form and instruction.args:

@@ -47,11 +47,10 @@ MAX_BUFFER_CHARS = 4_000_000
 WATCHED_FILES = (
     "**/.dockgate.toml",
     "**/pyproject.toml",
-    "**/.hadolint.yaml",
-    "**/.hadolint.yml",
     "**/.dockerignore",
-    "**/*compose*.yaml",
-    "**/*compose*.yml",
+    # Every YAML file: .hadolint.yaml, compose files, CI workflows and Kubernetes manifests, whatever their names.
+    "**/*.yaml",
+    "**/*.yml",
     "**/.env",
     "**/*.sh",
     "**/*.bash",
@@ -62,8 +61,6 @@ WATCHED_FILES = (
     "**/.justfile",
     "**/package.json",
     "**/README*",
-    "**/.github/workflows/*.y*ml",
-    "**/.gitlab-ci.yml",
 )
 """The files whose change can change a Dockerfile's findings: configuration and build context."""
 

@@ -242,15 +242,17 @@ class LintContext:
 
     @cached_property
     def run_scripts(self) -> list[RunScript]:
-        """Every RUN (ONBUILD triggers too) with its parsed shell script."""
+        """Every RUN (ONBUILD triggers too) with its parsed shell script; none under a Windows
+        image's default shell (analysis/windows_images.py)."""
         from dockgate.analysis.shell import run_scripts
+        from dockgate.analysis.windows_images import windows_stage_starts
 
         shells: dict[int, str] = {}
         for instruction in self.document.instructions:
             shell = self.suppressions.shell_pragma_for(instruction)
             if shell is not None:
                 shells[instruction.line] = shell
-        return run_scripts(self.document, shells)
+        return run_scripts(self.document, shells, windows_stage_starts(self.semantics))
 
 
 @dataclass

@@ -81,3 +81,90 @@ def test_port_ranges_and_their_description() -> None:
     assert port_range("http") is None
     assert port_range("9-1") is None
     assert describe_ports({(53, "udp"), (80, "tcp"), (8000, "tcp"), (8001, "tcp"), (8002, "tcp")}) == "80/tcp, 8000-8002/tcp, 53/udp"
+
+
+DEPLOYMENT = """\
+apiVersion: v1
+kind: Service
+metadata: {name: api}
+spec:
+  ports: [{port: 80, targetPort: 8000}]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  template:
+    spec:
+      initContainers:
+        - {name: migrate, image: ghcr.io/acme/api:1.4}
+      containers:
+        - name: api
+          image: ghcr.io/acme/api:1.4
+          ports: [{containerPort: 8000}, {containerPort: 9090, protocol: UDP, name: metrics}]
+        - {name: proxy, image: envoyproxy/envoy:v1.31, ports: [{containerPort: 9901}]}
+"""
+
+
+def test_kubernetes_manifests_up_the_repository_declare_the_ports_of_our_image(repository: Path) -> None:
+    write(repository / "api" / "build.sh", "docker build -t api .\n")
+    write(repository / "k8s" / "overlays" / "prod" / "api.yaml", DEPLOYMENT)
+    write(
+        repository / "api" / "cron.yml",
+        "kind: List\nitems:\n  - kind: CronJob\n    metadata: {name: nightly}\n    spec:\n      jobTemplate:\n"
+        "        spec:\n          template:\n            spec:\n              containers:\n"
+        "                - {name: job, image: 'docker.io/library/api', ports: [{containerPort: 7000}]}\n",
+    )
+    write(repository / "deploy" / "chart" / "templates" / "api.yaml", "kind: Pod\nspec: {{ .Values.spec }}\ncontainerPort\n")
+    assert list(port_sources(repository / "api" / "Dockerfile")) == [
+        PortSource("container 'job' of CronJob 'nightly' in cron.yml", "declares", frozenset({(7000, "tcp")})),
+        PortSource(
+            "container 'api' of Deployment 'api' in ../k8s/overlays/prod/api.yaml",
+            "declares",
+            frozenset({(8000, "tcp"), (9090, "udp")}),
+        ),
+    ]
+
+
+def test_manifests_of_other_images_or_without_our_image_name_count_for_nothing(repository: Path) -> None:
+    write(repository / "k8s" / "api.yaml", DEPLOYMENT)
+    assert list(port_sources(repository / "api" / "Dockerfile")) == []  # nothing says which image this Dockerfile builds
+    write(repository / "api" / "build.sh", "docker build -t ghcr.io/acme/worker:dev .\n")
+    assert list(port_sources(repository / "api" / "Dockerfile")) == []
+
+
+def test_manifest_search_is_bounded(repository: Path, tmp_path_factory: pytest.TempPathFactory) -> None:
+    from dockgate.analysis.published_ports import MAX_MANIFEST_FILES, manifest_files
+
+    write(repository / "compose.yaml", "services: {}\n")
+    write(repository / "docs" / "k8s.yaml", "kind: Pod\n")  # not a manifest folder, nor the Dockerfile's
+    write(repository / "k8s" / "a" / "b" / "c" / "d.yaml", "kind: Pod\n")  # deeper than three levels
+    write(repository / "k8s" / "a" / "b" / "c.yaml", "kind: Pod\n")
+    assert manifest_files(repository / "api" / "Dockerfile") == [repository / "k8s" / "a" / "b" / "c.yaml"]
+    for index in range(MAX_MANIFEST_FILES + 5):
+        write(repository / "api" / "manifests" / f"{index:03}.yaml", "kind: Pod\n")
+    found = manifest_files(repository / "api" / "Dockerfile")
+    assert len(found) == MAX_MANIFEST_FILES
+    assert found[0] == repository / "api" / "manifests" / "000.yaml"
+    # Outside a repository only the Dockerfile's own folder is searched.
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    outside = write(elsewhere / "svc" / "Dockerfile", "FROM alpine\n")
+    write(elsewhere / "pod.yaml", "kind: Pod\n")
+    write(outside.parent / "pod.yaml", "kind: Pod\n")
+    assert manifest_files(outside) == [outside.parent / "pod.yaml"]
+
+
+def test_malformed_manifests_give_what_they_can_and_no_error(repository: Path) -> None:
+    write(repository / "api" / "build.sh", "docker build -t api .\n")
+    write(
+        repository / "api" / "pod.yaml",
+        "kind: Pod\nmetadata: 5\nspec:\n  containers:\n    - {name: [1], image: api, ports: 5}\n"
+        "    - {image: api, ports: [{containerPort: '80'}, {containerPort: 70000}, {containerPort: true}, 3,"
+        " {containerPort: 8080, protocol: [x]}]}\n    - {image: api, ports: [{containerPort: 81}]}\n"
+        "---\n- a\n---\nkind: [List]\n---\nkind: List\nitems: 3\n---\nkind: Deployment\nspec: {template: 4}\n"
+        "---\nkind: Job\nspec: {template: {spec: {containers: [{image: $IMAGE, ports: [{containerPort: 82}]}]}}}\n",
+    )
+    write(repository / "api" / "broken.yml", "kind: Pod\ncontainerPort: [\n")
+    assert list(port_sources(repository / "api" / "Dockerfile")) == [
+        PortSource("a container of a Pod in pod.yaml", "declares", frozenset({(81, "tcp")}))
+    ]

@@ -169,6 +169,25 @@ def test_a_changed_script_that_runs_the_image_is_linted_again(project: Path, cou
     assert counter.take() == 1
 
 
+def test_a_new_or_changed_kubernetes_manifest_is_linted_again(project: Path, counter: LintCounter) -> None:
+    (project / ".git").mkdir()
+    (project / "app" / "Dockerfile").write_text("FROM alpine:3.20\nEXPOSE 8000\n", encoding="utf-8")
+    (project / "app" / "build.sh").write_text("docker build -t app .\n", encoding="utf-8")
+    assert "DG3004" not in codes(cached_lint(project))
+    counter.take()
+    manifest = project / "k8s" / "base" / "deployment.yaml"
+    manifest.parent.mkdir(parents=True)
+    deployment = "kind: Deployment\nspec:\n  template:\n    spec:\n      containers:\n        - {name: app, image: ghcr.io/acme/app:1, ports: [{containerPort: %d}]}\n"
+    manifest.write_text(deployment % 9000, encoding="utf-8")
+    assert "DG3004" in codes(cached_lint(project))
+    assert counter.take() == 1
+    manifest.write_text(deployment % 8000, encoding="utf-8")
+    assert "DG3004" not in codes(cached_lint(project))
+    assert counter.take() == 1
+    assert "DG3004" not in codes(cached_lint(project))
+    assert counter.take() == 0
+
+
 def test_another_dockgate_or_shellcheck_version_lints_again(
     project: Path, counter: LintCounter, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -25,6 +25,20 @@ code blocks, and from the repository root's `.github/workflows/*.yml` and
 `.gitlab-ci.yml` (at most 64 files, none over 512 KiB; a command built from
 variables is skipped).
 
+Kubernetes manifests count too: a container of a Pod, Deployment,
+StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Job or CronJob
+(multi-document files and `kind: List` included) whose `image:` is one of
+the names above declares its `containerPort`s. The image matches by
+repository (`docker.io/library/` aside), and a bare local tag
+(`docker build -t api`) also matches the same last name under a registry
+(`ghcr.io/acme/api:1.4`, as CI pushes it). Manifests are the `.yaml`/`.yml`
+files of the Dockerfile's folder and of each folder above it up to the
+repository root (only the Dockerfile's folder outside a repository), and
+those in their `k8s/`, `kubernetes/`, `kube/`, `manifests/`, `deploy/`,
+`deployment/` and `deployments/` folders down to three levels (kustomize's
+`base/` and `overlays/<env>/`); at most 64 files, none over 512 KiB. Helm
+templates are not YAML until rendered and are skipped.
+
 The finding sits on the final stage's EXPOSE when it has one (the likely
 mismatch: a port was renamed on one side only), on its FROM otherwise. A port
 the image EXPOSEs that nothing publishes is not reported: EXPOSE also

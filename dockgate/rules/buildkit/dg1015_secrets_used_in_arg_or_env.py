@@ -11,7 +11,13 @@ Where dockgate departs from Docker's check: names that plainly hold no
 secret are not reported either. A part `path` (`SSH_KEY_PATH`, like `FILE`
 it names where a secret is), `KEY` followed by `ID` (`GPG_KEY_ID`, a key
 fingerprint) and `GPG` before `KEY` (`GPG_KEY`, `NODE_GPG_KEYS`: the
-official images' public signing-key fingerprints) are allowed.
+official images' public signing-key fingerprints) are allowed; so is a name
+whose value in the file is a file path (`ENV
+GOOGLE_APPLICATION_CREDENTIALS=/run/secrets/gcp.json`): the path says where a
+secret is read from, not what it is (DG2006 reports the path when a COPY of
+this file puts the credential file there). And one abbreviation BuildKit does
+not know is a secret word: `psw` (`ARTIFACTORY_PSW`, the password half of a
+Jenkins credentials binding).
 
 DL3064 (hadolint's check) reports many of the same names; where both report
 one name, one finding is kept: DL3064's, with `DG1015` and
@@ -42,6 +48,7 @@ RUN --mount=type=secret,id=github_token \\
 import re
 from typing import Iterator
 
+from dockgate.analysis.semantics import Definition
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -60,11 +67,13 @@ RULE = RuleMeta(
 
 # dockerfile2llb validations.go getSecretsRegex.
 _SECRET = re.compile(
-    r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|secret|token)(?:_|$)", re.IGNORECASE
-)
+    r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|psw|secret|token)(?:_|$)", re.IGNORECASE
+)  # `psw` is not in BuildKit's list
 _ALLOWED = re.compile(r"(?:_|^)(?:public|file|version)(?:_|$)", re.IGNORECASE)
 # Not in BuildKit: names that say they hold a location or a public key's fingerprint.
 _PLAINLY_NOT_SECRET = re.compile(r"(?:_|^)(?:path(?:_|$)|key_id(?:_|$)|gpg_key)", re.IGNORECASE)
+# A value that is a file path: `/run/secrets/x`, `./app/key.json`, `~/.config/x`, `${HOME}/x` (no spaces).
+_PATH_VALUE = re.compile(r"(?:/|\./|\.\./|~/|\$\{?\w+\}?/)[^\s:@]*")
 
 
 def is_secret_name(key: str) -> bool:
@@ -78,10 +87,17 @@ def check(context: LintContext) -> Iterator[Violation]:
             if instruction.keyword not in ("ARG", "ENV"):
                 continue
             for definition in semantics.definitions(instruction):
-                if is_secret_name(definition.key):
+                if is_secret_name(definition.key) and not _holds_a_path(definition):
                     yield Violation(
                         "Do not use ARG or ENV instructions for sensitive data "
                         f'({instruction.keyword} "{definition.key}")',
                         definition.word.span,
                         instruction.line,
                     )
+
+
+def _holds_a_path(definition: Definition) -> bool:
+    if definition.value is None:
+        return False
+    text = definition.value.value if definition.value.value is not None else definition.value.text
+    return _PATH_VALUE.fullmatch(text.strip().strip("'\"")) is not None

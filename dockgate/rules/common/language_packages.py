@@ -138,14 +138,16 @@ def first_unpinned_per_run(
     context: LintContext,
     installs: Callable[[RunScript], Iterable[Install]],
     first_unpinned: Callable[[LintContext, RunScript, Install], ShellWord | None],
-    message: str,
+    message: str | Callable[[str], str],
 ) -> Iterator[Violation]:
     """One finding per RUN, at the first package word of its installs that has no version
     (hadolint reports a RUN once, however many packages in it are unpinned); `message` names
-    the package where it holds `{package}`."""
+    the package where it holds `{package}`, or is made from the package word by a function."""
     for run in context.run_scripts:
         for install in installs(run):
             word = first_unpinned(context, run, install)
             if word is not None:
-                yield Violation(message.format(package=context.document.slice(word.span)), word.span, instruction_line(run))
+                package = context.document.slice(word.span)
+                text = message(package) if callable(message) else message.format(package=package)
+                yield Violation(text, word.span, instruction_line(run))
                 break

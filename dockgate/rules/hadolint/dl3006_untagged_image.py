@@ -5,7 +5,9 @@ Reports a `FROM` image without a tag or digest, such as `FROM debian`.
 
 ARG defaults are expanded first: with `ARG BASE=debian`, `FROM $BASE` is
 reported, while `FROM $BASE` with an `ARG BASE` that has no default is left
-alone, since the value comes from the build command.
+alone, since the value comes from the build command. A variable that only
+names the registry or a path before the repository (`FROM ${REGISTRY}/ubuntu`)
+leaves the repository without a tag whatever its value, so that is reported.
 
 ## Why is this bad?
 An image without a tag means `:latest`, which moves whenever its maintainers
@@ -54,8 +56,8 @@ def check(context: LintContext) -> Iterator[Violation]:
         evaluation = semantics.expand_in(instruction, word.value)
         if evaluation.value is not None and not evaluation.undefined and evaluation.error is None:
             reference = evaluation.value
-        elif word.value.startswith("$"):
-            continue  # the whole name comes from the build command
+        elif word.value.startswith("$") and "$" in word.value.rsplit("/", 1)[-1]:
+            continue  # the repository name itself comes from the build command
         else:
             reference = word.value
         if reference and reference != "scratch" and not _has_tag_or_digest(reference):

@@ -1,12 +1,15 @@
 """
 ## What it does
-Reports a RUN whose `zypper install` is not followed, in the same RUN, by
+Reports a RUN whose `zypper install` (or another subcommand that downloads
+packages: `patch`, `update`, `dist-upgrade`, `source-install` and their short
+forms) is not followed, in the same RUN, by
 `zypper clean` (`zypper cc`) or by removing `/var/cache/zypp`. A cache or
 tmpfs mount on `/var/cache/zypp` silences the rule. The clean-up must come
-after the last install; one before it cleans nothing. Only the image the
-build produces is checked: the final stage (or the configured `target`) and
-the stages it is built on; a builder stage only copied from may keep its
-cache.
+after the last of them; one before it cleans nothing. A zypper command that
+downloads no package (`zypper remove`, `zypper search`) needs no clean-up.
+Only the image the build produces is checked: the final stage (or the
+configured `target`) and the stages it is built on; a builder stage only
+copied from may keep its cache.
 
 ## Why is this bad?
 zypper keeps repository metadata and downloaded packages in
@@ -64,6 +67,10 @@ RULE = RuleMeta(
 MESSAGE = "`zypper clean` missing after zypper use."
 
 ZYPPER_CACHE = "/var/cache/zypp"
+# The subcommands that download packages into the cache; hadolint looks at install/in only.
+_DOWNLOADING_SUBCOMMANDS = frozenset(
+    {"install", "in", "patch", "update", "up", "dist-upgrade", "dup", "source-install", "si"}
+)
 
 
 def _cleans(command: ShellCommand) -> bool:
@@ -74,7 +81,7 @@ def _cleans(command: ShellCommand) -> bool:
 
 def check(context: LintContext) -> Iterator[Violation]:
     for run, commands in package_commands(context, ("zypper",), ZYPPER_OPTIONS):
-        installs = [command for command in commands if command.subcommand in ("install", "in")]
+        installs = [command for command in commands if command.subcommand in _DOWNLOADING_SUBCOMMANDS]
         if not installs or has_cache_mount(run.instruction, (ZYPPER_CACHE,)):
             continue
         last = last_uncleaned(run, installs, _cleans)

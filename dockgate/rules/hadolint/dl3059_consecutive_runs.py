@@ -6,9 +6,18 @@ the same flags (`--mount`, `--network`, `--security`). Comments between
 them do not separate them; any other instruction does. A RUN chaining
 several commands (`a && b`, `a | b`) is taken as a deliberate layer of its
 own, as are RUNs with different mounts. ONBUILD triggers are not counted.
-PowerShell and cmd RUNs are split into commands like sh scripts, as
-hadolint does. hadolint counts neither `[ ... ]` tests nor commands whose
-name holds a variable (`$DIR/bin/tool`); this rule counts both.
+A RUN under cmd is split where cmd splits commands, at `&`, `&&`, `||`
+and `|`: `setx PATH %PATH%;C:\\go` and `powershell -Command a; b` are one
+command each, as `sh -c "a; b"` is. A RUN under PowerShell (`SHELL
+["powershell", ...]`) is split into its statements, at `;`, `|`, `&&`,
+`||`, line breaks, `{ }` blocks and `$( )` subexpressions, quotes
+respected: `Write-Host ('a ({0})' -f $v)` is one. A Windows stage that no
+SHELL of the file applies to runs cmd or, when its base image set it,
+PowerShell (the .NET, Go and OpenJDK images do): its RUN is one command
+when it is one under both.
+hadolint reads both as sh, and counts a RUN its sh parser cannot read as
+no command at all. hadolint counts neither `[ ... ]` tests nor commands
+whose name holds a variable (`$DIR/bin/tool`); this rule counts both.
 
 ## Why is this bad?
 Every RUN makes a layer. A row of one-command RUNs makes many small layers,
@@ -45,6 +54,7 @@ import csv
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, parse_script
+from dockgate.analysis.windows_images import WINDOWS_DEFAULT_SHELL
 from dockgate.dockerfile.model import Document, Instruction, Span
 from dockgate.rule_api.findings import Applicability, Edit, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -128,9 +138,95 @@ def _command_count(run: RunScript) -> int:
     instruction = run.instruction
     if instruction.json_form or instruction.heredocs or instruction.arguments is None or instruction.line_map is None:
         return 1  # one program: an exec form, or a heredoc script in another language
-    # A PowerShell or cmd RUN: hadolint counts its commands as if it were sh, and so do we
-    # (only the count is used, so the positions need not be exact).
-    return len(parse_script(instruction.arguments.value, instruction.line_map).commands)
+    text = instruction.arguments.value
+    shell = run.shell.lower()
+    if "powershell" in shell or "pwsh" in shell:
+        return _powershell_statement_count(text)
+    if run.shell == WINDOWS_DEFAULT_SHELL:
+        # No SHELL of this file applies: the Windows base image may have set PowerShell (the
+        # .NET, Go and OpenJDK images do), so a RUN is one command only if it is one under both.
+        return max(_cmd_command_count(text), _powershell_statement_count(text))
+    if "cmd" in shell:
+        return _cmd_command_count(text)
+    # A shell dockgate does not know: counted as if it were sh (only the count is used,
+    # so the positions need not be exact).
+    return len(parse_script(text, instruction.line_map).commands)
+
+
+def _count_pieces(pieces: list[str]) -> int:
+    """The pieces that hold a command: not empty, not only brackets."""
+    return sum(1 for piece in pieces if piece.strip(" \t\r\n(){}@"))
+
+
+def _cmd_command_count(text: str) -> int:
+    """The commands cmd runs for a RUN line: pieces between `&`, `&&`, `||` and `|`.
+
+    Outside double quotes `^` escapes the next character; `>&` and `<&`
+    (`2>&1`) are redirections. A `powershell -Command ...` is one command
+    here, as `sh -c "..."` is for a POSIX shell.
+    """
+    pieces: list[str] = []
+    current: list[str] = []
+    quoted = False
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == '"':
+            quoted = not quoted
+        elif not quoted and char == "^" and index + 1 < len(text):
+            current.append(text[index : index + 2])
+            index += 2
+            continue
+        elif not quoted and char in "&|" and not (char == "&" and current and current[-1] in "<>"):
+            pieces.append("".join(current))
+            current = []
+            if text[index + 1 : index + 2] == char:
+                index += 1
+            index += 1
+            continue
+        current.append(char)
+        index += 1
+    pieces.append("".join(current))
+    return _count_pieces(pieces)
+
+
+def _powershell_statement_count(text: str) -> int:
+    """The statements of a PowerShell RUN: pieces between `;`, `|`, `&&`, `||`, line breaks and braces.
+
+    Quotes (`'...'`, `"..."`) and the backtick escape are respected; statements
+    inside `{ }` blocks and `$( )` subexpressions count, as commands inside
+    `if` and `$( )` count in a sh script.
+    """
+    pieces: list[str] = []
+    current: list[str] = []
+    quote = ""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "`" and quote != "'" and index + 1 < len(text):
+            current.append(text[index : index + 2])
+            index += 2
+            continue
+        if char == "$" and quote != "'" and text[index + 1 : index + 2] == "(":
+            # A subexpression runs its own statements, as `$(...)` does in sh.
+            pieces.append("".join(current))
+            current = []
+            index += 2
+            continue
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char in ";|{}\n" or (char == "&" and text[index + 1 : index + 2] == "&"):
+            pieces.append("".join(current))
+            current = []
+            index += 2 if char == "&" or text[index : index + 2] == "||" else 1
+            continue
+        current.append(char)
+        index += 1
+    pieces.append("".join(current))
+    return _count_pieces(pieces)
 
 
 def _flags(instruction: Instruction) -> list[tuple[str, object]]:

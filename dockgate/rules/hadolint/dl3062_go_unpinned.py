@@ -47,7 +47,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-MESSAGE = "Pin versions in go. Instead of `go install {package}` use `go install {package}@<version>`"
+MESSAGE = "Pin versions in go. Instead of `go install {package}` use `go install {module}@<version>`"
 # Build flags of `go install/get/run` that take a value (`go help build`); Go flags
 # have one or two dashes and take the value as `-name=value` or `-name value`.
 GO_FLAGS_WITH_VALUE = frozenset({
@@ -63,7 +63,12 @@ META_PACKAGES = frozenset({"std", "cmd", "all", "tool"})
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    return first_unpinned_per_run(context, calls_of("go"), _first_unpinned, MESSAGE)
+    return first_unpinned_per_run(context, calls_of("go"), _first_unpinned, _message)
+
+
+def _message(package: str) -> str:
+    # `example.com/pkg@latest` is pinned by replacing the query after `@`, not by adding another.
+    return MESSAGE.format(package=package, module=package.split("@", 1)[0])
 
 
 def _first_unpinned(context: LintContext, run: RunScript, command: ShellCommand) -> ShellWord | None:

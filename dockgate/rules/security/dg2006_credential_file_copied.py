@@ -8,6 +8,17 @@ kubeconfig files and Terraform state. Public certificates and signing keys
 (`ca.pem`, `cert.pem`, `*.pub`, `repo.gpg.key`) and example files
 (`.env.example`) are not reported.
 
+A copy is also judged by where it goes: a COPY or ADD whose destination is
+a variable that names a credential file (`COPY ./config $AWS_CONFIG_FILE`,
+`COPY key.json ${GOOGLE_APPLICATION_CREDENTIALS}`), and an ARG or ENV that
+sets such a variable (`GOOGLE_APPLICATION_CREDENTIALS`,
+`AWS_SHARED_CREDENTIALS_FILE`, `AWS_CONFIG_FILE`, `AZURE_AUTH_LOCATION`,
+`KUBECONFIG`, `PGPASSFILE`, `NETRC`) to a path inside what a COPY or ADD of
+the same stage chain writes (`COPY src /app/` with
+`ENV GOOGLE_APPLICATION_CREDENTIALS=/app/key.json`), relative paths taken
+from the working directory. The same variable pointing at a path no copy
+writes is a file provided at run time (a volume, a secret), and passes.
+
 When the build context is on disk (the Dockerfile's folder, or `--context`),
 it also reports such files in the context that a copy of the whole context
 (`COPY . .`, `COPY * /app/`) in a stage that ships would send into the image
@@ -35,6 +46,7 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc \
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from typing import Iterator
@@ -44,6 +56,8 @@ from dockgate.analysis.dockerignore import (
     read_dockerignore,
     whole_context_sources,
 )
+from dockgate.analysis.semantics import Stage
+from dockgate.dockerfile.model import Instruction
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -92,7 +106,28 @@ def credential_kind(source: str) -> str | None:
     return None
 
 
+# Variables whose value is the path of a file that holds credentials, read by the tools named.
+CREDENTIAL_FILE_VARIABLES = {
+    "GOOGLE_APPLICATION_CREDENTIALS": "a Google Cloud credentials file",
+    "CLOUDSDK_AUTH_CREDENTIAL_FILE_OVERRIDE": "a Google Cloud credentials file",
+    "AWS_SHARED_CREDENTIALS_FILE": "the AWS credentials file",
+    "AWS_CONFIG_FILE": "the AWS config file (it can hold access keys)",
+    "AZURE_AUTH_LOCATION": "an Azure credentials file",
+    "KUBECONFIG": "a kubeconfig file",
+    "PGPASSFILE": "a PostgreSQL password file",
+    "NETRC": "a .netrc file",
+}
+_VARIABLE_DESTINATION = re.compile(r"\$\{?(\w+)")
+_MESSAGE_END = "it stays readable in the image layer; provide it at run time or use RUN --mount=type=secret instead"
+
+
 def check(context: LintContext) -> Iterator[Violation]:
+    yield from _copied_by_name(context)
+    yield from _copied_by_destination(context)
+    yield from _context_credentials(context)
+
+
+def _copied_by_name(context: LintContext) -> Iterator[Violation]:
     for owner in context.document.instructions:
         instruction = owner.effective
         if instruction.keyword not in ("COPY", "ADD") or len(instruction.args) < 2:
@@ -113,7 +148,63 @@ def check(context: LintContext) -> Iterator[Violation]:
                     source.span,
                     owner.line,
                 )
-    yield from _context_credentials(context)
+
+
+def _copied_by_destination(context: LintContext) -> Iterator[Violation]:
+    """COPY to `$AWS_CONFIG_FILE`, and credential-file variables pointing into what a COPY writes."""
+    semantics = context.semantics
+    for stage in semantics.stages:
+        copies: list[tuple[str, Instruction]] = []  # (absolute destination, COPY/ADD) of the chain so far
+        chain: list[Stage] = []
+        member: Stage | None = stage
+        while member is not None:
+            chain.insert(0, member)
+            member = member.base_stage
+        workdir = "/"  # an unknown image's WORKDIR stands in as `/`: COPY and ENV are compared from the same one
+        for member in chain:
+            for instruction in member.instructions:
+                if instruction.keyword == "WORKDIR" and len(instruction.args) == 1:
+                    value = semantics.expand_in(instruction, instruction.args[0].value).value
+                    workdir = posixpath.normpath(posixpath.join(workdir, value)) if value else workdir
+                elif instruction.keyword in ("COPY", "ADD") and len(instruction.args) >= 2:
+                    destination = instruction.args[-1]
+                    variable = _VARIABLE_DESTINATION.match(destination.value)
+                    if member is stage and variable is not None and variable.group(1) in CREDENTIAL_FILE_VARIABLES:
+                        yield Violation(
+                            f"{instruction.keyword} to ${variable.group(1)} puts "
+                            f"{CREDENTIAL_FILE_VARIABLES[variable.group(1)]} in the image: {_MESSAGE_END}",
+                            destination.span,
+                            instruction.line,
+                        )
+                    expanded = semantics.expand_in(instruction, destination.value).value
+                    if expanded:
+                        copies.append((_absolute(workdir, expanded.strip("'\"")), instruction))
+                elif member is stage and instruction.keyword in ("ARG", "ENV"):
+                    yield from _pointing_into_copies(context, instruction, workdir, copies)
+
+
+def _pointing_into_copies(
+    context: LintContext, instruction: Instruction, workdir: str, copies: list[tuple[str, Instruction]]
+) -> Iterator[Violation]:
+    for definition in context.semantics.definitions(instruction):
+        what = CREDENTIAL_FILE_VARIABLES.get(definition.key)
+        if what is None or definition.value is None or not definition.value.value:
+            continue
+        path = _absolute(workdir, definition.value.value.strip().strip("'\""))
+        for destination, copy in copies:
+            if path == destination or path.startswith(destination.rstrip("/") + "/"):
+                yield Violation(
+                    f"{instruction.keyword} {definition.key} points at {path}, inside what the {copy.keyword} "
+                    f"on line {copy.line} writes: that puts {what} in the image; {_MESSAGE_END}",
+                    definition.word.span,
+                    instruction.line,
+                )
+                break
+
+
+def _absolute(workdir: str, path: str) -> str:
+    joined = posixpath.normpath(posixpath.join(workdir, path))
+    return "/" + joined.lstrip("/")
 
 
 def _context_credentials(context: LintContext) -> Iterator[Violation]:

@@ -12,8 +12,9 @@ second one here. Not reported either: base images known to run
 unprivileged (the table below); a final stage from `scratch` with no `CMD`
 or `ENTRYPOINT`, which only exports files and runs nothing; a base image
 named by a build
-argument without a default, which the file does not fix; Windows base
-images; images whose entrypoint starts as root on purpose and drops
+argument without a default, which the file does not fix; Windows
+images (by the base image's name, `--platform=windows`, a `powershell` or
+`cmd` SHELL, or a backtick `# escape=`: see the README); images whose entrypoint starts as root on purpose and drops
 privileges itself (the final stage or a stage it builds on mentions `gosu`,
 `su-exec`, `setpriv`, `runuser` or `s6-setuidgid`, as the official database
 images do); and development containers (a Dockerfile under
@@ -63,6 +64,7 @@ import re
 from typing import Iterator
 
 from dockgate.analysis.semantics import Stage
+from dockgate.analysis.windows_images import is_windows_stage
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -92,7 +94,6 @@ _UNPRIVILEGED_BASE = re.compile(
     r"|^mcr\.microsoft\.com/dotnet/.*chiseled",
     re.IGNORECASE,
 )
-_WINDOWS_BASE = re.compile(r"windows|nanoserver|servercore", re.IGNORECASE)
 # Entrypoints that start as root to fix permissions, then run the service as another user.
 _PRIVILEGE_DROP = re.compile(r"(?<![\w-])(?:gosu|su-exec|setpriv|runuser|s6-setuidgid)(?![\w-])")
 
@@ -109,7 +110,7 @@ def check(context: LintContext) -> Iterator[Violation]:
     root = _chain(final)[-1]
     if not root.base_name_known or not root.base_name:
         return  # an image named by a build argument (or by nothing): its config may well set a user
-    if _UNPRIVILEGED_BASE.search(root.base_name) or _WINDOWS_BASE.search(root.base_name):
+    if _UNPRIVILEGED_BASE.search(root.base_name) or is_windows_stage(context.semantics, final):
         return
     if root.base_name.lower() == "scratch" and not any(i.keyword in ("CMD", "ENTRYPOINT") for i in instructions):
         return  # an artifact export: nothing runs
