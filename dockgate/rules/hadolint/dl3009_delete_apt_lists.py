@@ -2,9 +2,10 @@
 ## What it does
 Reports a RUN that runs `apt-get update` (or `apt update`, `aptitude
 update`) and does not remove `/var/lib/apt/lists` afterwards in the same
-RUN (`rm -rf /var/lib/apt/lists/*`, or `apt-get distclean`). The stages
-checked are hadolint's: the final stage and every stage a later `FROM`
-builds on; an ONBUILD trigger is always checked. A cache or
+RUN (`rm -rf /var/lib/apt/lists/*`, or `apt-get distclean`). Only the
+image the build produces is checked: the final stage (or the configured
+`target`) and the stages it is built on; an ONBUILD trigger is always
+checked. A cache or
 tmpfs mount on `/var/lib/apt/lists`, or on both `/var/lib/apt` and
 `/var/cache/apt`, keeps the lists out of the image and silences the rule.
 
@@ -61,6 +62,7 @@ RULE = RuleMeta(
     name="delete-apt-lists",
     summary="`apt-get update` without removing /var/lib/apt/lists in the same RUN",
     level=Level.INFO,
+    judges="image",
     fix=Applicability.SAFE,
     documentation=__doc__,
 )
@@ -86,25 +88,10 @@ def _lists_stay_out_of_image(run: RunScript) -> bool:
     )
 
 
-def _stage_is_kept(context: LintContext, run: RunScript) -> bool:
-    """The final stage, a stage a later FROM builds on, or an ONBUILD trigger (it runs in a child image).
-
-    hadolint's set, wider than the image (`judges="image"`: the final stage and its FROM chain), which
-    would leave out builder stages some later FROM builds on; kept until the corpus recall floor allows it.
-    """
-    if run.owner is not run.instruction:
-        return True
-    semantics = context.semantics
-    stage = semantics.stage_of(run.owner)
-    if stage is None:
-        return not semantics.stages
-    return stage is semantics.final_stage or any(other.base_stage is stage for other in semantics.stages)
-
-
 def check(context: LintContext) -> Iterator[Violation]:
     for run, commands in package_commands(context, ("apt-get", "apt", "aptitude"), APT_OPTIONS):
         updates = [command for command in commands if command.subcommand == "update"]
-        if not updates or _lists_stay_out_of_image(run) or not _stage_is_kept(context, run):
+        if not updates or _lists_stay_out_of_image(run):
             continue
         last = last_uncleaned(run, updates, _removes_lists)
         if last is not None:

@@ -5,8 +5,9 @@ packages and the same tool's `clean all` does not follow in the same RUN
 (removing the cache directory, `rm -rf /var/cache/dnf` or
 `/var/cache/libdnf5`, also counts). A cache or tmpfs mount on the cache
 directory silences the rule. The clean-up must come after the last
-install; one before it cleans nothing. Every stage is checked, as hadolint
-does.
+install; one before it cleans nothing. Only the image the build produces is
+checked: the final stage (or the configured `target`) and the stages it is
+built on; a builder stage only copied from may keep its cache.
 
 ## Why is this bad?
 dnf keeps repository metadata and downloaded packages in its cache
@@ -51,6 +52,7 @@ RULE = RuleMeta(
     name="dnf-clean-all",
     summary="dnf install/upgrade without `dnf clean all` after it in the same RUN",
     level=Level.WARNING,
+    judges="image",
     fix=Applicability.SAFE,
     documentation=__doc__,
 )
