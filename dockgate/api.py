@@ -24,7 +24,7 @@ from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
 from dockgate.engine.fixing import FixOutcome, fix_batch
 from dockgate.engine.noqa import NoqaResult, add_noqa
-from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
+from dockgate.engine.registry import all_rule_metas, dockerfile_rule_metas, dockerfile_rules, image_rules
 from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
 from dockgate.rule_api.config import Config, ConfigResolver, load_config
@@ -503,7 +503,7 @@ def lint_image(
     dockerfile_document = _read_dockerfile(dockerfile) if dockerfile is not None else None
     dockerfile_path = Path(dockerfile).as_posix() if dockerfile is not None else None
     engine = ImageEngine(image_rules(), dockerfile_rules())
-    result = LintResult(notices=checked_config(image_config, [rule.meta for rule in dockerfile_rules()]))
+    result = LintResult(notices=checked_config(image_config, dockerfile_rule_metas()))
     for source in sources:
         try:
             images = open_images(

@@ -12,7 +12,7 @@ from typing import Sequence, TextIO
 from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
 from dockgate.engine.cache import DEFAULT_CACHE_DIR_NAME, default_cache_dir
-from dockgate.engine.registry import dockerfile_rules
+from dockgate.engine.registry import dockerfile_rule_metas
 from dockgate.engine.selectors import rules_for_selectors, unknown_selector
 from dockgate.errors import UsageError
 from dockgate.reporters import FORMATS, Report, render
@@ -112,7 +112,7 @@ def _check_option_selectors(selectors_by_option: dict[str, list[str]]) -> None:
     given = [selector for selectors in selectors_by_option.values() for selector in selectors]
     if not given:
         return
-    metas = rules_for_selectors(given, [rule.meta for rule in dockerfile_rules()])
+    metas = rules_for_selectors(given, dockerfile_rule_metas())
     for option, selectors in selectors_by_option.items():
         for selector in selectors:
             problem = unknown_selector(selector, metas)
