@@ -30,6 +30,7 @@ class ContextInputs:
         self._file_digests: dict[Path, bytes] = {}
         self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
         self._variables_digests: dict[Path, bytes] = {}
+        self._ports_digests: dict[Path, bytes] = {}
 
     def digest(self, context_dir: Path, dockerfile_name: str) -> str:
         """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
@@ -37,11 +38,20 @@ class ContextInputs:
         digest = hashlib.sha256(b"ignore\0")
         if ignore_file is not None:
             digest.update(self._file_digest(ignore_file))
-        for path in port_input_files(context_dir / dockerfile_name):
-            digest.update(self._file_digest(path))
-            digest.update(self._variables_digest(path))
+        digest.update(self._ports_digest(context_dir, dockerfile_name))
         digest.update(self._listing_digest(context_dir, dockerfile_name, ignore_file))
         return digest.hexdigest()
+
+    def _ports_digest(self, context_dir: Path, dockerfile_name: str) -> bytes:
+        """The files that publish ports: which they are depends on the folder alone, not on the Dockerfile's name."""
+        known = self._ports_digests.get(context_dir)
+        if known is None:
+            parts = []
+            for path in port_input_files(context_dir / dockerfile_name):
+                parts.append(self._file_digest(path))
+                parts.append(self._variables_digest(path))
+            known = self._ports_digests[context_dir] = b"".join(parts)
+        return known
 
     def _file_digest(self, path: Path) -> bytes:
         known = self._file_digests.get(path)
