@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from dockgate.analysis.docker_cli_commands import command_files
-from dockgate.analysis.published_ports import PortSource, describe_ports, port_range, port_sources
+from dockgate.analysis.published_ports import (
+    PortSource,
+    describe_ports,
+    port_range,
+    port_sources,
+)
 
 
 def write(path: Path, text: str) -> Path:
