@@ -22,7 +22,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -103,6 +102,8 @@ class ResultCache:
             return
         entry = json.dumps({"format": CACHE_FORMAT, "key": key, "findings": [_encoded(finding) for finding in findings]})
         target = self._entry_path(key)
+        import tempfile  # only when something is written: a cached run writes nothing
+
         try:
             self._prepare(target.parent)
             handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
