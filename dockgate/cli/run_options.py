@@ -11,7 +11,11 @@ from typing import Sequence, TextIO
 
 from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
-from dockgate.engine.cache import DEFAULT_CACHE_DIR_NAME, default_cache_dir
+from dockgate.engine.cache import (
+    DEFAULT_CACHE_DIR_NAME,
+    ValidatedConfigFiles,
+    default_cache_dir,
+)
 from dockgate.engine.registry import dockerfile_rule_metas
 from dockgate.engine.selectors import rules_for_selectors, unknown_selector
 from dockgate.errors import UsageError
@@ -104,7 +108,10 @@ def configuration(args: argparse.Namespace, **extra_overrides: object) -> Config
         "failure_threshold": args.failure_threshold,
         **extra_overrides,
     }
-    return load_config(Path(args.config) if args.config else None, args.no_config, overrides)
+    # A run that keeps a cache also keeps the configuration files it validated (`check`; `image` has no cache).
+    cache_dir = cache_directory(args) if hasattr(args, "no_cache") else None
+    validated = ValidatedConfigFiles(cache_dir) if cache_dir is not None else None
+    return load_config(Path(args.config) if args.config else None, args.no_config, overrides, validated)
 
 
 def _check_option_selectors(selectors_by_option: dict[str, list[str]]) -> None:

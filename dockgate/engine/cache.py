@@ -101,30 +101,7 @@ class ResultCache:
         if not self._writable:
             return
         entry = json.dumps({"format": CACHE_FORMAT, "key": key, "findings": [_encoded(finding) for finding in findings]})
-        target = self._entry_path(key)
-        import tempfile  # only when something is written: a cached run writes nothing
-
-        try:
-            self._prepare(target.parent)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(entry)
-                os.replace(temporary, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except OSError:
-            self._writable = False
-
-    def _prepare(self, entry_directory: Path) -> None:
-        if not entry_directory.is_dir():
-            entry_directory.mkdir(parents=True, exist_ok=True)
-        ignore_everything = self.directory / ".gitignore"
-        if not ignore_everything.exists():
-            # A cache is nobody's source: keep it out of git without touching the project's .gitignore.
-            ignore_everything.write_text("# written by dockgate\n*\n", encoding="utf-8")
+        self._writable = _write_entry(self.directory, self._entry_path(key), entry)
 
     def _entry_path(self, key: str) -> Path:
         return self._entries / key[:2] / f"{key[2:]}.json"
@@ -147,6 +124,62 @@ class ResultCache:
         self._config_digests[id(config)] = (config, digest)
         return digest
 
+
+class ValidatedConfigFiles:
+    """The settings of configuration files pydantic has validated (`rule_api.config.ValidatedConfigs`),
+    kept beside the findings: `<cache dir>/v<format>/configs/`, one entry per digest of a file's
+    data and dockgate's version, believed only as findings are (format, key, every field's type)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._entries = directory / f"v{CACHE_FORMAT}" / "configs"
+        self._writable = True
+
+    def get(self, digest: str) -> dict[str, Any] | None:
+        key = self._key(digest)
+        try:
+            data = json.loads((self._entries / f"{key}.json").read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if type(data) is not dict or data.get("format") != CACHE_FORMAT or data.get("key") != key:
+            return None
+        settings = data.get("settings")
+        return settings if type(settings) is dict else None
+
+    def put(self, digest: str, settings: dict[str, Any]) -> None:
+        if self._writable:
+            key = self._key(digest)
+            entry = json.dumps({"format": CACHE_FORMAT, "key": key, "settings": settings})
+            self._writable = _write_entry(self.directory, self._entries / f"{key}.json", entry)
+
+    @staticmethod
+    def _key(digest: str) -> str:
+        return hashlib.sha256(f"{CACHE_FORMAT}\0{_dockgate_version()}\0config\0{digest}".encode()).hexdigest()
+
+
+def _write_entry(cache_directory: Path, target: Path, entry: str) -> bool:
+    """Write one entry atomically (a temporary file renamed into place); False when the cache cannot be written."""
+    import tempfile  # only when something is written: a cached run writes nothing
+
+    try:
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+        ignore_everything = cache_directory / ".gitignore"
+        if not ignore_everything.exists():
+            # A cache is nobody's source: keep it out of git without touching the project's .gitignore.
+            ignore_everything.write_text("# written by dockgate\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(entry)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True
 
 @functools.cache
 def _dockgate_version() -> str:
