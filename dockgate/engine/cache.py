@@ -29,7 +29,7 @@ import dockgate
 from dockgate import __version__
 from dockgate.analysis.build_context import ContextInputs
 from dockgate.dockerfile.model import Span
-from dockgate.engine.dockerfile_engine import LintJob
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import DockerfileRule
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix, Level, RelatedLocation

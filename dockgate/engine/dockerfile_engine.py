@@ -12,7 +12,6 @@ one per RUN); it returns notices for the user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
@@ -27,6 +26,7 @@ from dockgate.engine.registry import (
     RegisteredRule,
     dockerfile_rule_metas,
 )
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.stamping import fingerprint, identity
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, Level, Violation
@@ -37,24 +37,6 @@ from dockgate.rule_api.rule import (
     SuppressionContext,
 )
 from dockgate.rule_api.suppressions import BUILDKIT_RULES, Suppressions
-
-
-@dataclass(slots=True)
-class LintJob:
-    """One file to lint: what to call it, its text, and the configuration in force."""
-
-    display_path: str
-    source: SourceText
-    config: Config
-    path: Path | None = None
-    """The file on disk, or the one standard input stands for (`--stdin-filename`); None for
-    unnamed standard input. Per-file ignores and the default build context follow it."""
-    build_context: Path | None = None
-    """The build context given by `--context`; by default the folder of `path`."""
-    from_stdin: bool = False
-    """The text came from standard input: there is no file at `path` to write a fix to."""
-    keep_suppressed: bool = False
-    """Keep the findings the file's comments suppress, each with its `suppression` (for SARIF)."""
 
 
 class DockerfileEngine:

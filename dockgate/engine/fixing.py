@@ -14,7 +14,8 @@ from typing import Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
-from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.dockerfile_engine import DockerfileEngine
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import DockerfileRule, LoadedRule, RegisteredRule
 from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix
 

@@ -9,10 +9,9 @@ time an engine runs the rule.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
 from dockgate.rule_api.findings import Applicability, Level
 from dockgate.rule_api.rule import (
@@ -29,27 +28,25 @@ BatchPreparer = Callable[[list[LintContext]], list[str]]
 """A rule module's optional `prepare_batch(contexts) -> notices`: expensive work done once for many files."""
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedRule:
+# Named tuples, not frozen dataclasses: immutable records all the same, and a start-up builds
+# them in a few microseconds where a frozen dataclass costs about a millisecond.
+class LoadedRule(NamedTuple):
     meta: RuleMeta
     check: CheckFunction
     prepare_batch: BatchPreparer | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSourceRule:
+class LoadedSourceRule(NamedTuple):
     meta: RuleMeta
     check: SourceCheckFunction
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSuppressionRule:
+class LoadedSuppressionRule(NamedTuple):
     meta: RuleMeta
     check: SuppressionCheckFunction
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedImageRule:
+class LoadedImageRule(NamedTuple):
     meta: RuleMeta
     check: ImageCheckFunction
 
@@ -57,8 +54,7 @@ class LoadedImageRule:
 LoadedDockerfileRule = LoadedRule | LoadedSourceRule | LoadedSuppressionRule
 
 
-@dataclass(frozen=True, slots=True)
-class RegisteredRule:
+class RegisteredRule(NamedTuple):
     """A Dockerfile rule of the registry: its metadata from the index, its module imported by `load`."""
 
     meta: RuleMeta

@@ -19,7 +19,8 @@ from dockgate.engine.cache import (
     ValidatedConfigFiles,
     default_cache_dir,
 )
-from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.dockerfile_engine import DockerfileEngine
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import dockerfile_rules
 from dockgate.rule_api import config_file
 from dockgate.rule_api.config import ConfigError, ConfigResolver, load_config
