@@ -18,6 +18,7 @@ from typing import Iterable, Iterator, Sequence
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceText, wide_encoding_error
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import (
     DockerfileRule,
     LoadedRule,
@@ -26,7 +27,6 @@ from dockgate.engine.registry import (
     RegisteredRule,
     dockerfile_rule_metas,
 )
-from dockgate.engine.lint_job import LintJob
 from dockgate.engine.stamping import fingerprint, identity
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, Level, Violation

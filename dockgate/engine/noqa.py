@@ -16,7 +16,12 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from dockgate.dockerfile.model import Comment, DockerfileSyntaxError, Document, Instruction
+from dockgate.dockerfile.model import (
+    Comment,
+    DockerfileSyntaxError,
+    Document,
+    Instruction,
+)
 from dockgate.rule_api.findings import Edit, Finding
 
 if TYPE_CHECKING:

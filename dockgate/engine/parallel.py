@@ -15,8 +15,8 @@ from functools import partial
 from typing import Callable, Iterator, Sequence, TypeVar
 
 from dockgate.engine.dockerfile_engine import DockerfileEngine
-from dockgate.engine.lint_job import LintJob
 from dockgate.engine.fixing import FixOutcome, fix_batch
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import dockerfile_rules, load_rules
 from dockgate.rule_api.findings import Finding
 
