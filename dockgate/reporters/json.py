@@ -145,28 +145,87 @@ def render(findings: list[Finding], report: Report) -> str:
     """The findings as a JSON array; `report` adds nothing to this contract."""
     if not findings:
         return "[]"
-    return "[\n  " + ",\n  ".join(indented(json_finding(finding), 1) for finding in findings) + "\n]"
+    return "[\n  " + ",\n  ".join([_finding_text(finding) for finding in findings]) + "\n]"
+
+
+def _finding_text(finding: Finding) -> str:
+    """`indented(json_finding(finding), 1)`, written straight from the finding (a test holds them equal)."""
+    span = finding.span
+    if span is None or finding.image is not None:
+        return indented(json_finding(finding), 1)
+    aliases = finding.aliases
+    alias_text = "[\n      " + ",\n      ".join([encode_basestring_ascii(alias) for alias in aliases]) + "\n    ]" if aliases else "[]"
+    line = finding.instruction_line
+    related = finding.related
+    related_text = "[\n      " + ",\n      ".join([_related_text(place) for place in related]) + "\n    ]" if related else "[]"
+    return (
+        f'{{\n    "file": {encode_basestring_ascii(finding.file)},\n    "line": {span.line},\n    "column": {span.column},'
+        f'\n    "end_line": {span.end_line},\n    "end_column": {span.end_column},'
+        f'\n    "code": {encode_basestring_ascii(finding.code)},\n    "name": {encode_basestring_ascii(finding.name)},'
+        f'\n    "aliases": {alias_text},\n    "level": {encode_basestring_ascii(finding.level.value)},'
+        f'\n    "message": {encode_basestring_ascii(finding.message)},'
+        f'\n    "instruction_line": {"null" if line is None else int.__repr__(line)},'
+        f'\n    "fingerprint": {encode_basestring_ascii(finding.fingerprint)},'
+        f'\n    "fix": {"null" if finding.fix is None else _fix_text(finding.fix)},\n    "related": {related_text}\n  }}'
+    )
+
+
+def _fix_text(fix: Fix) -> str:
+    edits = (
+        "[\n        " + ",\n        ".join([_edit_text(edit) for edit in fix.edits]) + "\n      ]" if fix.edits else "[]"
+    )
+    return (
+        f'{{\n      "applicability": {encode_basestring_ascii(fix.applicability.value)},'
+        f'\n      "message": {encode_basestring_ascii(fix.message)},\n      "edits": {edits}\n    }}'
+    )
+
+
+def _edit_text(edit: Edit) -> str:
+    span = edit.span
+    return (
+        f'{{\n          "line": {span.line},\n          "column": {span.column},\n          "end_line": {span.end_line},'
+        f'\n          "end_column": {span.end_column},\n          "content": {encode_basestring_ascii(edit.content)}\n        }}'
+    )
+
+
+def _related_text(related: RelatedLocation) -> str:
+    span = related.span
+    return (
+        f'{{\n        "line": {span.line},\n        "column": {span.column},\n        "end_line": {span.end_line},'
+        f'\n        "end_column": {span.end_column},\n        "message": {encode_basestring_ascii(related.message)}\n      }}'
+    )
 
 
 def indented(value: object, depth: int) -> str:
     """`value` as `json.dumps(value, indent=2)` writes it when it is nested `depth` levels deep."""
-    if isinstance(value, str):
-        return encode_basestring_ascii(value)
-    if value is None:
-        return "null"
-    if value is True or value is False:
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
     if isinstance(value, dict):
         if not value:
             return "{}"
         inner = "\n" + "  " * (depth + 1)
-        members = (f"{encode_basestring_ascii(key)}: {indented(member, depth + 1)}" for key, member in value.items())
+        members = [f"{encode_basestring_ascii(key)}: {_member(member, depth + 1)}" for key, member in value.items()]
         return "{" + inner + ("," + inner).join(members) + "\n" + "  " * depth + "}"
     if isinstance(value, list):
         if not value:
             return "[]"
         inner = "\n" + "  " * (depth + 1)
-        return "[" + inner + ("," + inner).join(indented(item, depth + 1) for item in value) + "\n" + "  " * depth + "]"
+        return "[" + inner + ("," + inner).join([_member(item, depth + 1) for item in value]) + "\n" + "  " * depth + "]"
+    return _member(value, depth)
+
+
+def _member(value: object, depth: int) -> str:
+    # Exact types first: most values are strings, integers and nulls.
+    if type(value) is str:
+        return encode_basestring_ascii(value)
+    if type(value) is int:
+        return int.__repr__(value)
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, (dict, list)):
+        return indented(value, depth)
+    if isinstance(value, str):
+        return encode_basestring_ascii(value)
+    if isinstance(value, int):
+        return int.__repr__(value)
     return json.dumps(value)

@@ -117,7 +117,10 @@ def test_the_text_is_what_the_standard_library_writes_with_indent_2() -> None:
     fixed.related = (RelatedLocation(Span(1, 1, 1, 5), "first here"),)
     in_image = finding(CASING_RULE, line=3)
     in_image.image = ImageLocation("app:1", layer=0, layer_digest="sha256:ab", history=None, path="etc/x")
-    findings = [plain, fixed, in_image]
+    no_edits = finding(PIN_RULE, line=4)
+    no_edits.fix = Fix("nothing to edit", Applicability.SAFE, ())
+    no_edits.instruction_line = None
+    findings = [plain, fixed, in_image, no_edits]
     rows = [json_finding(each) for each in findings]
     assert render("json", findings, Report()) == json.dumps(rows, indent=2)
     assert render("json", [], Report()) == json.dumps([], indent=2)
