@@ -31,6 +31,7 @@ class ContextInputs:
         self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
         self._variables_digests: dict[Path, bytes] = {}
         self._ports_digests: dict[Path, bytes] = {}
+        self._names_by_directory: dict[Path, frozenset[str]] = {}
 
     def digest(self, context_dir: Path, dockerfile_name: str) -> str:
         """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
@@ -48,9 +49,25 @@ class ContextInputs:
         if known is None:
             parts = []
             for path in port_input_files(context_dir / dockerfile_name):
-                parts.append(self._file_digest(path))
-                parts.append(self._variables_digest(path))
+                if path.name in self._names_in(path.parent):
+                    parts.append(self._file_digest(path))
+                    parts.append(self._variables_digest(path))
+                else:
+                    # Most candidates do not exist: say so without trying to open them.
+                    parts.append(_missing_digest(path))
+                    parts.append(_NO_VARIABLES)
             known = self._ports_digests[context_dir] = b"".join(parts)
+        return known
+
+    def _names_in(self, directory: Path) -> frozenset[str]:
+        """The names in `directory` (none when it cannot be listed), listed once per run."""
+        known = self._names_by_directory.get(directory)
+        if known is None:
+            try:
+                known = frozenset(os.listdir(directory))
+            except OSError:
+                known = frozenset()
+            self._names_by_directory[directory] = known
         return known
 
     def _file_digest(self, path: Path) -> bytes:
@@ -59,7 +76,7 @@ class ContextInputs:
             try:
                 known = hashlib.sha256(b"\1" + path.name.encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes()).digest()
             except OSError:
-                known = hashlib.sha256(b"\0" + path.name.encode("utf-8", "surrogatepass")).digest()  # missing or unreadable
+                known = _missing_digest(path)  # missing or unreadable
             self._file_digests[path] = known
         return known
 
@@ -84,3 +101,11 @@ class ContextInputs:
                     listing = [path for path in listing if not path.startswith(inside + "/")]
             known = self._listing_digests[key] = hashlib.sha256("\0".join(listing).encode("utf-8", "surrogatepass")).digest()
         return known
+
+
+def _missing_digest(path: Path) -> bytes:
+    return hashlib.sha256(b"\0" + path.name.encode("utf-8", "surrogatepass")).digest()
+
+
+_NO_VARIABLES = hashlib.sha256(b"").digest()
+"""What `_variables_digest` gives a file that names no variable (or is not there)."""
