@@ -17,13 +17,23 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, Sequence
 
-from dockgate.dockerfile.model import DockerfileSyntaxError, Document
-from dockgate.dockerfile.source import SourceError, SourceText, decode, read_source, read_stream
+from dockgate.dockerfile.source import (
+    SourceError,
+    SourceText,
+    decode,
+    read_source,
+    read_stream,
+)
 from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.lint_job import LintJob
 from dockgate.engine.noqa import NoqaResult, add_noqa
-from dockgate.engine.registry import all_rule_metas, dockerfile_rule_metas, dockerfile_rules, image_rules
+from dockgate.engine.registry import (
+    all_rule_metas,
+    dockerfile_rule_metas,
+    dockerfile_rules,
+    image_rules,
+)
 from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
 from dockgate.rule_api.config import Config, ConfigResolver, load_config
@@ -31,6 +41,7 @@ from dockgate.rule_api.findings import Finding, Level
 from dockgate.rule_api.rule import RuleMeta
 
 if TYPE_CHECKING:
+    from dockgate.dockerfile.model import Document
     from dockgate.engine.dockerfile_engine import DockerfileEngine
     from dockgate.engine.fixing import FixOutcome
 
@@ -544,6 +555,7 @@ def lint_image(
 
 def _read_dockerfile(name: str) -> Document:
     """The Dockerfile an image was built from, parsed; one that cannot be used is a usage error."""
+    from dockgate.dockerfile.model import DockerfileSyntaxError
     from dockgate.dockerfile.parser import parse
 
     try:

@@ -28,7 +28,7 @@ from typing import Any, Sequence
 import dockgate
 from dockgate import __version__
 from dockgate.analysis.build_context import ContextInputs
-from dockgate.dockerfile.model import Span
+from dockgate.dockerfile.span import Span
 from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import DockerfileRule
 from dockgate.rule_api.config import Config

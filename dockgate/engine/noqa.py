@@ -16,15 +16,10 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
-from dockgate.dockerfile.model import (
-    Comment,
-    DockerfileSyntaxError,
-    Document,
-    Instruction,
-)
 from dockgate.rule_api.findings import Edit, Finding
 
 if TYPE_CHECKING:
+    from dockgate.dockerfile.model import Comment, Document, Instruction
     from dockgate.rule_api.suppressions import IgnorePragma
 
 # The parser, the fixer and the suppression comments are imported when comments are added:
@@ -55,6 +50,7 @@ def add_noqa(text: str, findings: Sequence[Finding]) -> NoqaResult:
     (DL1000) and findings outside an instruction. A text that does not parse
     is returned as it is.
     """
+    from dockgate.dockerfile.model import DockerfileSyntaxError
     from dockgate.dockerfile.parser import parse
     from dockgate.engine.fixing import apply_edits
     from dockgate.rule_api.suppressions import UNSUPPRESSIBLE_CODES

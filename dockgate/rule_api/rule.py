@@ -14,8 +14,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
-
-from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.rule_api.findings import (
     Applicability,
     Finding,
@@ -27,6 +25,7 @@ from dockgate.rule_api.findings import (
 if TYPE_CHECKING:
     from dockgate.analysis.semantics import SemanticModel
     from dockgate.analysis.shell import RunScript
+    from dockgate.dockerfile.model import DockerfileSyntaxError, Document
     from dockgate.dockerfile.source import SourceText
     from dockgate.image.filesystem import LayeredFilesystem
     from dockgate.image.image import Image
