@@ -13,6 +13,10 @@ a temporary file and renamed into place, so concurrent runs only ever see
 whole entries. An entry is believed only if it parses, has this format and
 names the key it is stored under, and every field has the expected type;
 anything else is linted afresh. Nothing in an entry is executed (no pickle).
+
+Beside them, `configs/` keeps the settings of the configuration files pydantic
+has validated (`ValidatedConfigFiles`), so that a run whose configuration did
+not change neither imports pydantic nor builds its model.
 """
 
 from __future__ import annotations
