@@ -13,8 +13,8 @@ import json
 import os
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # hadolint leaves these out: two need `# shellcheck source=` directives a Dockerfile cannot
 # carry, SC2187 only says that ash is not supported.
@@ -26,8 +26,9 @@ REMEMBERED_SCRIPTS = 20_000
 """How many scripts' comments a process keeps, so that a re-lint (after --fix, in an editor) checks only what changed."""
 
 
-@dataclass(frozen=True, slots=True)
-class ShellCheckComment:
+class ShellCheckComment(NamedTuple):
+    """One comment of ShellCheck's (a named tuple: the result cache imports this module on every start)."""
+
     code: int
     level: str
     """error, warning, info or style."""
