@@ -97,7 +97,7 @@ class ResultCache:
             if not isinstance(findings, list):
                 raise CacheCorrupt
             return [_finding(item) for item in findings]
-        except (OSError, ValueError, TypeError, RecursionError, CacheCorrupt):
+        except (OSError, ValueError, TypeError, KeyError, RecursionError, CacheCorrupt):
             return None
 
     def put(self, key: str, findings: Sequence[Finding]) -> None:
@@ -246,7 +246,7 @@ def _finding(item: Any) -> Finding:
     code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix, related = item
     if not (type(code) is type(name) is type(level) is type(message) is type(file) is type(fingerprint) is str):
         raise CacheCorrupt
-    if type(aliases) is not list or not all(type(alias) is str for alias in aliases):
+    if type(aliases) is not list or any(type(alias) is not str for alias in aliases):
         raise CacheCorrupt
     if instruction_line is not None and type(instruction_line) is not int:
         raise CacheCorrupt
@@ -255,7 +255,7 @@ def _finding(item: Any) -> Finding:
     return Finding(
         code=code,
         name=name,
-        level=Level(level),
+        level=_LEVELS[level],
         message=message,
         file=file,
         span=None if span is None else _span(span),
@@ -263,8 +263,12 @@ def _finding(item: Any) -> Finding:
         aliases=tuple(aliases),
         fingerprint=fingerprint,
         fix=None if fix is None else _fix(fix),
-        related=tuple(_related(place) for place in related),
+        related=tuple([_related(place) for place in related]) if related else (),
     )
+
+
+_LEVELS = {level.value: level for level in Level}
+"""Level by name; an unknown name is a KeyError, which `get` treats as a corrupt entry."""
 
 
 def _related(item: Any) -> RelatedLocation:
@@ -288,6 +292,9 @@ def _fix(item: Any) -> Fix:
 
 
 def _span(item: Any) -> Span:
-    if type(item) is not list or len(item) != 4 or not all(type(value) is int for value in item):
+    if type(item) is not list or len(item) != 4:
         raise CacheCorrupt
-    return Span(*item)
+    line, column, end_line, end_column = item
+    if not (type(line) is type(column) is type(end_line) is type(end_column) is int):
+        raise CacheCorrupt
+    return Span(line, column, end_line, end_column)
