@@ -221,9 +221,11 @@ def test_the_action_annotates_summarises_and_writes_sarif(tmp_path: Path, worksp
     assert not [line for line in printed.splitlines() if line.startswith("::")]
     assert "missing/Dockerfile: no such file or directory" in printed
     summary = runner.summary.read_text(encoding="utf-8")
+    assert summary.startswith("## dockgate: run incomplete\n")
     assert "**Run incomplete**: 1 of the inputs could not be checked." in summary
-    assert "No findings" in summary  # said, but after the incomplete-run warning
-    assert summary.index("Run incomplete") < summary.index("No findings")
+    assert "- missing/Dockerfile: no such file or directory" in summary
+    assert "No findings" not in summary  # an error never reads as a clean run
+    assert "the result is not a clean run" in summary
 
 
 def test_a_clean_run_passes_with_the_threshold(tmp_path: Path, workspace: Path) -> None:

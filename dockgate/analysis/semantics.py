@@ -26,6 +26,7 @@ still gives BuildKit's result then, with those parts left unset.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from bisect import bisect_right
 from typing import Generic, Iterator, Mapping, TypeVar, cast
@@ -50,6 +51,9 @@ DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 """The PATH BuildKit gives a Linux `scratch` stage."""
 
 SCRATCH = "scratch"
+
+# Stands for a value the build may choose while stage references are matched against stage names.
+_WILDCARD = "\x00"
 
 # BuildKit never puts these into the environment and never reports them as undefined (convert.go nonEnvArgs).
 _NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"})
@@ -107,6 +111,14 @@ class Stage:
     """The earlier stage the FROM names, if it names one."""
     instructions: list[Instruction]
     """The instructions after the FROM, in order (ONBUILD triggers stay inside their ONBUILD)."""
+    base_candidates: tuple[Stage, ...] = ()
+    """Every earlier stage the FROM may name once build arguments are given: `FROM base-$TARGETARCH`
+    with stages `base-amd64` and `base-arm64` names both. Holds `base_stage` when that is set."""
+
+    @property
+    def builds_on_stage(self) -> bool:
+        """Whether the FROM names (or, depending on build arguments, may name) a stage of this file."""
+        return bool(self.base_candidates)
 
 
 # (name, exact value or None when unknown, value in a build without build arguments or None when unset)
@@ -244,15 +256,53 @@ class SemanticModel:
         if self._consumed is None:
             consumed: set[int] = set()
             for stage in self.stages:
-                if stage.base_stage is not None:
-                    consumed.add(stage.base_stage.index)
-                for instruction in stage.instructions:
-                    for reference in self.from_references(instruction):
-                        source = self.resolve_stage(reference.value) if reference.value is not None else None
-                        if source is not None and source is not stage:
-                            consumed.add(source.index)
+                consumed.update(candidate.index for candidate in stage.base_candidates)
+                for source in self.stages_used_by(stage):
+                    if source is not stage:
+                        consumed.add(source.index)
             self._consumed = consumed
         return self._consumed
+
+    def stages_used_by(self, stage: Stage) -> list[Stage]:
+        """The stages the instructions of `stage` copy from (`COPY --from`) or mount (`RUN
+        --mount=from=`), every candidate of a reference that depends on build arguments included."""
+        used: dict[int, Stage] = {}
+        for instruction in stage.instructions:
+            for reference in self.from_references(instruction):
+                for source in self.reference_candidates(instruction, reference.text, reference.value):
+                    used.setdefault(source.index, source)
+        return list(used.values())
+
+    def reference_candidates(self, instruction: Instruction, text: str, value: str | None) -> list[Stage]:
+        """The stages a `--from` value may name: the one its value names, or, when the value depends
+        on something the file does not fix, every stage whose name fits what is fixed."""
+        if value is not None:
+            stage = self.resolve_stage(value)
+            return [stage] if stage is not None else []
+        try:
+            scope = self._scope_before(instruction)
+        except ValueError:
+            return []
+        wildcards = {name: _WILDCARD for name, known in scope.values.items() if known is None}
+        defaults = {**dict(scope.defaults), **wildcards}
+        # Stage names in `--from` are compared case-insensitively (convert.go findStateByName).
+        return self._fitting(self.stages, text, defaults, fold_case=True)
+
+    def _fitting(
+        self, stages: list[Stage], text: str, environment: Mapping[str, str], *, fold_case: bool = False
+    ) -> list[Stage]:
+        """The named stages among `stages` whose name `text` gives for some values of the wildcards
+        (none when the result is not part fixed text, part wildcard)."""
+        try:
+            expanded = self._lexer.process_word(text, environment).value
+        except ExpansionError:
+            return []
+        if _WILDCARD not in expanded or not expanded.replace(_WILDCARD, ""):
+            return []  # a name fixed by the file, or one the build gives whole (`FROM $BASE`): no pattern
+        if fold_case:
+            expanded = expanded.lower()
+        pattern = re.compile(".*".join(re.escape(part) for part in expanded.split(_WILDCARD)))
+        return [stage for stage in stages if stage.name is not None and pattern.fullmatch(stage.name)]
 
     def stage_of(self, instruction: Instruction) -> Stage | None:
         """The stage an instruction belongs to (an ONBUILD trigger: its ONBUILD's); None before the first FROM."""
@@ -380,6 +430,15 @@ class SemanticModel:
         image = self._evaluate(args[0].value, self._global_scope, self._lexer) if args else None
         base_name = image.with_defaults if image is not None else ""
         name_word = args[2] if len(args) >= 3 and args[1].value.lower() == "as" else None
+        # BuildKit looks the expanded text up as is among the lower-cased names of the
+        # stages before this one (convert.go addState): `FROM Build` is not stage `build`.
+        base_stage = by_name.get(base_name)
+        candidates: tuple[Stage, ...] = (base_stage,) if base_stage is not None else ()
+        if args and "$" in args[0].value:
+            # Any global ARG (platform ARGs included) can be given another value with --build-arg.
+            wildcards = dict.fromkeys([*AUTOMATIC_PLATFORM_ARGS, *self.global_args], _WILDCARD)
+            fitting = [stage for stage in self._fitting(self.stages, args[0].value, wildcards) if stage.name in by_name]
+            candidates = tuple(dict.fromkeys([*candidates, *fitting]))
         return Stage(
             index=len(self.stages),
             name=name_word.value.lower() if name_word is not None else None,
@@ -387,10 +446,9 @@ class SemanticModel:
             from_instruction=instruction,
             base_name=base_name,
             base_name_known=image is not None and image.value is not None,
-            # BuildKit looks the expanded text up as is among the lower-cased names of the
-            # stages before this one (convert.go addState): `FROM Build` is not stage `build`.
-            base_stage=by_name.get(base_name),
+            base_stage=base_stage,
             instructions=[],
+            base_candidates=candidates,
         )
 
     def _scope_before(self, instruction: Instruction) -> _Scope:

@@ -30,6 +30,9 @@ def add_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     check.add_argument("--trusted-registry", action="append", default=[], metavar="REGISTRY")
     check.add_argument("--require-label", action="append", default=[], metavar="NAME:TYPE")
     check.add_argument("--strict-labels", action="store_true")
+    check.add_argument(
+        "--target", metavar="STAGE", help="the stage the build produces, as in docker build --target (default: the final stage)"
+    )
     check.add_argument("--disable-ignore-pragma", action="store_true", help="ignore `# dockgate: ignore` and `# hadolint ignore` comments")
     check.add_argument(
         "--include-suppressed",
@@ -54,6 +57,7 @@ def run(args: argparse.Namespace) -> int:
         require_labels=list(args.require_label),
         strict_labels=args.strict_labels,
         disable_ignore_pragma=args.disable_ignore_pragma,
+        target=args.target,
     )
     build_context = Path(args.context) if args.context else None
     if build_context is not None and not build_context.is_dir():

@@ -47,6 +47,8 @@ class DockerfileEngine:
         """Every rule, in registry order: what the engine reports as enabled."""
         self._may_run: dict[int, tuple[Config, frozenset[int]]] = {}
         self._rule_sets: dict[frozenset[int], _RuleSet] = {}
+        self.same_finding_as = {rule.meta.code: rule.meta.same_finding_as for rule in rules if rule.meta.same_finding_as}
+        """Code -> the code whose finding at the same place stands for it (`RuleMeta.same_finding_as`)."""
 
     def lint(self, display_path: str, source: SourceText, config: Config, *, path: Path | None = None) -> list[Finding]:
         """All findings for one file, sorted; a file that does not parse gets one DL1000."""
@@ -100,8 +102,12 @@ class DockerfileEngine:
                 level = self._level(rule.meta, job, document_context)
                 if level is not Level.OFF:
                     rules_run.append(rule.meta)
-                    findings.extend(_stamped(rule.meta, level, rule.check(document_context), job, document_context))
+                    violations = _in_judged_stages(rule.meta, document_context, rule.check(document_context))
+                    findings.extend(_stamped(rule.meta, level, violations, job, document_context))
+            findings = _one_finding_per_problem(findings, self.same_finding_as)
             findings.extend(self._suppression_findings(rules, document_context, job, rules_run))
+        if not job.keep_suppressed:
+            findings = [finding for finding in findings if finding.suppression is None]
         findings.sort(key=Finding.sort_key)
         return findings
 
@@ -193,12 +199,51 @@ def _stamped(
             fix=violation.fix,
             related=violation.related,
         )
-        suppression = context.suppressions.suppression_of(finding) if context is not None else None
-        if suppression is not None:
-            if not job.keep_suppressed:
-                continue
-            finding.suppression = suppression
+        # Suppressed findings are dropped after `_one_finding_per_problem`: a comment naming
+        # either of two rules that report one problem silences that problem.
+        finding.suppression = context.suppressions.suppression_of(finding) if context is not None else None
         yield finding
+
+
+def _one_finding_per_problem(findings: list[Finding], same_finding_as: dict[str, str]) -> list[Finding]:
+    """Drop a finding that another rule's finding at the same place stands for (`RuleMeta.same_finding_as`),
+    adding its code and aliases to that finding's aliases and raising its level to the higher of the two.
+    A comment that suppresses either suppresses the one kept."""
+    if not same_finding_as:
+        return findings
+    by_place = {(finding.code, _place(finding)): finding for finding in findings}
+    kept: list[Finding] = []
+    for finding in findings:
+        other_code = same_finding_as.get(finding.code)
+        other = by_place.get((other_code, _place(finding))) if other_code is not None else None
+        if other is None:
+            kept.append(finding)
+            continue
+        other.suppression = other.suppression or finding.suppression
+        other.aliases = tuple(dict.fromkeys([*other.aliases, finding.code, *finding.aliases]))
+        if finding.level.rank > other.level.rank:
+            other.level = finding.level
+        if other.fix is None:
+            other.fix = finding.fix
+    return kept
+
+
+def _place(finding: Finding) -> tuple[int, int, int | None] | None:
+    """Where a finding starts, and its instruction's line."""
+    if finding.span is None:
+        return None
+    return finding.span.line, finding.span.column, finding.instruction_line
+
+
+def _in_judged_stages(meta: RuleMeta, context: LintContext, violations: Iterable[Violation]) -> Iterator[Violation]:
+    """The violations on instructions of the stages the rule judges (`RuleMeta.judges`)."""
+    if meta.judges == "every-stage":
+        yield from violations
+        return
+    what_ships = context.what_ships
+    for violation in violations:
+        if what_ships.judges_line(meta.judges, violation.instruction_line or violation.span.line):
+            yield violation
 
 
 def _subject(violation: Violation, document: Document | None) -> str:

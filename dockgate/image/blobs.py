@@ -23,10 +23,13 @@ from typing import BinaryIO, cast
 
 from dockgate.image.errors import ImageError
 from dockgate.image.image import LayerOpener
+from dockgate.image.layers import MAX_EXPANSION_RATIO, RATIO_GRACE_BYTES
 
 GZIP_MAGIC = b"\x1f\x8b"
 MAX_SPOOL_BYTES = 32 * 1024**3
 """Standard input and gunzipped archives are spooled to an anonymous temporary file up to this size."""
+MAX_ARCHIVE_MEMBERS = 100_000
+"""Files in a docker save or OCI archive at most: a few per layer and image (each costs tarfile about 1 KB)."""
 _SYMLINK_HOPS = 16
 _BLOCK = 512
 _COPY_CHUNK = 1024 * 1024
@@ -167,7 +170,7 @@ class TarBlobStore(BlobStore):
         self._file = file
         try:
             self._tar = tarfile.open(fileobj=file, mode="r:")  # noqa: SIM115  (kept open; close() closes it)
-            members = self._tar.getmembers()
+            members = self._index_members()
         except tarfile.TarError:
             raise ImageError("not a readable tar archive (truncated or not a tar)") from None
         except OSError as error:
@@ -179,6 +182,17 @@ class TarBlobStore(BlobStore):
                 self._members[_normalise(member.name)] = member
             except ImageError:
                 continue  # a '..' name can never be asked for, so it is left out of the index
+
+    def _index_members(self) -> list[tarfile.TarInfo]:
+        """Every member, refused past MAX_ARCHIVE_MEMBERS before they fill memory."""
+        count = 0
+        while self._tar.next() is not None:
+            count += 1
+            if count > MAX_ARCHIVE_MEMBERS:
+                raise ImageError(
+                    f"more than {MAX_ARCHIVE_MEMBERS} files in the archive; an image archive holds a few per layer"
+                )
+        return self._tar.getmembers()
 
     def _check_complete(self, members: list[tarfile.TarInfo]) -> None:
         """ImageError unless every member lies inside the file and an end-of-archive block follows.
@@ -242,11 +256,13 @@ class TarBlobStore(BlobStore):
         self._file.close()
 
 
-def spool(stream: BinaryIO, what: str, limit: int = MAX_SPOOL_BYTES) -> BinaryIO:
+def spool(stream: BinaryIO, what: str, limit: int = MAX_SPOOL_BYTES, compressed_size: int | None = None) -> BinaryIO:
     """`stream` copied into an anonymous temporary file (gone when closed), positioned at 0.
 
     Standard input cannot seek, and a gzip stream cannot be read at random;
-    both are copied once so the archive readers can.
+    both are copied once so the archive readers can. A decompressed stream
+    (`compressed_size` given) is stopped as a bomb past the expansion a layer
+    may have (the layer scanner's limits), before it fills the disk.
     """
     spooled = tempfile.TemporaryFile()  # noqa: SIM115  (returned open; the Image closes it)
     copied = 0
@@ -255,6 +271,11 @@ def spool(stream: BinaryIO, what: str, limit: int = MAX_SPOOL_BYTES) -> BinaryIO
             copied += len(chunk)
             if copied > limit:
                 raise ImageError(f"{what}: more than {limit} bytes")
+            if compressed_size is not None and copied > RATIO_GRACE_BYTES and copied > MAX_EXPANSION_RATIO * compressed_size:
+                raise ImageError(
+                    f"{what}: more than {MAX_EXPANSION_RATIO} times expansion after {copied // 1024**2} MiB, "
+                    "a decompression bomb"
+                )
             spooled.write(chunk)
     except (OSError, EOFError, zlib.error) as error:
         spooled.close()
@@ -270,10 +291,12 @@ def seekable_plain(file: BinaryIO) -> BinaryIO:
     """`file` itself, or its gunzipped content when it is gzip-compressed (`docker save x | gzip`)."""
     if peek(file, len(GZIP_MAGIC)) != GZIP_MAGIC:
         return file
+    compressed_size = file.seek(0, os.SEEK_END)
+    file.seek(0)
     try:
         with gzip.GzipFile(fileobj=file, mode="rb") as unzipped:
             # GzipFile is a binary stream; typeshed does not derive it from BinaryIO.
-            return spool(cast(BinaryIO, unzipped), "the gzip-compressed archive")
+            return spool(cast(BinaryIO, unzipped), "the gzip-compressed archive", compressed_size=compressed_size)
     finally:
         file.close()
 

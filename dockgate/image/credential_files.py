@@ -76,11 +76,47 @@ file (an RSA 16384-bit key with its certificate chain stays far below 64 KiB).""
 
 _PEM_PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
 _PUTTY_KEY = b"PuTTY-User-Key-File-"
+PRIVATE_KEY_MARKERS = (b"PRIVATE KEY-----", _PUTTY_KEY)
+"""Text that every private key private_key_label recognises holds in its first bytes."""
 _KEY_WORDS = {"OPENSSH": "OpenSSH", "ENCRYPTED": "encrypted"}
+
+
+# The last path component every pattern above ends with: a set lookup turns away in well under
+# a microsecond the paths the combined search (about 9 µs a path) would turn away.
+_CREDENTIAL_NAMES = frozenset({
+    "credentials", "application_default_credentials.json", "credentials.db", "access_tokens.db", "adc.json",
+    ".boto", "accessTokens.json", "msal_token_cache.json", "msal_token_cache.bin", "service_principal_entries.json",
+    "service_principal_entries.bin", ".npmrc", ".pypirc", ".netrc", "_netrc", ".git-credentials", "config",
+    "config.json",
+})
+
+
+def _credential_name(name: str) -> bool:
+    """Whether a file called `name` could be one of the credential files, whatever its folder."""
+    return name in _CREDENTIAL_NAMES or name.startswith(".env") or name.endswith("kubeconfig")
+
+
+_KEPT_NAMES = ACCOUNT_FILES | ACCESS_FILES | _CREDENTIAL_NAMES | {"authorized_keys", "authorized_keys2"}
+_KEPT_BASENAMES = frozenset(name.rpartition("/")[2] for name in _KEPT_NAMES)
+_SUDOERS_DROP_IN_PREFIX = SUDOERS_DROP_IN_DIR + "/"
+
+
+def kept_file(path: str) -> bool:
+    """Whether the layer scanner keeps the contents of `path`: an account database, an
+    access file (access_file) or a credential file (credential_file).
+
+    Asked for every file of every layer, so the last path component is looked up first."""
+    name = path[path.rfind("/") + 1:]
+    if name not in _KEPT_BASENAMES and not name.startswith(".env") and not name.endswith("kubeconfig"):
+        if not path.startswith(_SUDOERS_DROP_IN_PREFIX):
+            return False
+    return path in ACCOUNT_FILES or access_file(path) or credential_file(path) is not None
 
 
 def credential_file(path: str) -> CredentialFile | None:
     """What kind of credential file `path` is by its name, or None."""
+    if not _credential_name(path.rpartition("/")[2]):
+        return None
     if not _ANY_CREDENTIAL_PATH.search(path) or _EXAMPLE_SUFFIX.search(path):
         return None
     for kind, pattern in _CREDENTIAL_PATHS:

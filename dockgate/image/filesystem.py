@@ -11,11 +11,11 @@ replaces, `removal` says which layer did it and how.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal, NamedTuple
 
 from dockgate.image.image import Image
-from dockgate.image.layers import LayerEntry, LayerScan, scan_layer
+from dockgate.image.layers import LayerEntry, LayerProblem, LayerScan, scan_layer
 
 
 class Provider(NamedTuple):
@@ -61,11 +61,33 @@ class LayeredFilesystem:
         return sum(entry.size for scan in self.layers for entry in scan.entries.values())
 
 
+MAX_IMAGE_ENTRIES = 2_000_000
+"""Entries kept over all the layers of one image (a layer listed twice counts twice, as it is
+merged twice). With the merged view this bounds the scan near 1 GB; the largest real images
+hold well under a million."""
+
+
 def scan_image(image: Image) -> LayeredFilesystem:
-    """Read each layer of `image` once, in order, and merge them as a container runtime would."""
+    """Read each layer of `image` once, in order, and merge them as a container runtime would.
+
+    A blob the manifest lists more than once (a hostile manifest can list one layer
+    thousands of times) is read once: the same digest is the same bytes. Layers past
+    MAX_IMAGE_ENTRIES are not read, and each says so as a problem (DG5000)."""
     merger = _Merger()
+    scanned: dict[str, LayerScan] = {}
+    entries = 0
     for layer in image.layers or []:
-        merger.apply(scan_layer(layer))
+        earlier = scanned.get(layer.digest)
+        if entries >= MAX_IMAGE_ENTRIES:
+            scan = LayerScan(index=layer.index, problems=[LayerProblem(
+                f"not read: the layers below it hold {MAX_IMAGE_ENTRIES} entries, the most dockgate checks in one image"
+            )])
+        elif earlier is not None:
+            scan = replace(earlier, index=layer.index)
+        else:
+            scan = scanned[layer.digest] = scan_layer(layer)
+        entries += len(scan.entries)
+        merger.apply(scan)
     return LayeredFilesystem(layers=merger.scans, final=merger.final, removals=merger.removals)
 
 

@@ -2,7 +2,7 @@
 
 A layer blob is read front to back (a registry stream cannot seek), its
 compression sniffed from the first bytes rather than trusted from the media
-type (images.md §9 #6), and the tar walked with `tarfile` in stream mode.
+type (images.md §9 #6), and the tar walked with `tar_reader`'s streaming header reader.
 What is kept per entry is its metadata; contents are kept only for the few
 files the layer rules judge (account databases, sudo and SSH access files,
 and credential files, chosen by name) and, for private keys, a label when
@@ -18,25 +18,25 @@ raised: umoci 0.4.7 writes layers without the tar end marker (images.md §9
 
 from __future__ import annotations
 
+import gc
 import io
 import posixpath
-import tarfile
 import zlib
 from dataclasses import dataclass, field
-from typing import IO, BinaryIO, Literal, cast
+from typing import IO, BinaryIO, Literal, NamedTuple, cast
 
 from dockgate.image.credential_files import (
-    ACCOUNT_FILES,
     MAX_CREDENTIAL_FILE_BYTES,
+    PRIVATE_KEY_MARKERS,
     PRIVATE_KEY_MAX_BYTES,
     PRIVATE_KEY_MIN_BYTES,
     PRIVATE_KEY_PEEK_BYTES,
-    access_file,
-    credential_file,
+    kept_file,
     private_key_label,
 )
 from dockgate.image.errors import ImageError
 from dockgate.image.image import Layer
+from dockgate.image.tar_reader import REGULAR_TYPES, TarFormatError, TarReader
 
 MAX_LAYER_BYTES = 64 * 1024**3
 """Uncompressed bytes read from one layer at most. The largest real layers (CUDA
@@ -60,9 +60,6 @@ READ_CHUNK = 1024 * 1024
 DEFLATE_INPUT_CHUNK = 32 * 1024
 """Compressed bytes handed to zlib at a time: zlib returns what it could not use as a new
 bytes object, so small inputs keep that copying small."""
-TAR_BUFFER = 64 * 1024
-"""tarfile's stream buffer. tarfile copies what is left of its buffer on every read, so a
-large buffer costs time on layers of many small files; 64 KiB keeps both costs low."""
 
 _GZIP_MAGIC = b"\x1f\x8b"
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -70,13 +67,19 @@ _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _UNSUPPORTED_MAGIC = {b"BZh": "bzip2", b"\xfd7zXZ\x00": "xz"}
 
 EntryKind = Literal["file", "dir", "symlink", "hardlink", "other"]
+_ENTRY_KINDS: dict[int, EntryKind] = {
+    **dict.fromkeys(REGULAR_TYPES, "file"), ord("5"): "dir", ord("2"): "symlink", ord("1"): "hardlink",
+}
+"""Entry kinds by tar type flag; devices, FIFOs and types the reader does not know are `other`."""
 OPAQUE_MARKER = ".wh..wh..opq"
 WHITEOUT_PREFIX = ".wh."
 
 
-@dataclass(frozen=True, slots=True)
-class LayerEntry:
-    """One tar member's metadata; `path` is normalised (no leading `./` or `/`)."""
+class LayerEntry(NamedTuple):
+    """One tar member's metadata; `path` is normalised (no leading `./` or `/`).
+
+    A named tuple rather than a frozen dataclass: one is made for every entry of every
+    layer, and a frozen dataclass takes three times as long to make."""
 
     path: str
     kind: EntryKind
@@ -86,6 +89,10 @@ class LayerEntry:
     size: int
     link_target: str | None = None
     """The target of a symlink as written, or of a hard link as a normalised layer path."""
+
+
+_new_entry = tuple.__new__
+"""Makes a LayerEntry from a tuple of all its fields, without its constructor's keyword handling."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +120,6 @@ class LayerScan:
     """Regular files whose first bytes hold a private key, with its kind (`RSA`, `OpenSSH`, or `` for PKCS #8)."""
     problems: list[LayerProblem] = field(default_factory=list)
     hostile_entries: int = 0
-    members_end: int = 0
-    """Offset in the uncompressed tar where the data of the last member read ends."""
     """Entries skipped because their name or hard-link target climbs out of the layer root."""
     compressed_bytes: int = 0
     uncompressed_bytes: int = 0
@@ -255,15 +260,11 @@ def scan_layer(layer: Layer) -> LayerScan:
             source = _CountingReader(blob, head)
             guarded = _GuardedReader(_decoder(head, source), source)
             _read_members(guarded, scan)
-    except _LayerProblemError as problem:
-        scan.problems.append(LayerProblem(str(problem)))
-    except tarfile.ReadError as error:
-        # A zero-byte blob is an empty layer. A tar whose last member is whole and only its
+    except (_LayerProblemError, TarFormatError) as problem:
+        # A zero-byte blob is an empty layer, and a tar whose last member is whole but whose
         # padding and end marker are missing is what umoci 0.4.7 `insert` writes (images.md
-        # §9 #1): nothing was lost, so nothing to report.
-        whole = "unexpected end of data" in str(error) and 0 < scan.members_end <= (guarded.count if guarded else 0)
-        if guarded is not None and guarded.count > 0 and not whole:
-            scan.problems.append(LayerProblem(_tar_problem(str(error), len(scan.entries))))
+        # §9 #1): the reader ends both quietly, since nothing was lost.
+        scan.problems.append(LayerProblem(str(problem)))
     except ImageError as error:  # a registry stream that fails or does not match its digest
         scan.problems.append(LayerProblem(f"the layer blob cannot be read ({error})"))
     except OSError as error:
@@ -295,50 +296,73 @@ def _decoder(head: bytes, source: _CountingReader) -> BinaryIO | io.RawIOBase:
     return source
 
 
-def _tar_problem(message: str, entries_read: int) -> str:
-    if "unexpected end of data" in message:
-        return f"the tar is cut short inside a member after {_entries(entries_read)} (the blob is truncated)"
-    if entries_read == 0:
-        return f"the layer is not a tar archive ({message})"
-    return f"the tar cannot be read past {_entries(entries_read)} ({message})"
-
-
-def _entries(count: int) -> str:
-    return f"{count} entry" if count == 1 else f"{count} entries"
-
-
 def _read_members(stream: _GuardedReader, scan: LayerScan) -> None:
-    """Walk the tar, recording each member; raise on a problem that ends the walk."""
-    tar = tarfile.open(fileobj=stream, mode="r|", bufsize=TAR_BUFFER)
+    """Walk the tar with the cyclic garbage collector paused, as `_walk_members`.
+
+    The walk makes millions of small tuples that form no cycles; the collector would
+    still traverse the growing entries again and again (its full passes grow with the
+    heap), for about 7% of the scan's time. Reference counting frees all the rest."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        _walk_members(stream, scan)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _walk_members(stream: _GuardedReader, scan: LayerScan) -> None:
+    """Walk the tar, recording each member; raise on a problem that ends the walk.
+
+    This loop runs for every entry of every layer, so the usual case (a normal name, no
+    whiteout, a file no rule reads) costs a few dictionary lookups and no function call
+    beyond the reader's."""
+    reader = TarReader(stream, PRIVATE_KEY_MARKERS, PRIVATE_KEY_PEEK_BYTES)
     budget = _ContentBudget(MAX_KEPT_CONTENT_BYTES)
-    while (member := tar.next()) is not None:
-        # tarfile keeps every member for random access, which a stream never has
-        # (typeshed does not declare the `members` list).
-        getattr(tar, "members").clear()  # noqa: B009
-        scan.members_end = member.offset_data + (member.size if member.isreg() else 0)
-        path = member_path(member.name)
+    entries = scan.entries
+    while (member := reader.next()) is not None:
+        name = member.name
+        # Most names need no normalising, and normpath would cost more than the rest of the entry.
+        if name and "//" not in name and "/." not in name and name[0] not in "/." and name[-1] != "/":
+            path: str | None = name
+        else:
+            path = member_path(name)
         if path is None:
-            _hostile_entry(scan, LayerProblem("the entry's name climbs out of the layer root", member.name))
+            _hostile_entry(scan, LayerProblem("the entry's name climbs out of the layer root", name))
             continue
         if not path:
             continue  # the `.` root entry umoci writes
-        parent, _, name = path.rpartition("/")
-        if name.startswith(WHITEOUT_PREFIX):
-            if name == OPAQUE_MARKER:
-                scan.opaque_dirs.append(parent)
-            elif not name.startswith(WHITEOUT_PREFIX * 2):  # `.wh..wh.plnk` and the like are aufs internals
-                scan.whiteouts.append(posixpath.join(parent, name[len(WHITEOUT_PREFIX):]))
+        if WHITEOUT_PREFIX in path and _whiteout(path, scan):
             continue
-        entry = _entry(path, member)
-        if entry is None:
-            _hostile_entry(scan, LayerProblem("a hard link whose target climbs out of the layer root", path))
-            continue
-        if len(scan.entries) >= MAX_LAYER_ENTRIES:
+        kind = _ENTRY_KINDS.get(member.type, "other")
+        target: str | None = None
+        if kind == "symlink":
+            target = member.linkname
+        elif kind == "hardlink":
+            target = member_path(member.linkname)
+            if not target:
+                _hostile_entry(scan, LayerProblem("a hard link whose target climbs out of the layer root", path))
+                continue
+        if len(entries) >= MAX_LAYER_ENTRIES:
             raise _LayerProblemError(f"more than {MAX_LAYER_ENTRIES} entries; the rest of the layer was not read")
-        scan.entries[path] = entry
-        if entry.kind == "file" and entry.size:
-            _read_content(tar, member, path, scan, budget)
-    _check_end(tar, scan)
+        size = member.size if kind == "file" else 0
+        entries[path] = _new_entry(LayerEntry, (path, kind, member.mode, member.uid, member.gid, size, target))
+        # Only files a rule reads by name, and small ones whose first bytes the reader saw a
+        # private-key marker in, are looked at; the sparse ones hold a map, not their bytes.
+        if size and not member.sparse and (member.marked or kept_file(path)):
+            _read_content(reader, path, size, scan, budget)
+
+
+def _whiteout(path: str, scan: LayerScan) -> bool:
+    """Record `path` if it is a whiteout or an opaque-directory marker; False for an ordinary entry."""
+    parent, _, name = path.rpartition("/")
+    if not name.startswith(WHITEOUT_PREFIX):
+        return False
+    if name == OPAQUE_MARKER:
+        scan.opaque_dirs.append(parent)
+    elif not name.startswith(WHITEOUT_PREFIX * 2):  # `.wh..wh.plnk` and the like are aufs internals
+        scan.whiteouts.append(posixpath.join(parent, name[len(WHITEOUT_PREFIX):]))
+    return True
 
 
 def _hostile_entry(scan: LayerScan, problem: LayerProblem) -> None:
@@ -348,24 +372,6 @@ def _hostile_entry(scan: LayerScan, problem: LayerProblem) -> None:
         scan.problems.append(problem)
     elif scan.hostile_entries == MAX_LISTED_HOSTILE_ENTRIES + 1:
         scan.problems.append(LayerProblem("more entries climb out of the layer root; they are not listed"))
-
-
-def _entry(path: str, member: tarfile.TarInfo) -> LayerEntry | None:
-    kind: EntryKind
-    target: str | None = None
-    if member.isreg():
-        kind = "file"
-    elif member.isdir():
-        kind = "dir"
-    elif member.issym():
-        kind, target = "symlink", member.linkname
-    elif member.islnk():
-        kind, target = "hardlink", member_path(member.linkname)
-        if not target:
-            return None
-    else:
-        kind = "other"
-    return LayerEntry(path, kind, member.mode, member.uid, member.gid, member.size if kind == "file" else 0, target)
 
 
 @dataclass
@@ -388,51 +394,24 @@ class _ContentBudget:
         return False
 
 
-def _read_content(tar: tarfile.TarFile, member: tarfile.TarInfo, path: str, scan: LayerScan, budget: _ContentBudget) -> None:
+def _read_content(reader: TarReader, path: str, size: int, scan: LayerScan, budget: _ContentBudget) -> None:
     """Keep what the rules need of a regular file: the contents of the account, access and
     credential files, and for other small files whether they start with a private key.
 
-    The data is read straight from tarfile's stream, which `next()` has left at the start of
-    the member's data and later skips forward from wherever reading stopped: `extractfile`
-    would cost more than the rest of the member's handling on layers of many small files."""
-    wanted = path in ACCOUNT_FILES or access_file(path) or credential_file(path) is not None
-    if not wanted and not PRIVATE_KEY_MIN_BYTES <= member.size <= PRIVATE_KEY_MAX_BYTES:
+    The data is read straight from the reader, which skips the rest of the member's data
+    on its next header."""
+    wanted = kept_file(path)
+    if not wanted and not PRIVATE_KEY_MIN_BYTES <= size <= PRIVATE_KEY_MAX_BYTES:
         return
-    stream = tar.fileobj
-    assert stream is not None
     if not wanted:
-        label = private_key_label(stream.read(min(member.size, PRIVATE_KEY_PEEK_BYTES)))
-    elif budget.take(min(member.size, MAX_CREDENTIAL_FILE_BYTES), scan):
-        content = scan.contents[path] = stream.read(min(member.size, MAX_CREDENTIAL_FILE_BYTES))
+        label = private_key_label(reader.peek_data(PRIVATE_KEY_PEEK_BYTES))
+    elif budget.take(min(size, MAX_CREDENTIAL_FILE_BYTES), scan):
+        content = scan.contents[path] = reader.read_data(MAX_CREDENTIAL_FILE_BYTES)
         label = private_key_label(content[:PRIVATE_KEY_PEEK_BYTES])
     else:
         return
     if label is not None:
         scan.private_keys[path] = label
-
-
-def _check_end(tar: tarfile.TarFile, scan: LayerScan) -> None:
-    """After the last member, tarfile has read one more header block: zeros at the end of a
-    well-formed tar, nothing when the end marker is missing. It also stops quietly at a corrupt
-    header in mid-archive, so anything but zero padding after it means members were lost.
-    Reading on to the end also makes the gzip reader check its trailer and find a blob cut
-    inside the padding."""
-    stream = tar.fileobj
-    assert stream is not None
-    header_bytes = stream.pos - tar.offset  # type: ignore[attr-defined]  # tarfile's _Stream position
-    if header_bytes == 0:
-        # Every member is whole and only the end marker is missing: umoci 0.4.7 `insert`
-        # writes layers like that (images.md §9 #1). Nothing was lost, so nothing to report.
-        return
-    if header_bytes < tarfile.BLOCKSIZE:
-        scan.problems.append(LayerProblem(f"the tar ends inside a header after {_entries(len(scan.entries))}"))
-        return
-    while chunk := stream.read(TAR_BUFFER):
-        if chunk.strip(b"\0"):
-            scan.problems.append(LayerProblem(
-                f"a corrupt tar header after {_entries(len(scan.entries))}; the rest of the layer was not read"
-            ))
-            return
 
 
 def member_path(name: str) -> str | None:

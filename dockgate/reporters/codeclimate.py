@@ -9,11 +9,13 @@ in one JSON array.
 
 Severity mapping: `error` → `critical` (`blocker` for a security rule with a
 security severity of 9.0 or more), `warning` → `major`, `info` → `minor`,
-`style` → `info`.
+`style` → `info`. An input that could not be checked (exit 2) is one more
+issue, `dockgate/run-incomplete`, of severity `blocker`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -40,9 +42,29 @@ def render(findings: list[Finding], report: Report) -> str:
     return "".join(json.dumps(issue) + "\0" for issue in issues(findings, report))
 
 
+RUN_INCOMPLETE = "dockgate/run-incomplete"
+"""The check name of the issue that stands for an input that could not be checked."""
+
+
 def issues(findings: list[Finding], report: Report) -> list[dict[str, Any]]:
-    """The findings as Code Climate issues, in order."""
-    return [_issue(finding, key, report) for finding, key in zip(findings, unique_fingerprints(findings, report))]
+    """The findings as Code Climate issues, in order, then one blocker per input that could not
+    be checked: the format has no place for a run error, and an empty report would read as clean."""
+    found = [_issue(finding, key, report) for finding, key in zip(findings, unique_fingerprints(findings, report))]
+    return found + [_problem_issue(problem, report) for problem in report.problems]
+
+
+def _problem_issue(problem: str, report: Report) -> dict[str, Any]:
+    # A problem names its input first (`missing/Dockerfile: no such file or directory`).
+    where = problem.split(": ", 1)[0] if ": " in problem else "."
+    return {
+        "type": "issue",
+        "check_name": RUN_INCOMPLETE,
+        "description": f"Not checked: {problem}",
+        "categories": ["Bug Risk"],
+        "location": {"path": report.path_of(where), "lines": {"begin": 1, "end": 1}},
+        "severity": "blocker",
+        "fingerprint": hashlib.sha256(f"{RUN_INCOMPLETE}\0{problem}".encode("utf-8", "replace")).hexdigest()[:32],
+    }
 
 
 def _issue(finding: Finding, fingerprint: str, report: Report) -> dict[str, Any]:

@@ -21,13 +21,18 @@ _LEVELS = (Level.ERROR, Level.WARNING, Level.INFO, Level.STYLE)
 
 def render(findings: list[Finding], report: Report) -> str:
     noun = report.checked_noun[0] if report.files_checked == 1 else report.checked_noun[1]
-    lines = ["## dockgate", ""]
+    lines = ["## dockgate: run incomplete" if report.incomplete else "## dockgate", ""]
     if report.problems:
         lines += [f"**Run incomplete**: {len(report.problems)} of the inputs could not be checked.", ""]
         lines += [f"- {_cell(problem)}" for problem in report.problems]
         lines.append("")
     if not findings:
-        lines.append(f"No findings in {report.files_checked} {noun}.")
+        # After an error there is no clean result to announce, only what the rest gave.
+        if report.incomplete:
+            lines.append(f"The {report.files_checked} {noun} that could be checked gave nothing to report; "
+                         "the result is not a clean run.")
+        else:
+            lines.append(f"No findings in {report.files_checked} {noun}.")
         return "\n".join(lines)
     lines += [f"**{len(findings)} {'finding' if len(findings) == 1 else 'findings'}** in {report.files_checked} {noun}.", ""]
     per_level = Counter(finding.level for finding in findings)

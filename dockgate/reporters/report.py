@@ -21,6 +21,7 @@ from dockgate import __version__
 
 if TYPE_CHECKING:
     import xml.etree.ElementTree as ElementTree
+
     from dockgate.rule_api.findings import Finding
     from dockgate.rule_api.rule import RuleMeta
 

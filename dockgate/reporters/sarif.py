@@ -17,7 +17,12 @@ import attr
 import sarif_om as sarif
 
 from dockgate.dockerfile.model import Span
-from dockgate.reporters.report import Report, help_uri, message_with_image, unique_fingerprints
+from dockgate.reporters.report import (
+    Report,
+    help_uri,
+    message_with_image,
+    unique_fingerprints,
+)
 from dockgate.rule_api.findings import Finding, Fix, ImageLocation, Level
 
 if TYPE_CHECKING:

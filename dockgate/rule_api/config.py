@@ -36,6 +36,7 @@ Keys (kebab-case in TOML):
 | `disable-ignore-pragma` | bool | `# dockgate: ignore` and `# hadolint ignore` comments have no effect |
 | `per-file-ignores` | table glob → selectors | rules left out for matching files |
 | `exclude` | list of globs | files a directory search skips (a file named on the command line is still linted) |
+| `target` | stage name | the stage the build produces, as `docker build --target` names it (default: the final stage); rules about the image and the build judge it and the stages it needs |
 
 A selector is a rule code (`DL3008`), a rule name (`pin-apt-versions`), an
 alias (another tool's id, `FromAsCasing`), or a code prefix (`DL3`, `DG`).
@@ -149,6 +150,8 @@ class Config:
     disable_ignore_pragma: bool = False
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     exclude: list[str] = field(default_factory=list)
+    target: str | None = None
+    """The stage `docker build --target` builds; None: the final stage (`analysis.what_ships`)."""
     source: Path | None = None
     """The file this configuration was read from (None: defaults)."""
 
@@ -241,6 +244,7 @@ class Config:
         require_labels: Iterable[str] = (),
         strict_labels: bool = False,
         disable_ignore_pragma: bool = False,
+        target: str | None = None,
     ) -> Config:
         """This configuration with the command line on top.
 
@@ -248,7 +252,7 @@ class Config:
         `trusted_registries` and `require_labels` (`NAME:TYPE`, empty type =
         text) add to it; `levels` (selector → level name) overrides entry by
         entry; the flags can only switch things on. Raises ConfigError naming
-        the option for a bad level or label type.
+        the option for a bad level or label type. `target` replaces the configured one.
         """
         key = (
             tuple(select),
@@ -260,6 +264,7 @@ class Config:
             tuple(require_labels),
             strict_labels,
             disable_ignore_pragma,
+            target,
         )
         merged = self._merged.get(key)
         if merged is not None:
@@ -275,6 +280,8 @@ class Config:
         }
         if key[0]:
             update["select"] = _option_selectors("--select", key[0])
+        if target is not None:
+            update["target"] = target
         if failure_threshold is not None:
             update["failure_threshold"] = _option_level("--failure-threshold", failure_threshold)
         merged = dataclasses.replace(self, **update)

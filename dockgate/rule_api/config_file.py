@@ -34,6 +34,7 @@ class ConfigFile(BaseModel):
     disable_ignore_pragma: StrictBool = Field(default=False, alias="disable-ignore-pragma")
     per_file_ignores: dict[str, list[Selector]] = Field(default_factory=dict, alias="per-file-ignores")
     exclude: list[str] = Field(default_factory=list)
+    target: str | None = None
 
 
 def known_keys() -> list[str]:

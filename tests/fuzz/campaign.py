@@ -10,9 +10,12 @@ the campaign exits 1. The last line says how many inputs each target ran.
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
+import io
 import random
 import sys
+import tarfile
 import tempfile
 import time
 import traceback
@@ -35,19 +38,32 @@ def _seeds(target: str) -> list[bytes]:
         return [b'{"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json", "config": {"mediaType": "x", "digest": "sha256:' + b"0" * 64 + b'", "size": 2}, "layers": []}',
                 b'{"architecture": "amd64", "os": "linux", "config": {"User": "root", "Env": ["A=b"]}, "rootfs": {"type": "layers", "diff_ids": []}, "history": [{"created_by": "RUN x"}]}',
                 b'{"manifests": [{"mediaType": "x", "digest": "sha256:' + b"0" * 64 + b'", "size": 1, "platform": {"os": "linux", "architecture": "arm64"}}]}']
-    return [_tar_seed()]
+    seeds = [_tar_seed(format) for format in (tarfile.USTAR_FORMAT, tarfile.GNU_FORMAT, tarfile.PAX_FORMAT)]
+    return seeds + [gzip.compress(seeds[-1])] if target == "layer" else seeds
 
 
-def _tar_seed() -> bytes:
-    import io
-    import tarfile
-
+def _tar_seed(format: int) -> bytes:
+    """A small layer in one tar format: account and key files, a whiteout, links, and (beyond
+    ustar) a long name and an owner too large for octal, so the extensions get mutated too."""
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w") as tar:
-        for name, body in (("etc/passwd", b"root:x:0:0::/root:/bin/sh\n"), ("a/.wh.b", b""), ("root/.ssh/id_rsa", b"-----BEGIN RSA PRIVATE KEY-----\n")):
+    pax_headers = {"comment": "global"} if format == tarfile.PAX_FORMAT else None
+    with tarfile.open(fileobj=buffer, mode="w", format=format, pax_headers=pax_headers) as tar:
+        members: list[tuple[str, bytes, bytes, str]] = [
+            ("etc/passwd", tarfile.REGTYPE, b"root:x:0:0::/root:/bin/sh\n", ""),
+            ("a/.wh.b", tarfile.REGTYPE, b"", ""),
+            ("root/.ssh/id_rsa", tarfile.REGTYPE, b"-----BEGIN RSA PRIVATE KEY-----\n", ""),
+            ("usr/bin/sh", tarfile.SYMTYPE, b"", "busybox"),
+            ("usr/bin/ash", tarfile.LNKTYPE, b"", "usr/bin/sh"),
+            ("usr", tarfile.DIRTYPE, b"", ""),
+        ]
+        if format != tarfile.USTAR_FORMAT:
+            members.append(("opt/" + "deep/" * 30 + "file", tarfile.REGTYPE, b"long name", ""))
+        for name, kind, body, target in members:
             info = tarfile.TarInfo(name)
-            info.size = len(body)
-            tar.addfile(info, io.BytesIO(body))
+            info.type, info.size, info.linkname = kind, len(body), target
+            if format != tarfile.USTAR_FORMAT and name.startswith("opt/"):
+                info.uid = 10**9
+            tar.addfile(info, io.BytesIO(body) if body else None)
     return buffer.getvalue()
 
 

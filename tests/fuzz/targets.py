@@ -26,7 +26,14 @@ from dockgate.dockerfile.source import SourceError, decode
 from dockgate.image.errors import ImageError
 from dockgate.image.image import Layer
 from dockgate.image.layers import scan_layer
-from dockgate.image.models import ImageConfig, ImageIndex, ImageManifest, InspectImage, load_json
+from dockgate.image.models import (
+    ImageConfig,
+    ImageIndex,
+    ImageManifest,
+    InspectImage,
+    load_json,
+)
+from dockgate.image.tar_reader import TarFormatError, TarReader
 from dockgate.reporters import Report, render
 from dockgate.rule_api.config import Config, ConfigError, read_config_file
 from dockgate.rule_api.findings import Finding
@@ -243,6 +250,18 @@ def layer(data: bytes) -> None:
         assert not entry.path.startswith("/") and ".." not in entry.path.split("/"), f"entry path {entry.path!r} leaves the image"
 
 
+def tar_reader(data: bytes) -> None:
+    """The tar header reader on any bytes: members with sane numbers, or one TarFormatError line."""
+    reader = TarReader(io.BytesIO(data), (b"PRIVATE KEY-----",), 4096)
+    try:
+        while (member := reader.next()) is not None:
+            assert min(member.size, member.mode, member.uid, member.gid) >= 0, f"negative field in {member}"
+            head = reader.peek_data(4096)
+            assert member.marked or b"PRIVATE KEY-----" not in head, f"a marker in {member.name!r} was missed"
+    except TarFormatError as error:
+        assert str(error) and "\n" not in str(error), f"bad message {error!r}"
+
+
 TARGETS: dict[str, Target] = {
     "parser": parser,
     "engine": engine,
@@ -252,6 +271,7 @@ TARGETS: dict[str, Target] = {
     "dockerignore": dockerignore,
     "image_json": image_json,
     "layer": layer,
+    "tar_reader": tar_reader,
 }
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from image_builders import image_from_spec
 
-from dockgate.image.attribution import attribute
-from dockgate.rule_api.config import Config
+from dockgate.dockerfile.parser import parse
 from dockgate.engine.image_engine import ImageEngine, ImageJob
 from dockgate.engine.registry import image_rules
-from dockgate.dockerfile.parser import parse
+from dockgate.image.attribution import attribute
+from dockgate.rule_api.config import Config
 
 DOCKERFILE = """\
 FROM golang:1.22 AS build

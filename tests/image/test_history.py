@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from dockgate.image.history import parse_created_by, split_build_args, synthetic_dockerfile
+from dockgate.image.history import (
+    parse_created_by,
+    split_build_args,
+    synthetic_dockerfile,
+)
 from dockgate.image.models import HistoryEntry
 
 SH = ("/bin/sh", "-c")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from image_builders import image_from_spec
 
-from dockgate.rule_api.config import Config
 from dockgate.engine.image_engine import ImageEngine, ImageJob
 from dockgate.engine.registry import dockerfile_rules, image_rules
+from dockgate.rule_api.config import Config
 from dockgate.rules.image.dg4007_history_shell_rules import HISTORY_RULE_CODES
 
 HISTORY = [

@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 from image_builders import image_from_spec
 
-from dockgate.rule_api.config import Config
 from dockgate.engine.image_engine import ImageEngine, ImageJob
 from dockgate.engine.registry import dockerfile_rules, image_rules
+from dockgate.rule_api.config import Config
 
 SPEC = {
     "config": {"config": {"User": "root"}},

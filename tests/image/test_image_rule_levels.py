@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from image_builders import image_from_spec
 
-from dockgate.rule_api.config import Config
 from dockgate.engine.image_engine import ImageEngine, ImageJob
 from dockgate.engine.registry import image_rules
+from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Level
 
 SETUID_IMAGE = {"layers": [[{"path": "usr/bin/passwd", "mode": "4755"}, {"path": "opt/tool", "mode": "4755"}]]}

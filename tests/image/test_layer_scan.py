@@ -14,6 +14,12 @@ import pytest
 from image_builders import image_from_spec, layer_tar, without_end_marker
 
 from dockgate.image import layers
+from dockgate.image.credential_files import (
+    ACCOUNT_FILES,
+    access_file,
+    credential_file,
+    kept_file,
+)
 from dockgate.image.filesystem import Removal, scan_image
 from dockgate.image.image import Layer
 from dockgate.image.layers import LayerEntry, member_path, scan_layer
@@ -256,3 +262,20 @@ def test_hostile_entries_are_counted_but_listed_only_up_to_a_limit() -> None:
     assert list(scan.entries) == ["ok"]
     assert len(scan.problems) == layers.MAX_LISTED_HOSTILE_ENTRIES + 1
     assert scan.problems[-1].message == "more entries climb out of the layer root; they are not listed"
+
+
+@pytest.mark.parametrize("path", [
+    "root/.aws/credentials", "home/u/.config/gcloud/legacy_credentials/me/adc.json", "root/.azure/accessTokens.json",
+    "app/.env", "app/.env.production", "root/.npmrc", "root/.pypirc", "root/.netrc", "root/_netrc",
+    "root/.git-credentials", "root/.kube/config", "etc/prod.kubeconfig", "root/.docker/config.json",
+    "etc/passwd", "etc/shadow", "etc/sudoers", "etc/sudoers.d/ops", "etc/ssh/sshd_config",
+    "home/u/.ssh/authorized_keys", "root/.ssh/authorized_keys2",
+])  # fmt: skip
+def test_the_name_prefilter_keeps_every_file_a_rule_reads(path: str) -> None:
+    assert kept_file(path)
+    assert path in ACCOUNT_FILES or access_file(path) or credential_file(path) is not None
+
+
+@pytest.mark.parametrize("path", ["usr/lib/python3/config.py", "etc/config", "app/.env.example", "usr/share/credentials.txt"])
+def test_the_name_prefilter_turns_away_other_files(path: str) -> None:
+    assert not kept_file(path)

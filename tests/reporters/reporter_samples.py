@@ -14,8 +14,8 @@ from urllib.parse import unquote, urlsplit
 
 import jsonschema
 
-from dockgate.rule_api.findings import Finding, Level
 from dockgate.dockerfile.model import Span
+from dockgate.rule_api.findings import Finding, Level
 from dockgate.rule_api.rule import RuleMeta
 
 SCHEMA_PATH = Path(__file__).parents[1] / "data" / "sarif-schema-2.1.0.json"

@@ -24,6 +24,7 @@ import pytest
 import xmlschema
 
 from dockgate.cli.main import main
+from dockgate.reporters.codeclimate import RUN_INCOMPLETE
 
 SCHEMAS = Path(__file__).parents[1] / "data" / "schemas"
 FORMATS = ("gitlab", "codeclimate", "sonarqube", "checkstyle", "junit", "gnu", "github")
@@ -73,7 +74,9 @@ def check_reports(reports: dict[str, str], linted: set[str]) -> None:
     assert json_errors("gitlab-code-quality.schema.json", gitlab) == []
     fingerprints = [issue["fingerprint"] for issue in gitlab]
     assert len(set(fingerprints)) == len(fingerprints)
-    named = {issue["location"]["path"] for issue in gitlab}
+    # The findings' issues, then one per input that could not be checked.
+    finding_issues = [issue for issue in gitlab if issue["check_name"] != RUN_INCOMPLETE]
+    named = {issue["location"]["path"] for issue in finding_issues}
     assert named <= linted
 
     chunks = reports["codeclimate"].rstrip("\n").split("\0")
@@ -94,20 +97,20 @@ def check_reports(reports: dict[str, str], linted: set[str]) -> None:
     checkstyle.validate(reports["checkstyle"])
     files = checkstyle.to_dict(reports["checkstyle"]).get("file", [])
     assert {file["@name"] for file in files if file["@name"] != "dockgate"} == named
-    assert sum(len(file.get("error", [])) for file in files if file["@name"] != "dockgate") == len(gitlab)
+    assert sum(len(file.get("error", [])) for file in files if file["@name"] != "dockgate") == len(finding_issues)
 
     junit = xml_schema("junit.xsd")
     junit.validate(reports["junit"])
     suites = junit.to_dict(reports["junit"])
     cases = [case for suite in suites["testsuite"] for case in suite.get("testcase", [])]
-    assert int(suites["@tests"]) == len(cases) == len(gitlab) + 1
-    assert int(suites["@failures"]) == sum("failure" in case for case in cases) == len(gitlab)
+    assert int(suites["@tests"]) == len(cases) == len(finding_issues) + 1
+    assert int(suites["@failures"]) == sum("failure" in case for case in cases) == len(finding_issues)
     for suite in suites["testsuite"]:
         assert int(suite["@tests"]) == len(suite.get("testcase", []))
 
     # An input that could not be read is GNU's program-level `dockgate: error: message`.
     gnu_lines = [line for line in reports["gnu"].splitlines() if line and not line.startswith("dockgate: error: ")]
-    assert len(gnu_lines) == len(gitlab)
+    assert len(gnu_lines) == len(finding_issues)
     for line in gnu_lines:
         match = GNU_LINE.match(line)
         assert match is not None, line
@@ -172,6 +175,9 @@ def test_a_run_with_an_unreadable_input_is_not_clean(root: Path, capsys: pytest.
     for name in ("checkstyle", "junit", "github", "gnu"):
         assert "missing/Dockerfile: no such file or directory" in reports[name], name
     assert '<error message="missing/Dockerfile' in reports["junit"]
+    assert [(issue["check_name"], issue["location"]["path"]) for issue in json.loads(reports["gitlab"])] == [
+        (RUN_INCOMPLETE, "missing/Dockerfile")
+    ]
 
 
 def test_negative_controls_the_schemas_reject_what_readers_reject() -> None:

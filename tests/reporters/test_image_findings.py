@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from reporter_samples import SECRET_RULE, schema_errors
 
-from dockgate.rule_api.findings import Finding, ImageLocation, Level
 from dockgate.dockerfile.model import Span
 from dockgate.reporters import Report, render
+from dockgate.rule_api.findings import Finding, ImageLocation, Level
 
 LAYER_FILE = ImageLocation("app.tar", layer=1, layer_digest="sha256:" + "ab" * 32, history=3, path="root/.ssh/id_rsa")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 import json
 from pathlib import Path
 from typing import Any
@@ -25,11 +24,11 @@ from reporter_samples import (
 )
 
 from dockgate.dockerfile.model import Span
-from dockgate.rule_api.findings import Finding, Level, RelatedLocation
-from dockgate.rule_api.rule import RuleMeta
 from dockgate.reporters import Report, render
 from dockgate.reporters.report import unique_fingerprints
 from dockgate.reporters.sarif import to_json_value
+from dockgate.rule_api.findings import Finding, Level, RelatedLocation
+from dockgate.rule_api.rule import RuleMeta
 
 
 def sarif_log(findings: list[Finding], root: Path, **report_fields: Any) -> dict[str, Any]:

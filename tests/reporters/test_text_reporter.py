@@ -4,8 +4,8 @@ import re
 
 from reporter_samples import CASING_RULE, PIN_RULE, SECRET_RULE, finding
 
-from dockgate.rule_api.findings import Level
 from dockgate.reporters import Report, render
+from dockgate.rule_api.findings import Level
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 

@@ -61,3 +61,40 @@ def test_name_based_secret_guesses_are_medium_and_token_patterns_high() -> None:
     assert [precisions[code] for code in ("DL3064", "DG1015", "DG2015")] == ["medium"] * 3
     assert [precisions[code] for code in ("DG2004", "DG2005", "DG4003")] == ["high"] * 3
     assert precisions["DL1000"] == "very-high"
+
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+_JUDGES_ROWS = {"the image": "image", "the build": "build"}
+
+
+def _codes_in(text: str) -> set[str]:
+    """The codes a README cell names, `DG2006–DG2008` ranges spelt out."""
+    codes: set[str] = set()
+    for first, last in re.findall(r"\b([A-Z]{2}\d{4})(?:–([A-Z]{2}\d{4}))?", text):
+        if not last:
+            codes.add(first)
+            continue
+        prefix = first[:2]
+        codes.update(f"{prefix}{number:04d}" for number in range(int(first[2:]), int(last[2:]) + 1))
+    return codes
+
+
+def test_the_readme_lists_exactly_the_rules_that_judge_the_image_and_the_build() -> None:
+    section = README.read_text(encoding="utf-8").split("### Which stages a rule judges", 1)[1].split("\n#", 1)[0]
+    documented = {}
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in _JUDGES_ROWS:
+            documented[_JUDGES_ROWS[cells[0]]] = _codes_in(cells[2])
+    declared = {
+        judges: {meta.code for meta in all_rule_metas() if meta.judges == judges and meta.target == "dockerfile"}
+        for judges in _JUDGES_ROWS.values()
+    }
+    assert documented == declared
+
+
+def test_judges_must_be_a_known_set_and_need_the_document() -> None:
+    with pytest.raises(RuleMetaError, match="judges"):
+        RuleMeta(code="DG9999", name="x", summary="x", level=Level.WARNING, documentation=DOC, judges="final")  # type: ignore[arg-type]
+    with pytest.raises(RuleMetaError, match="judges"):
+        RuleMeta(code="DG9999", name="x", summary="x", level=Level.WARNING, documentation=DOC, judges="image", reads="source")

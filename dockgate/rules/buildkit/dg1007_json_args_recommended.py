@@ -3,7 +3,10 @@
 Reports `CMD` and `ENTRYPOINT` in shell form when no `SHELL` instruction is
 in effect, as Docker's `JSONArgsRecommended` build check does. A `SHELL`
 earlier in the stage, or anywhere in a stage it is built on, counts; `RUN`
-is never reported.
+is never reported. DL3025 reports the same instructions; where both run,
+one finding is kept: DL3025's, with `DG1007` and `JSONArgsRecommended`
+among its aliases. Ignoring either code in the configuration leaves the
+other's finding; a suppression comment naming either silences it.
 
 ## Why is this bad?
 In shell form Docker runs the command as `/bin/sh -c "<command>"`, so the
@@ -48,6 +51,7 @@ RULE = RuleMeta(
     level=Level.WARNING,
     precision="very-high",
     aliases=("JSONArgsRecommended",),
+    same_finding_as="DL3025",
     fix=Applicability.UNSAFE,
     documentation=__doc__,
 )

@@ -13,6 +13,12 @@ it names where a secret is), `KEY` followed by `ID` (`GPG_KEY_ID`, a key
 fingerprint) and `GPG` before `KEY` (`GPG_KEY`, `NODE_GPG_KEYS`: the
 official images' public signing-key fingerprints) are allowed.
 
+DL3064 (hadolint's check) reports many of the same names; where both report
+one name, one finding is kept: DL3064's, with `DG1015` and
+`SecretsUsedInArgOrEnv` among its aliases. Ignoring either code in the
+configuration leaves the other's finding; a suppression comment naming
+either silences it.
+
 ## Why is this bad?
 ARG and ENV values end up in the image: ENV in its configuration, ARG in
 the build history. Anyone who can pull the image can read them with
@@ -48,6 +54,7 @@ RULE = RuleMeta(
     security_severity=5.0,
     tags=("security", "CWE-522"),
     aliases=("SecretsUsedInArgOrEnv",),
+    same_finding_as="DL3064",
     documentation=__doc__,
 )
 

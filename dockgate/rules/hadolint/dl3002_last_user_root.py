@@ -5,10 +5,12 @@ last `USER` of an image this file produces. The user is followed through
 `FROM <stage>`: a stage without `USER` runs as the last `USER` of the stage
 it builds on.
 
-Only result stages are checked: stages that no other stage builds on
-(`FROM <stage>`), copies from (`COPY --from`) or mounts (`RUN
---mount=from=`). A builder stage whose output is only copied may run as
-root; its user never reaches the image that runs.
+Only the image the build produces is checked: the final stage (or the
+configured `target`) and the stages it is built on. A builder stage whose
+output is only copied may run as root, and a stage nothing uses is not
+built; neither user reaches the image that runs. An explicit `USER root` in
+a `scratch` stage without CMD or ENTRYPOINT is still reported: images built
+on it inherit the user.
 
 ## Why is this bad?
 A container whose process runs as root turns any escape from the
@@ -46,6 +48,7 @@ RULE = RuleMeta(
     name="last-user-root",
     summary="the image's last USER is root",
     level=Level.WARNING,
+    judges="image",
     precision="very-high",
     security_severity=7.0,
     tags=("security", "CWE-250"),
@@ -56,16 +59,9 @@ MESSAGE = "Last USER should not be root"
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    semantics = context.semantics
-    used = semantics.consumed_stages()
-    reported: set[int] = set()
-    for stage in semantics.stages:
-        if stage.index in used:
-            continue
-        user = _last_user(stage)
-        if user is None or id(user) in reported or not _is_root(semantics, user):
-            continue
-        reported.add(id(user))
+    target = context.what_ships.target
+    user = _last_user(target) if target is not None else None
+    if user is not None and _is_root(context.semantics, user):
         yield Violation(MESSAGE, user.args[0].span, user.span.line)
 
 
@@ -76,7 +72,7 @@ def _last_user(stage: Stage) -> Instruction | None:
         users = [instruction for instruction in current.instructions if instruction.keyword == "USER"]
         if users:
             return users[-1]
-        current = current.base_stage
+        current = current.base_stage or next(iter(current.base_candidates), None)
     return None
 
 

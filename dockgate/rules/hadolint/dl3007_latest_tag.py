@@ -48,7 +48,7 @@ def check(context: LintContext) -> Iterator[Violation]:
     semantics = context.semantics
     for stage in semantics.stages:
         instruction = stage.from_instruction
-        if stage.base_stage is not None or not instruction.args:
+        if stage.builds_on_stage or not instruction.args:
             continue
         word = instruction.args[0]
         evaluation = semantics.expand_in(instruction, word.value)

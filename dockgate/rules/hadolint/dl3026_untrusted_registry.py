@@ -133,7 +133,7 @@ def check(context: LintContext) -> Iterator[Violation]:
         image = stage.base_name if stage.base_name_known else None
         if (
             image_word is not None
-            and stage.base_stage is None
+            and not stage.builds_on_stage
             and image != SCRATCH
             and not is_trusted(image, image_word.value, patterns)
         ):

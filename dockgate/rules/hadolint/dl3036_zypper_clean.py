@@ -3,7 +3,10 @@
 Reports a RUN whose `zypper install` is not followed, in the same RUN, by
 `zypper clean` (`zypper cc`) or by removing `/var/cache/zypp`. A cache or
 tmpfs mount on `/var/cache/zypp` silences the rule. The clean-up must come
-after the last install; one before it cleans nothing.
+after the last install; one before it cleans nothing. Only the image the
+build produces is checked: the final stage (or the configured `target`) and
+the stages it is built on; a builder stage only copied from may keep its
+cache.
 
 ## Why is this bad?
 zypper keeps repository metadata and downloaded packages in
@@ -53,6 +56,7 @@ RULE = RuleMeta(
     name="zypper-clean",
     summary="`zypper install` without `zypper clean` after it in the same RUN",
     level=Level.WARNING,
+    judges="image",
     fix=Applicability.SAFE,
     documentation=__doc__,
 )

@@ -5,7 +5,8 @@ packages and the same tool's `clean all` does not follow in the same RUN
 (removing the cache directory, `rm -rf /var/cache/dnf` or
 `/var/cache/libdnf5`, also counts). A cache or tmpfs mount on the cache
 directory silences the rule. The clean-up must come after the last
-install; one before it cleans nothing.
+install; one before it cleans nothing. Every stage is checked, as hadolint
+does.
 
 ## Why is this bad?
 dnf keeps repository metadata and downloaded packages in its cache

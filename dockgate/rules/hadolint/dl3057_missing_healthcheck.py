@@ -4,8 +4,8 @@ Reports an image this file produces that has no `HEALTHCHECK`, at the `FROM`
 of its stage. A `HEALTHCHECK` (including `HEALTHCHECK NONE`) in a stage this
 one builds on (`FROM <stage>`) counts. Off by default.
 
-Only result stages are checked: stages that no other stage builds on, copies
-from (`COPY --from`) or mounts (`RUN --mount=from=`). A builder stage is
+Only the image the build produces is checked: the final stage (or the
+configured `target`) and the stages it is built on. A builder stage is
 never run as a container, so it needs no health check.
 
 ## Why is this bad?
@@ -32,7 +32,6 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from dockgate.analysis.semantics import Stage
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -41,6 +40,7 @@ RULE = RuleMeta(
     name="missing-healthcheck",
     summary="an image this file builds has no HEALTHCHECK",
     level=Level.OFF,
+    judges="image",
     precision="very-high",
     documentation=__doc__,
 )
@@ -49,18 +49,14 @@ MESSAGE = "`HEALTHCHECK` instruction missing."
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    semantics = context.semantics
-    used = semantics.consumed_stages()
-    for stage in semantics.stages:
-        if stage.index not in used and not _has_healthcheck(stage):
-            instruction = stage.from_instruction
-            yield Violation(MESSAGE, instruction.keyword_span, instruction.span.line)
+    target = context.what_ships.target
+    if target is not None and not _has_healthcheck(context):
+        instruction = target.from_instruction
+        yield Violation(MESSAGE, instruction.keyword_span, instruction.span.line)
 
 
-def _has_healthcheck(stage: Stage) -> bool:
-    current: Stage | None = stage
-    while current is not None:
-        if any(instruction.keyword == "HEALTHCHECK" for instruction in current.instructions):
-            return True
-        current = current.base_stage
-    return False
+def _has_healthcheck(context: LintContext) -> bool:
+    """Whether the target or a stage it is built on sets one (inherited through `FROM <stage>`)."""
+    return any(
+        instruction.keyword == "HEALTHCHECK" for stage in context.what_ships.image_stages() for instruction in stage.instructions
+    )

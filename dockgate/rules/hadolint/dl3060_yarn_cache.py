@@ -1,8 +1,9 @@
 """
 ## What it does
 Reports a RUN with `yarn install` and no `yarn cache clean` after the last
-install in the same RUN. Only stages that end up in an image are checked:
-the final stage and stages that a later stage builds on (`FROM <stage>`).
+install in the same RUN. Only the image the build produces is checked:
+the final stage (or the configured `target`) and the stages it is built on
+(`FROM <stage>`).
 A stage whose files are only copied out (`COPY --from`) may keep its
 cache. A cache or tmpfs mount on yarn's cache (`.cache/yarn`) also avoids
 the problem. ONBUILD triggers are checked in every stage, since any image
@@ -49,6 +50,7 @@ RULE = RuleMeta(
     name="yarn-cache",
     summary="`yarn install` without `yarn cache clean` leaves yarn's cache in the image",
     level=Level.INFO,
+    judges="image",
     documentation=__doc__,
 )
 
@@ -57,9 +59,6 @@ YARN_OPTIONS = OptionSyntax()
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    semantics = context.semantics
-    final = semantics.final_stage
-    base_stages = {stage.base_stage.index for stage in semantics.stages if stage.base_stage is not None}
     for run in context.run_scripts:
         if run.script is None:
             continue
@@ -69,10 +68,6 @@ def check(context: LintContext) -> Iterator[Violation]:
             if command.has_argument("install")
         ]
         if not installs:
-            continue
-        stage = semantics.stage_of(run.owner)
-        is_trigger = run.owner is not run.instruction
-        if not is_trigger and stage is not None and stage is not final and stage.index not in base_stages:
             continue
         uncleaned = last_uncleaned(run, installs, _is_yarn_cache_clean)
         if uncleaned is None or has_cache_mount_on(run.instruction, ".cache/yarn"):

@@ -32,6 +32,7 @@ RULE = RuleMeta(
     name="multiple-cmd",
     summary="more than one CMD in a stage",
     level=Level.WARNING,
+    judges="every-stage",
     precision="very-high",
     documentation=__doc__,
 )

@@ -31,6 +31,7 @@ RULE = RuleMeta(
     name="multiple-entrypoint",
     summary="more than one ENTRYPOINT in a stage",
     level=Level.ERROR,
+    judges="every-stage",
     precision="very-high",
     documentation=__doc__,
 )

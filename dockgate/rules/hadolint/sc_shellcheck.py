@@ -7,7 +7,9 @@ ShellCheck found them.
 
 It follows hadolint's set-up: the script runs under the shell in force
 (`/bin/sh` unless SHELL or a `# hadolint shell=` comment says otherwise), the
-ARG and ENV names visible at that point count as set, and SC1090, SC1091
+ARG and ENV names visible at that point count as set (for an ONBUILD
+trigger, which runs in the build of a child image, only the ENV names of its
+stage: ARGs stay in this build), and SC1090, SC1091
 (sourced files) and SC2187 (ash) are left out. RUNs under a non-POSIX shell
 (PowerShell, cmd) and heredocs with a non-shell shebang are skipped, and so
 are RUNs of more than 250 commands or 16 KiB, which ShellCheck cannot check
@@ -44,6 +46,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterator
 
+from dockgate.analysis.semantics import Stage
 from dockgate.analysis.shell import RunScript, ShellScript
 from dockgate.dockerfile.model import Span
 from dockgate.rule_api.findings import Level, Violation
@@ -115,20 +118,49 @@ def _shell_script(context: LintContext, run: RunScript) -> tuple[str, int] | Non
     dialect = _DIALECTS.get(shell)
     if dialect is None:
         return None
-    names = set(context.semantics.variables_before(run.instruction)) | set(PROXY_VARIABLES)
-    if context.semantics.stage_of(run.owner) is None:
-        # Before any FROM (snippets, hadolint's tests): every ARG and ENV above counts as set.
-        names |= _names_declared_above(context, run.owner.line)
+    names = _names_set_for(context, run) | set(PROXY_VARIABLES)
     header = [f"#!/bin/{dialect}"] + [f"export {name}=1" for name in sorted(names) if name.isidentifier()]
     return "\n".join(header) + "\n" + text, len(header)
 
 
-def _names_declared_above(context: LintContext, line: int) -> set[str]:
+def _names_set_for(context: LintContext, run: RunScript) -> set[str]:
+    """The variable names set when the RUN runs.
+
+    An ONBUILD trigger runs in the build of an image made from this one: it
+    sees the ENV of its stage (the image's config keeps it), not the ARGs,
+    which stay in this build.
+    """
+    semantics = context.semantics
+    trigger = run.owner is not run.instruction
+    stage = semantics.stage_of(run.owner)
+    if not trigger:
+        names = set(semantics.variables_before(run.instruction))
+        if stage is None:
+            # Before any FROM (snippets, hadolint's tests): every ARG and ENV above counts as set.
+            names |= _names_declared_above(context, run.owner.line, ("ARG", "ENV"))
+        return names
+    if stage is None:
+        return _names_declared_above(context, run.owner.line, ("ENV",))
+    chain: list[Stage] = []
+    current: Stage | None = stage
+    while current is not None:
+        chain.append(current)
+        current = current.base_stage
+    return {
+        definition.key
+        for each in chain
+        for instruction in each.instructions
+        if instruction.keyword == "ENV"
+        for definition in semantics.definitions(instruction)
+    }
+
+
+def _names_declared_above(context: LintContext, line: int, keywords: tuple[str, ...]) -> set[str]:
     names: set[str] = set()
     for instruction in context.document.instructions:
         if instruction.line >= line:
             break
-        if instruction.keyword in ("ARG", "ENV"):
+        if instruction.keyword in keywords:
             names.update(definition.key for definition in context.semantics.definitions(instruction))
     return names
 

@@ -8,9 +8,11 @@ compression other than gzip, zstd or plain tar (or zstd without the
 expansion past the first 128 MiB, or more than 64 GiB from one layer), an
 entry whose name or hard-link target climbs out of the layer root with
 `..` (the first twenty of a layer are listed, then one finding says there
-are more), more than 1,000,000 entries in one layer, and more than 16 MiB of
+are more), more than 1,000,000 entries in one layer, more than 16 MiB of
 account, access and credential files in one layer (their contents are not
-checked past that).
+checked past that), and a layer left unread because the layers below it
+already hold 2,000,000 entries, the most dockgate checks in one image (a
+layer the manifest lists again counts again, though it is read only once).
 
 Everything read before the problem is still checked by the other layer
 rules; what comes after it is not, so their silence about this layer proves

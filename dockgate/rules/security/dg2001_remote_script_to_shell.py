@@ -40,6 +40,7 @@ RULE = RuleMeta(
     name="remote-script-to-shell",
     summary="A downloaded script is piped into a shell or interpreter",
     level=Level.WARNING,
+    judges="build",
     security_severity=7.5,
     tags=("security", "CWE-494", "CWE-829"),
     documentation=__doc__,

@@ -57,6 +57,7 @@ RULE = RuleMeta(
     name="tls-verification-disabled",
     summary="TLS certificate verification is turned off",
     level=Level.WARNING,
+    judges="build",
     security_severity=7.4,
     tags=("security", "CWE-295"),
     aliases=(

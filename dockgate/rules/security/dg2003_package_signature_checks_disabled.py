@@ -42,6 +42,7 @@ RULE = RuleMeta(
     name="package-signature-checks-disabled",
     summary="Package signature verification is turned off",
     level=Level.WARNING,
+    judges="build",
     security_severity=7.5,
     tags=("security", "CWE-347", "CWE-494"),
     aliases=("CKV2_DOCKER_7", "CKV2_DOCKER_8", "CKV2_DOCKER_9", "CKV2_DOCKER_10", "CKV2_DOCKER_11"),

@@ -45,6 +45,7 @@ RULE = RuleMeta(
     name="credential-in-arg-env-label",
     summary="An ARG default, ENV or LABEL value looks like a credential",
     level=Level.ERROR,
+    judges="every-stage",
     security_severity=8.6,
     tags=("security", "CWE-798", "CWE-538"),
     aliases=("DS-0031", "CKV_SECRET_2", "CKV_SECRET_6", "CIS-DI-0010", "CIS-4.10", "Passwords And Secrets"),

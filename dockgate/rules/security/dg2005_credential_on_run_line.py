@@ -50,6 +50,7 @@ RULE = RuleMeta(
     name="credential-on-run-line",
     summary="A RUN command line holds a literal credential",
     level=Level.ERROR,
+    judges="every-stage",
     security_severity=8.1,
     tags=("security", "CWE-798", "CWE-214"),
     aliases=("DS-0031", "CKV2_DOCKER_17", "CIS-DI-0010", "CIS-4.10", "Passwords And Secrets In URL"),

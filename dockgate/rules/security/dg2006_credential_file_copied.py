@@ -46,13 +46,13 @@ from dockgate.analysis.dockerignore import (
 )
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
-from dockgate.rules.common.shipped_stages import shipped_instruction_ids
 
 RULE = RuleMeta(
     code="DG2006",
     name="credential-file-copied",
     summary="A file that holds credentials is copied into the image",
     level=Level.WARNING,
+    judges="image",
     precision="medium",
     security_severity=7.5,
     tags=("security", "CWE-538", "CWE-522"),
@@ -120,7 +120,7 @@ def _context_credentials(context: LintContext) -> Iterator[Violation]:
     """Credential files in the build context on disk that a whole-context copy ships."""
     if context.build_context is None:
         return
-    shipped = shipped_instruction_ids(context.semantics)
+    shipped = context.what_ships.image_instruction_ids()
     sources = [
         (instruction, word)
         for instruction, word in whole_context_sources(context.document)

@@ -42,6 +42,7 @@ RULE = RuleMeta(
     name="world-writable-permissions",
     summary="Files are made writable by every user",
     level=Level.WARNING,
+    judges="image",
     security_severity=5.5,
     tags=("security", "CWE-732"),
     documentation=__doc__,

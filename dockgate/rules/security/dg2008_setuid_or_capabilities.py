@@ -42,6 +42,7 @@ RULE = RuleMeta(
     name="setuid-or-capabilities",
     summary="setuid/setgid bits or file capabilities are added",
     level=Level.WARNING,
+    judges="image",
     security_severity=5.3,
     tags=("security", "CWE-250", "CWE-269"),
     aliases=("CIS-DI-0008", "CIS-4.8"),

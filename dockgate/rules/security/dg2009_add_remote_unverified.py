@@ -37,6 +37,7 @@ RULE = RuleMeta(
     name="add-remote-unverified",
     summary="ADD fetches a URL or git repository without a checksum or commit pin",
     level=Level.WARNING,
+    judges="build",
     security_severity=5.9,
     tags=("security", "CWE-494", "CWE-353"),
     aliases=("CKV_DOCKER_4", "CIS-DI-0009", "CIS-4.9"),

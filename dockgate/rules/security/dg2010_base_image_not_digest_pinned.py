@@ -39,6 +39,7 @@ RULE = RuleMeta(
     name="base-image-not-digest-pinned",
     summary="FROM image is not pinned by digest",
     level=Level.OFF,
+    judges="build",
     precision="very-high",
     security_severity=3.7,
     tags=("security", "CWE-494", "CWE-1357"),
@@ -51,7 +52,7 @@ def check(context: LintContext) -> Iterator[Violation]:
     semantics = context.semantics
     for stage in semantics.stages:
         instruction = stage.from_instruction
-        if stage.base_stage is not None or not instruction.args or not stage.base_name_known:
+        if stage.builds_on_stage or not instruction.args or not stage.base_name_known:
             continue
         reference = stage.base_name
         if not reference or reference == SCRATCH or "@" in reference:

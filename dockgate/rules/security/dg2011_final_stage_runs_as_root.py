@@ -71,6 +71,7 @@ RULE = RuleMeta(
     name="final-stage-runs-as-root",
     summary="the final stage never switches to a non-root USER",
     level=Level.WARNING,
+    judges="image",
     security_severity=7.0,
     tags=("security", "CWE-250", "CWE-269"),
     aliases=("DS-0002", "CKV_DOCKER_3", "CIS-DI-0001", "Missing User Instruction", "CIS-4.1"),
@@ -97,8 +98,7 @@ _PRIVILEGE_DROP = re.compile(r"(?<![\w-])(?:gosu|su-exec|setpriv|runuser|s6-setu
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    semantics = context.semantics
-    final = semantics.final_stage
+    final = context.what_ships.target
     if final is None or not final.from_instruction.args or ".devcontainer" in context.path:
         return
     instructions = [instruction for stage in _chain(final) for instruction in stage.instructions]

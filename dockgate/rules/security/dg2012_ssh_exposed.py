@@ -52,16 +52,13 @@ from dockgate.rules.common.package_managers import (
     parse_command,
 )
 from dockgate.rules.common.run_commands import instruction_line, unwrapped
-from dockgate.rules.common.shipped_stages import (
-    shipped_instruction_ids,
-    shipped_stages,
-)
 
 RULE = RuleMeta(
     code="DG2012",
     name="ssh-exposed",
     summary="the image exposes, installs or starts an SSH server",
     level=Level.WARNING,
+    judges="image",
     security_severity=5.3,
     tags=("security", "CWE-284", "CWE-1327"),
     aliases=("DS-0004", "CKV_DOCKER_1", "Exposing Port 22 (SSH)"),
@@ -86,13 +83,13 @@ _SSHD_STARTED = re.compile(r"(?:^|[\s/;&|(\"'])(sshd)(?=$|[\s;&|)\"'])|\bservice
 
 def check(context: LintContext) -> Iterator[Violation]:
     semantics = context.semantics
-    for stage in shipped_stages(semantics):
+    for stage in context.what_ships.image_stages():
         for instruction in stage.instructions:
             if instruction.keyword == "EXPOSE":
                 yield from _exposed_ssh(semantics, instruction)
             elif instruction.keyword in ("CMD", "ENTRYPOINT"):
                 yield from _started_sshd(instruction)
-    shipped = shipped_instruction_ids(semantics)
+    shipped = context.what_ships.image_instruction_ids()
     for run in context.run_scripts:
         if run.script is None or id(run.owner) not in shipped or run.owner is not run.instruction:
             continue

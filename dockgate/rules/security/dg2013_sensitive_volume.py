@@ -34,13 +34,13 @@ from typing import Iterator
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import VOLUME_ADVICE, sensitive_volume
-from dockgate.rules.common.shipped_stages import shipped_stages
 
 RULE = RuleMeta(
     code="DG2013",
     name="sensitive-volume",
     summary="VOLUME on a system path or the Docker socket",
     level=Level.WARNING,
+    judges="image",
     security_severity=7.5,
     tags=("security", "CWE-668", "CWE-250"),
     aliases=("DKL-DI-0002",),
@@ -50,7 +50,7 @@ RULE = RuleMeta(
 
 def check(context: LintContext) -> Iterator[Violation]:
     semantics = context.semantics
-    for stage in shipped_stages(semantics):
+    for stage in context.what_ships.image_stages():
         for instruction in stage.instructions:
             if instruction.keyword != "VOLUME":
                 continue

@@ -34,6 +34,7 @@ RULE = RuleMeta(
     name="insecure-run-entitlement",
     summary="RUN lifts the build sandbox (--security=insecure or --network=host)",
     level=Level.WARNING,
+    judges="build",
     precision="very-high",
     security_severity=7.5,
     tags=("security", "CWE-250"),

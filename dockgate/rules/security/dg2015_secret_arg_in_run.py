@@ -54,6 +54,7 @@ RULE = RuleMeta(
     name="secret-arg-in-run",
     summary="a RUN reads a secret-named build argument instead of a secret mount",
     level=Level.WARNING,
+    judges="build",
     precision="medium",
     security_severity=7.5,
     tags=("security", "CWE-214", "CWE-538"),

@@ -47,6 +47,7 @@ RULE = RuleMeta(
     name="cleartext-download",
     summary="code or packages downloaded over cleartext http://",
     level=Level.WARNING,
+    judges="build",
     security_severity=6.5,
     tags=("security", "CWE-319", "CWE-494"),
     documentation=__doc__,

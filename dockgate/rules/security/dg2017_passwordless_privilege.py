@@ -47,16 +47,13 @@ from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import NOPASSWD_TAG
 from dockgate.rules.common.run_commands import instruction_line, unwrapped
-from dockgate.rules.common.shipped_stages import (
-    shipped_instruction_ids,
-    shipped_stages,
-)
 
 RULE = RuleMeta(
     code="DG2017",
     name="passwordless-privilege",
     summary="RUN grants privilege without a password (NOPASSWD, empty password, root SSH login)",
     level=Level.WARNING,
+    judges="image",
     security_severity=7.2,
     tags=("security", "CWE-258", "CWE-269", "CWE-521"),
     documentation=__doc__,
@@ -72,7 +69,7 @@ _NOPASSWD_MESSAGE = "A NOPASSWD sudoers rule lets any process in the container b
 
 
 def check(context: LintContext) -> Iterator[Violation]:
-    shipped = shipped_instruction_ids(context.semantics)
+    shipped = context.what_ships.image_instruction_ids()
     for run in context.run_scripts:
         if run.script is None or id(run.owner) not in shipped:
             continue
@@ -85,7 +82,7 @@ def check(context: LintContext) -> Iterator[Violation]:
                 yield Violation(message, word.span if word is not None else command.name_span, instruction_line(run))
     # Here-documents that are data, not the script: `RUN cat <<EOF >> /etc/sudoers`, `COPY <<EOF /etc/sudoers.d/app`.
     scripts = {id(run.instruction): run.script for run in context.run_scripts}
-    for stage in shipped_stages(context.semantics):
+    for stage in context.what_ships.image_stages():
         for instruction in stage.instructions:
             if instruction.keyword not in ("RUN", "COPY", "ADD"):
                 continue
