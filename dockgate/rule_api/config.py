@@ -595,6 +595,7 @@ def _are_settings(settings: dict[str, Any]) -> bool:
         "disable_ignore_pragma": lambda value: type(value) is bool,
         "per_file_ignores": lambda value: mapping(value, strings),
         "exclude": strings,
+        "target": lambda value: value is None or name(value),
     }
     return type(settings) is dict and settings.keys() == checks.keys() and all(check(settings[key]) for key, check in checks.items())
 
