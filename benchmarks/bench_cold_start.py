@@ -97,22 +97,23 @@ def dockgate_command(option: str | None) -> list[str]:
     )
 
 
-def commands(dockgate: list[str], root: Path) -> list[Command]:
+def commands(dockgate: list[str], root: Path, label: str = "") -> list[Command]:
     """`python -c pass`, then `dockgate check Dockerfile` in a folder without and one with a
     `.dockgate.toml`, each as typed (the result cache on: after the warm-up run it holds the
-    file) and with `--no-cache` (the file is linted every time, ShellCheck included)."""
+    file) and with `--no-cache` (the file is linted every time, ShellCheck included).
+    `label` names the commands of a second dockgate (`--against`)."""
     bare, configured = root / "bare", root / "configured"
     for folder in (bare, configured):
-        folder.mkdir()
+        folder.mkdir(parents=True)
         (folder / "Dockerfile").write_text(COLD_START_DOCKERFILE, encoding="utf-8")
     (configured / ".dockgate.toml").write_text(PROJECT_CONFIG, encoding="utf-8")
     check = [*dockgate, "check", "Dockerfile"]
     return [
         Command("python -c pass", [sys.executable, "-c", "pass"], root),
-        Command("check", check, bare),
-        Command("check (config)", check, configured),
-        Command("check --no-cache", [*check, "--no-cache"], bare),
-        Command("check --no-cache (config)", [*check, "--no-cache"], configured),
+        Command(f"{label}check", check, bare),
+        Command(f"{label}check (config)", check, configured),
+        Command(f"{label}check --no-cache", [*check, "--no-cache"], bare),
+        Command(f"{label}check --no-cache (config)", [*check, "--no-cache"], configured),
     ]
 
 
@@ -126,7 +127,7 @@ def measure(runs: int, timed: list[Command]) -> None:
 
 def report(runs: int, timed: list[Command]) -> dict[str, object]:
     print(f"cold start: one 20-line Dockerfile, median of {runs} interleaved runs")
-    print(f"{'command':<28} {'median ms':>9} {'min ms':>8} {'ratio':>6}  target")
+    print(f"{'command':<37} {'median ms':>9} {'min ms':>8} {'ratio':>6}  target")
     baseline = statistics.median(timed[0].seconds)
     results: dict[str, object] = {"runs": runs, "python_ms": baseline * 1000}
     for command in timed:
@@ -136,7 +137,7 @@ def report(runs: int, timed: list[Command]) -> dict[str, object]:
         if command.name in ("check", "check (config)"):
             limit = TARGET_WITH_CONFIG if "config" in command.name else TARGET_WITHOUT_CONFIG
             target = f"{'within' if ratio <= limit else 'ABOVE'} {limit:.0f}x"
-        print(f"{command.name:<28} {median * 1000:>9.1f} {min(command.seconds) * 1000:>8.1f} {ratio:>5.1f}x  {target}")
+        print(f"{command.name:<37} {median * 1000:>9.1f} {min(command.seconds) * 1000:>8.1f} {ratio:>5.1f}x  {target}")
         results[command.name] = {"median_ms": median * 1000, "ratio": ratio}
     return results
 
@@ -148,6 +149,10 @@ def main() -> int:
         "--dockgate", metavar="COMMAND",
         help="dockgate command line (default: the dockgate script beside this Python)",
     )
+    parser.add_argument(
+        "--against", metavar="COMMAND",
+        help="a second dockgate (another install, such as one of main) timed the same way, run by run with the first",
+    )
     parser.add_argument("--json", type=Path, metavar="OUT", help="also write the results to OUT")
     arguments = parser.parse_args()
     if arguments.runs < 1:
@@ -158,6 +163,10 @@ def main() -> int:
             timed = commands(dockgate, Path(directory))
             print(f"python   {sys.executable} {platform.python_version()}, {os.cpu_count()} CPUs")
             print(f"dockgate {shlex.join(dockgate)}")
+            if arguments.against:
+                against = shlex.split(arguments.against)
+                timed += commands(against, Path(directory) / "against", label="against: ")[1:]
+                print(f"against  {shlex.join(against)}")
             measure(arguments.runs, timed)
     except BenchmarkError as error:
         print(f"bench_cold_start: {error}", file=sys.stderr)

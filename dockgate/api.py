@@ -13,23 +13,40 @@ instead, so one bad file does not hide the others' findings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, Sequence
 
-from dockgate.dockerfile.model import DockerfileSyntaxError, Document
-from dockgate.dockerfile.parser import parse
-from dockgate.dockerfile.source import SourceError, SourceText, decode, read_source, read_stream
+from dockgate.dockerfile.source import (
+    SourceError,
+    SourceText,
+    decode,
+    read_source,
+    read_stream,
+)
 from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
-from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
-from dockgate.engine.fixing import FixOutcome, fix_batch
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.noqa import NoqaResult, add_noqa
-from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
+from dockgate.engine.registry import (
+    all_rule_metas,
+    dockerfile_rule_metas,
+    dockerfile_rules,
+    image_rules,
+)
 from dockgate.engine.selectors import checked_config
 from dockgate.errors import UsageError
 from dockgate.rule_api.config import Config, ConfigResolver, load_config
 from dockgate.rule_api.findings import Finding, Level
 from dockgate.rule_api.rule import RuleMeta
+
+if TYPE_CHECKING:
+    from dockgate.dockerfile.model import Document
+    from dockgate.engine.dockerfile_engine import DockerfileEngine
+    from dockgate.engine.fixing import FixOutcome
+
+# The engine (parser, suppression comments, stamping) and the fixer are imported where a file
+# is linted or fixed: a run whose files are all in the result cache needs neither.
 
 __all__ = [
     "FixResult",
@@ -184,6 +201,8 @@ def lint_text(
 
 
 def _engine(rule_filter: Callable[[RuleMeta], bool] | None) -> DockerfileEngine:
+    from dockgate.engine.dockerfile_engine import DockerfileEngine
+
     rules = dockerfile_rules()
     return DockerfileEngine([rule for rule in rules if rule_filter(rule.meta)] if rule_filter else rules)
 
@@ -213,7 +232,7 @@ def lint_paths(
     run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
     for job in run.jobs:
         job.keep_suppressed = include_suppressed
-    cache = ResultCache(cache_dir, run.engine.rules) if cache_dir is not None and not include_suppressed else None
+    cache = ResultCache(cache_dir, dockerfile_rules()) if cache_dir is not None and not include_suppressed else None
     found_per_file: list[list[Finding] | None] = [None] * len(run.jobs)
     keys: list[str | None] = [None] * len(run.jobs)
     if cache is not None:
@@ -226,7 +245,7 @@ def lint_paths(
     findings_so_far = sum(len(found) for found in found_per_file if found is not None)
     if progress is not None and missing:
         progress(RunProgress(done, len(run.jobs), findings_so_far))
-    for batch, (batch_found, batch_notices) in _lint_batches(run.engine, [run.jobs[index] for index in missing], missing, workers):
+    for batch, (batch_found, batch_notices) in _lint_batches(run, [run.jobs[index] for index in missing], missing, workers):
         result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
         for index, found in zip(batch, batch_found):
             found_per_file[index] = found
@@ -257,14 +276,14 @@ class RunProgress:
 
 
 def _lint_batches(
-    engine: DockerfileEngine, jobs: list[LintJob], indices: list[int], workers: int | None
+    run: _Run, jobs: list[LintJob], indices: list[int], workers: int | None
 ) -> Iterator[tuple[list[int], tuple[list[list[Finding]], list[str]]]]:
     """The findings and notices of `jobs` in batches, each with the `indices` of its jobs, in order."""
     processes, size = _batching(len(jobs), workers)
     starts = range(0, len(jobs), size)
     if processes <= 1:
         for start in starts:
-            yield indices[start : start + size], engine.lint_batch(jobs[start : start + size])
+            yield indices[start : start + size], run.engine.lint_batch(jobs[start : start + size])
         return
     # Imported here: multiprocessing costs a one-file run (pre-commit, an editor) some 15 ms to import.
     from dockgate.engine.parallel import lint_in_processes
@@ -302,6 +321,8 @@ def fix_text(
         >>> fix_text("FROM alpine\\nrun apk add curl\\n").text
         'FROM alpine\\nRUN apk add --no-cache curl\\n'
     """
+    from dockgate.engine.fixing import fix_batch
+
     where = Path(path) if path is not None else None
     file_config = _resolver(config).for_file(where)
     job = LintJob(where.as_posix() if where else "-", decode(text.encode("utf-8", "surrogatepass")), file_config, where, build_context)
@@ -326,6 +347,8 @@ def fix_paths(
     each file's fixed text, for the caller to write or show. `workers` means
     what it means for `lint_paths`.
     """
+    from dockgate.engine.fixing import fix_batch
+
     result = FixRunResult()
     run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
     processes, size = _batching(len(run.jobs), workers)
@@ -402,11 +425,17 @@ def add_noqa_paths(
 class _Run:
     """The files of a run, read, each with its configuration."""
 
-    engine: DockerfileEngine
     jobs: list[LintJob]
     metas: list[RuleMeta]
     configs: list[Config]
     """Every configuration in force for some file, each once."""
+
+    @cached_property
+    def engine(self) -> DockerfileEngine:
+        """Every registered rule's engine, made when some file is linted."""
+        from dockgate.engine.dockerfile_engine import DockerfileEngine
+
+        return DockerfileEngine(dockerfile_rules())
 
 
 def _collect_jobs(
@@ -422,10 +451,9 @@ def _collect_jobs(
     base_config = resolver.for_file(None)
     wanted = [str(path) for path in paths] or ["."]
     discovery = find_dockerfiles([Path(path) for path in wanted if path != "-"])
-    engine = DockerfileEngine(dockerfile_rules())
     result.problems.extend(discovery.errors)
     result.notices.extend(discovery.notices)
-    run = _Run(engine, [], [rule.meta for rule in engine.rules], [])
+    run = _Run([], list(dockerfile_rule_metas()), [])
 
     def use(config: Config) -> Config:
         if all(config is not used for used in run.configs):
@@ -503,7 +531,7 @@ def lint_image(
     dockerfile_document = _read_dockerfile(dockerfile) if dockerfile is not None else None
     dockerfile_path = Path(dockerfile).as_posix() if dockerfile is not None else None
     engine = ImageEngine(image_rules(), dockerfile_rules())
-    result = LintResult(notices=checked_config(image_config, [rule.meta for rule in dockerfile_rules()]))
+    result = LintResult(notices=checked_config(image_config, dockerfile_rule_metas()))
     for source in sources:
         try:
             images = open_images(
@@ -527,6 +555,9 @@ def lint_image(
 
 def _read_dockerfile(name: str) -> Document:
     """The Dockerfile an image was built from, parsed; one that cannot be used is a usage error."""
+    from dockgate.dockerfile.model import DockerfileSyntaxError
+    from dockgate.dockerfile.parser import parse
+
     try:
         return parse(read_source(name, f"--dockerfile {name}").text)
     except DockerfileSyntaxError as error:

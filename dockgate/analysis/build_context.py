@@ -30,6 +30,8 @@ class ContextInputs:
         self._file_digests: dict[Path, bytes] = {}
         self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
         self._variables_digests: dict[Path, bytes] = {}
+        self._ports_digests: dict[Path, bytes] = {}
+        self._names_by_directory: dict[Path, frozenset[str]] = {}
 
     def digest(self, context_dir: Path, dockerfile_name: str) -> str:
         """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
@@ -37,11 +39,36 @@ class ContextInputs:
         digest = hashlib.sha256(b"ignore\0")
         if ignore_file is not None:
             digest.update(self._file_digest(ignore_file))
-        for path in port_input_files(context_dir / dockerfile_name):
-            digest.update(self._file_digest(path))
-            digest.update(self._variables_digest(path))
+        digest.update(self._ports_digest(context_dir, dockerfile_name))
         digest.update(self._listing_digest(context_dir, dockerfile_name, ignore_file))
         return digest.hexdigest()
+
+    def _ports_digest(self, context_dir: Path, dockerfile_name: str) -> bytes:
+        """The files that publish ports: which they are depends on the folder alone, not on the Dockerfile's name."""
+        known = self._ports_digests.get(context_dir)
+        if known is None:
+            parts = []
+            for path in port_input_files(context_dir / dockerfile_name):
+                if path.name in self._names_in(path.parent):
+                    parts.append(self._file_digest(path))
+                    parts.append(self._variables_digest(path))
+                else:
+                    # Most candidates do not exist: say so without trying to open them.
+                    parts.append(_missing_digest(path))
+                    parts.append(_NO_VARIABLES)
+            known = self._ports_digests[context_dir] = b"".join(parts)
+        return known
+
+    def _names_in(self, directory: Path) -> frozenset[str]:
+        """The names in `directory` (none when it cannot be listed), listed once per run."""
+        known = self._names_by_directory.get(directory)
+        if known is None:
+            try:
+                known = frozenset(os.listdir(directory))
+            except OSError:
+                known = frozenset()
+            self._names_by_directory[directory] = known
+        return known
 
     def _file_digest(self, path: Path) -> bytes:
         known = self._file_digests.get(path)
@@ -49,7 +76,7 @@ class ContextInputs:
             try:
                 known = hashlib.sha256(b"\1" + path.name.encode("utf-8", "surrogatepass") + b"\0" + path.read_bytes()).digest()
             except OSError:
-                known = hashlib.sha256(b"\0" + path.name.encode("utf-8", "surrogatepass")).digest()  # missing or unreadable
+                known = _missing_digest(path)  # missing or unreadable
             self._file_digests[path] = known
         return known
 
@@ -74,3 +101,11 @@ class ContextInputs:
                     listing = [path for path in listing if not path.startswith(inside + "/")]
             known = self._listing_digests[key] = hashlib.sha256("\0".join(listing).encode("utf-8", "surrogatepass")).digest()
         return known
+
+
+def _missing_digest(path: Path) -> bytes:
+    return hashlib.sha256(b"\0" + path.name.encode("utf-8", "surrogatepass")).digest()
+
+
+_NO_VARIABLES = hashlib.sha256(b"").digest()
+"""What `_variables_digest` gives a file that names no variable (or is not there)."""

@@ -12,7 +12,10 @@ script whose lines are commands, as in a shell file.
 
 from __future__ import annotations
 
+import fnmatch
+import functools
 import json
+import os
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -52,12 +55,36 @@ class DockerCommand:
 def command_files(dockerfile: Path, repository_root: Path | None) -> list[Path]:
     """The files whose `docker` commands may build or run the image of `dockerfile`."""
     context = dockerfile.parent
-    found: set[Path] = set()
-    for pattern in (*_SCRIPT_PATTERNS, *_README_PATTERNS, "scripts/*.sh"):
-        found.update(context.glob(pattern))
-    for pattern in _CI_PATTERNS:
-        found.update((repository_root or context).glob(pattern))
-    return sorted(path for path in found if path.is_file())[:MAX_COMMAND_FILES]
+    root = repository_root or context
+    # One listing per folder (not a glob per pattern): a warm cached run asks this for every folder it lints.
+    found = [
+        *_matching(context, _CONTEXT_NAMES),
+        *_matching(context / "scripts", _SHELL_SCRIPT_NAMES),
+        *_matching(root / ".github" / "workflows", _WORKFLOW_NAMES),
+        *_matching(root, _ROOT_CI_NAMES),
+    ]
+    return sorted(path for path in set(found) if path.is_file())[:MAX_COMMAND_FILES]
+
+
+_CONTEXT_NAMES = (*_SCRIPT_PATTERNS, *_README_PATTERNS)
+_SHELL_SCRIPT_NAMES = ("*.sh",)
+_WORKFLOW_NAMES = tuple(pattern.rsplit("/", 1)[1] for pattern in _CI_PATTERNS if pattern.startswith(".github/workflows/"))
+_ROOT_CI_NAMES = tuple(pattern for pattern in _CI_PATTERNS if "/" not in pattern)
+
+
+@functools.cache
+def _names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns))
+
+
+def _matching(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+    """The entries of `folder` whose names match one of `patterns` (case-sensitively, as a glob on POSIX does)."""
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return []
+    names = _names_pattern(patterns)
+    return [folder / name for name in entries if names.match(name)]
 
 
 def docker_commands(path: Path, text: str) -> Iterator[DockerCommand]:

@@ -11,14 +11,10 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 # hadolint leaves these out: two need `# shellcheck source=` directives a Dockerfile cannot
 # carry, SC2187 only says that ash is not supported.
@@ -30,8 +26,9 @@ REMEMBERED_SCRIPTS = 20_000
 """How many scripts' comments a process keeps, so that a re-lint (after --fix, in an editor) checks only what changed."""
 
 
-@dataclass(frozen=True, slots=True)
-class ShellCheckComment:
+class ShellCheckComment(NamedTuple):
+    """One comment of ShellCheck's (a named tuple: the result cache imports this module on every start)."""
+
     code: int
     level: str
     """error, warning, info or style."""
@@ -51,6 +48,8 @@ def find_shellcheck() -> str | None:
     beside = Path(sys.executable).parent / ("shellcheck.exe" if os.name == "nt" else "shellcheck")
     if beside.is_file():
         return str(beside)
+    import shutil  # here: a cached run asks only for the binary beside this Python
+
     return shutil.which("shellcheck")
 
 
@@ -86,6 +85,10 @@ def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS)
     scripts_wanted = dict.fromkeys(scripts)
     distinct = [script for script in scripts_wanted if (binary, script) not in _remembered]
     found: list[list[ShellCheckComment] | None] = [[] for _ in distinct]
+    # Imported here, not with the module: the result cache asks `shellcheck_identity` on every start.
+    import tempfile
+    from concurrent.futures import ThreadPoolExecutor
+
     deadline = time.monotonic() + time_budget
     with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
         paths = []
@@ -130,6 +133,8 @@ _remembered: dict[tuple[str, str], tuple[ShellCheckComment, ...]] = {}
 
 def _run_chunk(binary: str, paths: list[str], deadline: float) -> list[tuple[int, ShellCheckComment]] | None:
     """The comments on a chunk of scripts, or None when the time budget ran out first."""
+    import subprocess
+
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         return None

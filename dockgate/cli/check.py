@@ -9,7 +9,6 @@ from pathlib import Path
 from dockgate.api import FixRunResult, NoqaRunResult, add_noqa_paths, fix_paths, lint_paths
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from dockgate.cli.progress import terminal_progress
-from dockgate.cli.rewriting import unified_diff, write_changed
 from dockgate.cli.run_options import (
     add_cache_options,
     add_run_options,
@@ -95,6 +94,8 @@ def _check_fix_options(args: argparse.Namespace) -> None:
 
 def _fix(args: argparse.Namespace, result: FixRunResult) -> int:
     """Write the fixed files, report what remains, and say what was fixed."""
+    from dockgate.cli.rewriting import write_changed  # with difflib and tempfile: only when fixing
+
     written, problems = write_changed(result.files)
     result.problems.extend(problems)
     reads_stdin = any(file.path is None for file in result.files)
@@ -105,6 +106,8 @@ def _fix(args: argparse.Namespace, result: FixRunResult) -> int:
 
 def _diff(result: FixRunResult) -> int:
     """Print what --fix would change; exit 1 when it would change something."""
+    from dockgate.cli.rewriting import unified_diff
+
     show_notices(result.notices, result.problems)
     diff = unified_diff(result.files)
     sys.stdout.write(diff)
@@ -129,6 +132,8 @@ def fix_summary(result: FixRunResult, files: int, *, would: bool) -> str:
 
 def _add_noqa(result: NoqaRunResult) -> int:
     """Write the files with their new ignore comments and say how many were added."""
+    from dockgate.cli.rewriting import write_changed
+
     written, problems = write_changed(result.files)
     result.problems.extend(problems)
     show_notices(result.notices, result.problems)

@@ -26,7 +26,7 @@ COMMANDS = ("check", "image", "parse", "rules", "server")
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser, with the full options of `command` (the others are listed by name)."""
+    """The argument parser for `command` alone, or for every command (None: `--help`, `--version`)."""
     parser = argparse.ArgumentParser(
         prog="dockgate",
         description="Dockerfile linter and security analyzer.",
@@ -37,18 +37,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     for name in COMMANDS:
         if command is None or name == command:
             importlib.import_module(f"dockgate.cli.{name}").add_command(commands)
-        else:
-            commands.add_parser(name, help=_HELP[name])
+    # With a command named, the others are left out: each parser costs argparse several
+    # translation look-ups, and a pre-commit hook pays for every one on every call.
     return parser
-
-
-_HELP = {
-    "check": "lint Dockerfiles (default: every Dockerfile below the current directory)",
-    "image": "lint built images: docker save tars, OCI layouts and archives, docker inspect JSON, registries",
-    "parse": "print the parse tree of a Dockerfile",
-    "rules": "list the rules, or show one rule's documentation",
-    "server": "run the language server (LSP over stdio) for editors",
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

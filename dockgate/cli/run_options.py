@@ -11,8 +11,12 @@ from typing import Sequence, TextIO
 
 from dockgate.api import LintResult
 from dockgate.cli.output import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, write
-from dockgate.engine.cache import DEFAULT_CACHE_DIR_NAME, default_cache_dir
-from dockgate.engine.registry import dockerfile_rules
+from dockgate.engine.cache import (
+    DEFAULT_CACHE_DIR_NAME,
+    ValidatedConfigFiles,
+    default_cache_dir,
+)
+from dockgate.engine.registry import dockerfile_rule_metas
 from dockgate.engine.selectors import rules_for_selectors, unknown_selector
 from dockgate.errors import UsageError
 from dockgate.reporters import FORMATS, Report, render
@@ -104,7 +108,10 @@ def configuration(args: argparse.Namespace, **extra_overrides: object) -> Config
         "failure_threshold": args.failure_threshold,
         **extra_overrides,
     }
-    return load_config(Path(args.config) if args.config else None, args.no_config, overrides)
+    # A run that keeps a cache also keeps the configuration files it validated (`check`; `image` has no cache).
+    cache_dir = cache_directory(args) if hasattr(args, "no_cache") else None
+    validated = ValidatedConfigFiles(cache_dir) if cache_dir is not None else None
+    return load_config(Path(args.config) if args.config else None, args.no_config, overrides, validated)
 
 
 def _check_option_selectors(selectors_by_option: dict[str, list[str]]) -> None:
@@ -112,7 +119,7 @@ def _check_option_selectors(selectors_by_option: dict[str, list[str]]) -> None:
     given = [selector for selectors in selectors_by_option.values() for selector in selectors]
     if not given:
         return
-    metas = rules_for_selectors(given, [rule.meta for rule in dockerfile_rules()])
+    metas = rules_for_selectors(given, dockerfile_rule_metas())
     for option, selectors in selectors_by_option.items():
         for selector in selectors:
             problem = unknown_selector(selector, metas)

@@ -12,21 +12,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Iterator
 
-
-@dataclass(frozen=True, slots=True)
-class Span:
-    """A range of the document text: from (line, column) up to (end_line, end_column)."""
-
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def covering(self, other: Span) -> Span:
-        """The smallest span that holds both this span and `other`."""
-        start = min((self.line, self.column), (other.line, other.column))
-        end = max((self.end_line, self.end_column), (other.end_line, other.end_column))
-        return Span(start[0], start[1], end[0], end[1])
+from dockgate.dockerfile.span import Span as Span
 
 
 class LineMap:

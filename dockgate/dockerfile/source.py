@@ -7,10 +7,13 @@ import os
 import re
 import stat
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from dockgate.dockerfile.model import DockerfileSyntaxError, Span
+from dockgate.dockerfile.span import Span
 from dockgate.errors import UserError
+
+if TYPE_CHECKING:
+    from dockgate.dockerfile.model import DockerfileSyntaxError
 
 
 class SourceError(UserError):
@@ -128,6 +131,10 @@ def _docker_failure_line(data: bytes) -> int:
 
 def wide_encoding_error(source: SourceText) -> DockerfileSyntaxError | None:
     """Docker's failure on a UTF-16/32 file, placed on the line it fails on; None for UTF-8 text."""
+    from dockgate.dockerfile.model import (
+        DockerfileSyntaxError,  # the model is loaded only where files are linted
+    )
+
     encoding = source.wide_encoding
     if encoding is None or source.docker_failure_line is None:
         return None

@@ -13,6 +13,10 @@ a temporary file and renamed into place, so concurrent runs only ever see
 whole entries. An entry is believed only if it parses, has this format and
 names the key it is stored under, and every field has the expected type;
 anything else is linted afresh. Nothing in an entry is executed (no pickle).
+
+Beside them, `configs/` keeps the settings of the configuration files pydantic
+has validated (`ValidatedConfigFiles`), so that a run whose configuration did
+not change neither imports pydantic nor builds its model.
 """
 
 from __future__ import annotations
@@ -22,15 +26,14 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Sequence
 
 import dockgate
 from dockgate import __version__
 from dockgate.analysis.build_context import ContextInputs
-from dockgate.dockerfile.model import Span
-from dockgate.engine.dockerfile_engine import LintJob
+from dockgate.dockerfile.span import Span
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import DockerfileRule
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix, Level, RelatedLocation
@@ -94,7 +97,7 @@ class ResultCache:
             if not isinstance(findings, list):
                 raise CacheCorrupt
             return [_finding(item) for item in findings]
-        except (OSError, ValueError, TypeError, RecursionError, CacheCorrupt):
+        except (OSError, ValueError, TypeError, KeyError, RecursionError, CacheCorrupt):
             return None
 
     def put(self, key: str, findings: Sequence[Finding]) -> None:
@@ -102,28 +105,7 @@ class ResultCache:
         if not self._writable:
             return
         entry = json.dumps({"format": CACHE_FORMAT, "key": key, "findings": [_encoded(finding) for finding in findings]})
-        target = self._entry_path(key)
-        try:
-            self._prepare(target.parent)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                    stream.write(entry)
-                os.replace(temporary, target)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(temporary)
-                raise
-        except OSError:
-            self._writable = False
-
-    def _prepare(self, entry_directory: Path) -> None:
-        if not entry_directory.is_dir():
-            entry_directory.mkdir(parents=True, exist_ok=True)
-        ignore_everything = self.directory / ".gitignore"
-        if not ignore_everything.exists():
-            # A cache is nobody's source: keep it out of git without touching the project's .gitignore.
-            ignore_everything.write_text("# written by dockgate\n*\n", encoding="utf-8")
+        self._writable = _write_entry(self.directory, self._entry_path(key), entry)
 
     def _entry_path(self, key: str) -> Path:
         return self._entries / key[:2] / f"{key[2:]}.json"
@@ -146,6 +128,62 @@ class ResultCache:
         self._config_digests[id(config)] = (config, digest)
         return digest
 
+
+class ValidatedConfigFiles:
+    """The settings of configuration files pydantic has validated (`rule_api.config.ValidatedConfigs`),
+    kept beside the findings: `<cache dir>/v<format>/configs/`, one entry per digest of a file's
+    data and dockgate's version, believed only as findings are (format, key, every field's type)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self._entries = directory / f"v{CACHE_FORMAT}" / "configs"
+        self._writable = True
+
+    def get(self, digest: str) -> dict[str, Any] | None:
+        key = self._key(digest)
+        try:
+            data = json.loads((self._entries / f"{key}.json").read_bytes())
+        except (OSError, ValueError, RecursionError):
+            return None
+        if type(data) is not dict or data.get("format") != CACHE_FORMAT or data.get("key") != key:
+            return None
+        settings = data.get("settings")
+        return settings if type(settings) is dict else None
+
+    def put(self, digest: str, settings: dict[str, Any]) -> None:
+        if self._writable:
+            key = self._key(digest)
+            entry = json.dumps({"format": CACHE_FORMAT, "key": key, "settings": settings})
+            self._writable = _write_entry(self.directory, self._entries / f"{key}.json", entry)
+
+    @staticmethod
+    def _key(digest: str) -> str:
+        return hashlib.sha256(f"{CACHE_FORMAT}\0{_dockgate_version()}\0config\0{digest}".encode()).hexdigest()
+
+
+def _write_entry(cache_directory: Path, target: Path, entry: str) -> bool:
+    """Write one entry atomically (a temporary file renamed into place); False when the cache cannot be written."""
+    import tempfile  # only when something is written: a cached run writes nothing
+
+    try:
+        if not target.parent.is_dir():
+            target.parent.mkdir(parents=True, exist_ok=True)
+        ignore_everything = cache_directory / ".gitignore"
+        if not ignore_everything.exists():
+            # A cache is nobody's source: keep it out of git without touching the project's .gitignore.
+            ignore_everything.write_text("# written by dockgate\n*\n", encoding="utf-8")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(entry)
+            os.replace(temporary, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError:
+        return False
+    return True
 
 @functools.cache
 def _dockgate_version() -> str:
@@ -208,7 +246,7 @@ def _finding(item: Any) -> Finding:
     code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix, related = item
     if not (type(code) is type(name) is type(level) is type(message) is type(file) is type(fingerprint) is str):
         raise CacheCorrupt
-    if type(aliases) is not list or not all(type(alias) is str for alias in aliases):
+    if type(aliases) is not list or any(type(alias) is not str for alias in aliases):
         raise CacheCorrupt
     if instruction_line is not None and type(instruction_line) is not int:
         raise CacheCorrupt
@@ -217,7 +255,7 @@ def _finding(item: Any) -> Finding:
     return Finding(
         code=code,
         name=name,
-        level=Level(level),
+        level=_LEVELS[level],
         message=message,
         file=file,
         span=None if span is None else _span(span),
@@ -225,8 +263,12 @@ def _finding(item: Any) -> Finding:
         aliases=tuple(aliases),
         fingerprint=fingerprint,
         fix=None if fix is None else _fix(fix),
-        related=tuple(_related(place) for place in related),
+        related=tuple([_related(place) for place in related]) if related else (),
     )
+
+
+_LEVELS = {level.value: level for level in Level}
+"""Level by name; an unknown name is a KeyError, which `get` treats as a corrupt entry."""
 
 
 def _related(item: Any) -> RelatedLocation:
@@ -250,6 +292,9 @@ def _fix(item: Any) -> Fix:
 
 
 def _span(item: Any) -> Span:
-    if type(item) is not list or len(item) != 4 or not all(type(value) is int for value in item):
+    if type(item) is not list or len(item) != 4:
         raise CacheCorrupt
-    return Span(*item)
+    line, column, end_line, end_column = item
+    if not (type(line) is type(column) is type(end_line) is type(end_column) is int):
+        raise CacheCorrupt
+    return Span(line, column, end_line, end_column)

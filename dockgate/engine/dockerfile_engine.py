@@ -12,20 +12,20 @@ one per RUN); it returns notices for the user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceText, wide_encoding_error
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import (
     DockerfileRule,
     LoadedRule,
     LoadedSourceRule,
     LoadedSuppressionRule,
-    dockerfile_rules,
+    RegisteredRule,
+    dockerfile_rule_metas,
 )
 from dockgate.engine.stamping import fingerprint, identity
 from dockgate.rule_api.config import Config
@@ -39,34 +39,14 @@ from dockgate.rule_api.rule import (
 from dockgate.rule_api.suppressions import BUILDKIT_RULES, Suppressions
 
 
-@dataclass(slots=True)
-class LintJob:
-    """One file to lint: what to call it, its text, and the configuration in force."""
-
-    display_path: str
-    source: SourceText
-    config: Config
-    path: Path | None = None
-    """The file on disk, or the one standard input stands for (`--stdin-filename`); None for
-    unnamed standard input. Per-file ignores and the default build context follow it."""
-    build_context: Path | None = None
-    """The build context given by `--context`; by default the folder of `path`."""
-    from_stdin: bool = False
-    """The text came from standard input: there is no file at `path` to write a fix to."""
-    keep_suppressed: bool = False
-    """Keep the findings the file's comments suppress, each with its `suppression` (for SARIF)."""
-
-
 class DockerfileEngine:
     """Lints Dockerfiles with a fixed set of rules."""
 
     def __init__(self, rules: Sequence[DockerfileRule]) -> None:
         self.rules = list(rules)
         """Every rule, in registry order: what the engine reports as enabled."""
-        self.document_rules = [rule for rule in rules if isinstance(rule, LoadedRule)]
-        self.source_rules = [rule for rule in rules if isinstance(rule, LoadedSourceRule)]
-        self.suppression_rules = [rule for rule in rules if isinstance(rule, LoadedSuppressionRule)]
-        """Run last: they read which suppression comments the other rules' findings used."""
+        self._may_run: dict[int, tuple[Config, frozenset[int]]] = {}
+        self._rule_sets: dict[frozenset[int], _RuleSet] = {}
         self.same_finding_as = {rule.meta.code: rule.meta.same_finding_as for rule in rules if rule.meta.same_finding_as}
         """Code -> the code whose finding at the same place stands for it (`RuleMeta.same_finding_as`)."""
 
@@ -77,9 +57,10 @@ class DockerfileEngine:
 
     def lint_batch(self, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
         """Findings for each job (in order), and notices from batch preparation."""
+        rule_set = self._rules_for([job.config for job in jobs])
         parsed = [_parse(job) for job in jobs]
         notices: list[str] = []
-        for rule in self.document_rules:
+        for rule in rule_set.document_rules:
             if rule.prepare_batch is None:
                 continue
             enabled = [
@@ -89,38 +70,55 @@ class DockerfileEngine:
             ]
             if enabled:
                 notices.extend(rule.prepare_batch(enabled))
-        return [self._findings(context, job) for context, job in zip(parsed, jobs)], notices
+        return [self._findings(rule_set, context, job) for context, job in zip(parsed, jobs)], notices
 
-    def _findings(self, parsed: LintContext | SourceContext, job: LintJob) -> list[Finding]:
+    def _rules_for(self, configs: Iterable[Config]) -> _RuleSet:
+        """The rules that may run under one of `configs`, loaded (a rule module is imported when it first runs)."""
+        indices: set[int] = set()
+        for config in configs:
+            known = self._may_run.get(id(config))
+            if known is None or known[0] is not config:
+                known = (config, frozenset(index for index, rule in enumerate(self.rules) if _may_run(rule.meta, config)))
+                self._may_run[id(config)] = known
+            indices.update(known[1])
+        key = frozenset(indices)
+        rule_set = self._rule_sets.get(key)
+        if rule_set is None:
+            rule_set = self._rule_sets[key] = _RuleSet([self.rules[index] for index in sorted(key)])
+        return rule_set
+
+    def _findings(self, rules: _RuleSet, parsed: LintContext | SourceContext, job: LintJob) -> list[Finding]:
         source_context = SourceContext(job.display_path, job.source, job.config, _syntax_error(parsed))
         document_context = parsed if isinstance(parsed, LintContext) else None
         findings: list[Finding] = []
         rules_run: list[RuleMeta] = []
-        for source_rule in self.source_rules:
+        for source_rule in rules.source_rules:
             level = self._level(source_rule.meta, job, document_context)
             if level is not Level.OFF:
                 rules_run.append(source_rule.meta)
                 findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
         if document_context is not None:
-            for rule in self.document_rules:
+            for rule in rules.document_rules:
                 level = self._level(rule.meta, job, document_context)
                 if level is not Level.OFF:
                     rules_run.append(rule.meta)
                     violations = _in_judged_stages(rule.meta, document_context, rule.check(document_context))
                     findings.extend(_stamped(rule.meta, level, violations, job, document_context))
             findings = _one_finding_per_problem(findings, self.same_finding_as)
-            findings.extend(self._suppression_findings(document_context, job, rules_run))
+            findings.extend(self._suppression_findings(rules, document_context, job, rules_run))
         if not job.keep_suppressed:
             findings = [finding for finding in findings if finding.suppression is None]
         findings.sort(key=Finding.sort_key)
         return findings
 
-    def _suppression_findings(self, context: LintContext, job: LintJob, rules_run: list[RuleMeta]) -> Iterator[Finding]:
-        for rule in self.suppression_rules:
+    def _suppression_findings(
+        self, rules: _RuleSet, context: LintContext, job: LintJob, rules_run: list[RuleMeta]
+    ) -> Iterator[Finding]:
+        for rule in rules.suppression_rules:
             level = self._level(rule.meta, job, context)
             if level is not Level.OFF:
                 checked = SuppressionContext(
-                    job.display_path, context.document, context.suppressions, rules_run, _registered_metas()
+                    job.display_path, context.document, context.suppressions, rules_run, dockerfile_rule_metas()
                 )
                 yield from _stamped(rule.meta, level, rule.check(checked), job, context)
 
@@ -137,10 +135,23 @@ class DockerfileEngine:
         return level
 
 
-@cache
-def _registered_metas() -> tuple[RuleMeta, ...]:
-    """Every registered rule, not only an engine's: a code of some other rule is no typo (DG0005)."""
-    return tuple(rule.meta for rule in dockerfile_rules())
+class _RuleSet:
+    """Rules loaded and sorted by what they read, in registry order."""
+
+    def __init__(self, rules: Sequence[DockerfileRule]) -> None:
+        loaded = [rule.load() if isinstance(rule, RegisteredRule) else rule for rule in rules]
+        self.document_rules = [rule for rule in loaded if isinstance(rule, LoadedRule)]
+        self.source_rules = [rule for rule in loaded if isinstance(rule, LoadedSourceRule)]
+        self.suppression_rules = [rule for rule in loaded if isinstance(rule, LoadedSuppressionRule)]
+        """Run last: they read which suppression comments the other rules' findings used."""
+
+
+def _may_run(meta: RuleMeta, config: Config) -> bool:
+    """Whether the rule can run on some file under `config`: it is on there, or it is one of
+    BuildKit's experimental checks, which a file's `# check=experimental=` switches on."""
+    if config.level_for(meta) is not Level.OFF:
+        return True
+    return meta.level is Level.OFF and any(alias in BUILDKIT_RULES for alias in meta.aliases)
 
 
 def _parse(job: LintJob) -> LintContext | SourceContext:

@@ -14,8 +14,9 @@ from typing import Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
-from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
-from dockgate.engine.registry import DockerfileRule, LoadedRule
+from dockgate.engine.dockerfile_engine import DockerfileEngine
+from dockgate.engine.lint_job import LintJob
+from dockgate.engine.registry import DockerfileRule, LoadedRule, RegisteredRule
 from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix
 
 MAX_PASSES = 10
@@ -101,6 +102,8 @@ def fix_batch(engine: DockerfileEngine, jobs: Sequence[LintJob], *, unsafe: bool
 
 
 def _prepares_batches(rule: DockerfileRule) -> bool:
+    if isinstance(rule, RegisteredRule):
+        return rule.prepares_batch
     return isinstance(rule, LoadedRule) and rule.prepare_batch is not None
 
 

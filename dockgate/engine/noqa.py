@@ -14,13 +14,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from dockgate.dockerfile.model import Comment, DockerfileSyntaxError, Document, Instruction
-from dockgate.dockerfile.parser import parse
-from dockgate.engine.fixing import apply_edits
 from dockgate.rule_api.findings import Edit, Finding
-from dockgate.rule_api.suppressions import UNSUPPRESSIBLE_CODES, IgnorePragma, read_ignore_pragma
+
+if TYPE_CHECKING:
+    from dockgate.dockerfile.model import Comment, Document, Instruction
+    from dockgate.rule_api.suppressions import IgnorePragma
+
+# The parser, the fixer and the suppression comments are imported when comments are added:
+# `dockgate.api` imports this module on every start.
 
 _HADOLINT_CODE = re.compile(r"[DLSC0-9]+")
 """The codes hadolint can read in a pragma (hadolint.md §7)."""
@@ -47,6 +50,11 @@ def add_noqa(text: str, findings: Sequence[Finding]) -> NoqaResult:
     (DL1000) and findings outside an instruction. A text that does not parse
     is returned as it is.
     """
+    from dockgate.dockerfile.model import DockerfileSyntaxError
+    from dockgate.dockerfile.parser import parse
+    from dockgate.engine.fixing import apply_edits
+    from dockgate.rule_api.suppressions import UNSUPPRESSIBLE_CODES
+
     try:
         document = parse(text)
     except DockerfileSyntaxError:
@@ -101,6 +109,8 @@ def _comment_edits(document: Document, instruction: Instruction, codes: list[str
 
 def _pragmas_directly_above(instruction: Instruction) -> list[tuple[Comment, IgnorePragma]]:
     """The instruction-scoped ignore comments on the lines right above it, nearest first."""
+    from dockgate.rule_api.suppressions import read_ignore_pragma
+
     found: list[tuple[Comment, IgnorePragma]] = []
     expected_line = instruction.line - 1
     for comment in reversed(instruction.comments):

@@ -14,9 +14,10 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import partial
 from typing import Callable, Iterator, Sequence, TypeVar
 
-from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.fixing import FixOutcome, fix_batch
-from dockgate.engine.registry import dockerfile_rules
+from dockgate.engine.lint_job import LintJob
+from dockgate.engine.registry import dockerfile_rules, load_rules
 from dockgate.rule_api.findings import Finding
 
 BatchResult = tuple[list[list[Finding]], list[str]]
@@ -48,6 +49,9 @@ def _in_processes(
 ) -> Iterator[_Result]:
     # fork where there is one: the workers start with dockgate already imported.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        # Imported once here rather than in every worker.
+        load_rules(rule.module_name for rule in dockerfile_rules())
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_start_worker
     ) as pool:

@@ -1,13 +1,19 @@
-"""Loading the rule modules the registry (`dockgate.rules`) lists."""
+"""The rule registry (`dockgate.rules`): every rule's metadata, and its module loaded when it runs.
+
+The metadata comes from the generated rule index (`dockgate.rules.index`, see
+`engine.rule_index`), so knowing the rules costs no rule module import; a rule's
+module (its check, and everything the check imports) is imported the first
+time an engine runs the rule.
+"""
 
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
 from functools import cache
 from types import ModuleType
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable, NamedTuple
 
+from dockgate.rule_api.findings import Applicability, Level
 from dockgate.rule_api.rule import (
     CheckFunction,
     ImageCheckFunction,
@@ -15,53 +21,69 @@ from dockgate.rule_api.rule import (
     RuleMeta,
     SourceCheckFunction,
     SuppressionCheckFunction,
+    unchecked_rule_meta,
 )
 
 BatchPreparer = Callable[[list[LintContext]], list[str]]
 """A rule module's optional `prepare_batch(contexts) -> notices`: expensive work done once for many files."""
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedRule:
+# Named tuples, not frozen dataclasses: immutable records all the same, and a start-up builds
+# them in a few microseconds where a frozen dataclass costs about a millisecond.
+class LoadedRule(NamedTuple):
     meta: RuleMeta
     check: CheckFunction
     prepare_batch: BatchPreparer | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSourceRule:
+class LoadedSourceRule(NamedTuple):
     meta: RuleMeta
     check: SourceCheckFunction
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedSuppressionRule:
+class LoadedSuppressionRule(NamedTuple):
     meta: RuleMeta
     check: SuppressionCheckFunction
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedImageRule:
+class LoadedImageRule(NamedTuple):
     meta: RuleMeta
     check: ImageCheckFunction
 
 
-DockerfileRule = LoadedRule | LoadedSourceRule | LoadedSuppressionRule
+LoadedDockerfileRule = LoadedRule | LoadedSourceRule | LoadedSuppressionRule
 
 
-def load_rules(module_names: Iterable[str]) -> list[DockerfileRule]:
+class RegisteredRule(NamedTuple):
+    """A Dockerfile rule of the registry: its metadata from the index, its module imported by `load`."""
+
+    meta: RuleMeta
+    module_name: str
+    prepares_batch: bool
+    """The module defines `prepare_batch` (known without importing it)."""
+
+    def load(self) -> LoadedDockerfileRule:
+        return _loaded_rule(self.module_name)
+
+
+DockerfileRule = LoadedDockerfileRule | RegisteredRule
+"""What a `DockerfileEngine` runs: a registered rule (loaded when it first runs), or a rule already loaded."""
+
+
+def load_rules(module_names: Iterable[str]) -> list[LoadedDockerfileRule]:
     """Import each Dockerfile rule module and pair its metadata with its check."""
-    rules: list[DockerfileRule] = []
-    for module_name in module_names:
-        module: ModuleType = importlib.import_module(module_name)
-        meta: RuleMeta = module.RULE
-        if meta.reads == "source":
-            rules.append(LoadedSourceRule(meta, module.check))
-        elif meta.reads == "suppressions":
-            rules.append(LoadedSuppressionRule(meta, module.check))
-        else:
-            rules.append(LoadedRule(meta, module.check, getattr(module, "prepare_batch", None)))
-    return rules
+    return [_loaded_rule(module_name) for module_name in module_names]
+
+
+@cache
+def _loaded_rule(module_name: str) -> LoadedDockerfileRule:
+    module: ModuleType = importlib.import_module(module_name)
+    meta: RuleMeta = module.RULE
+    if meta.reads == "source":
+        return LoadedSourceRule(meta, module.check)
+    if meta.reads == "suppressions":
+        return LoadedSuppressionRule(meta, module.check)
+    return LoadedRule(meta, module.check, getattr(module, "prepare_batch", None))
 
 
 def load_image_rules(module_names: Iterable[str]) -> list[LoadedImageRule]:
@@ -73,12 +95,26 @@ def load_image_rules(module_names: Iterable[str]) -> list[LoadedImageRule]:
     return rules
 
 
-@cache
-def dockerfile_rules() -> tuple[DockerfileRule, ...]:
-    """Every registered Dockerfile rule, in registry order; loaded once (an editor lints on every change)."""
-    from dockgate.rules import DOCKERFILE_RULE_MODULES
+def _indexed_meta(fields: dict[str, Any]) -> RuleMeta:
+    values = dict(fields)
+    values["level"] = Level(values["level"])
+    if values.get("fix") is not None:
+        values["fix"] = Applicability(values["fix"])
+    return unchecked_rule_meta(**values)
 
-    return tuple(load_rules(DOCKERFILE_RULE_MODULES))
+
+@cache
+def dockerfile_rules() -> tuple[RegisteredRule, ...]:
+    """Every registered Dockerfile rule, in registry order, none of them imported yet."""
+    from dockgate.rules.index import DOCKERFILE_RULES
+
+    return tuple(RegisteredRule(_indexed_meta(fields), module_name, batched) for module_name, batched, fields in DOCKERFILE_RULES)
+
+
+@cache
+def dockerfile_rule_metas() -> tuple[RuleMeta, ...]:
+    """The metadata of every registered Dockerfile rule, in registry order; no rule module is imported."""
+    return tuple(rule.meta for rule in dockerfile_rules())
 
 
 @cache
@@ -89,7 +125,13 @@ def image_rules() -> tuple[LoadedImageRule, ...]:
     return tuple(load_image_rules(IMAGE_RULE_MODULES))
 
 
+@cache
+def _image_rule_metas() -> tuple[RuleMeta, ...]:
+    from dockgate.rules.index import IMAGE_RULES
+
+    return tuple(_indexed_meta(fields) for _, _, fields in IMAGE_RULES)
+
+
 def all_rule_metas() -> list[RuleMeta]:
-    """The metadata of every rule, Dockerfile and image, sorted by code."""
-    metas = [rule.meta for rule in dockerfile_rules()] + [rule.meta for rule in image_rules()]
-    return sorted(metas, key=lambda meta: meta.code)
+    """The metadata of every rule, Dockerfile and image, sorted by code; no rule module is imported."""
+    return sorted([*dockerfile_rule_metas(), *_image_rule_metas()], key=lambda meta: meta.code)

@@ -7,7 +7,6 @@ family (`SC2086`, `shellcheck-sc2086`: ShellCheck's codes are not known in advan
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Sequence
 
 from dockgate.rule_api.config import Config, ConfigError, is_known
@@ -18,6 +17,8 @@ def unknown_selector(selector: str, metas: Sequence[RuleMeta]) -> str | None:
     """None for a known selector, else a message with the closest real code or name."""
     if is_known(selector, metas):
         return None
+    import difflib  # only for a selector that is wrong
+
     message = f"unknown rule {selector!r}"
     candidates = [word for meta in metas for word in (meta.code, meta.name)]
     close = difflib.get_close_matches(selector, candidates, n=1, cutoff=0.5)

@@ -51,7 +51,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -362,9 +362,12 @@ class ConfigResolver:
     top of every file's configuration.
     """
 
-    def __init__(self, fixed: Config | None = None, overrides: Mapping[str, Any] | None = None) -> None:
+    def __init__(
+        self, fixed: Config | None = None, overrides: Mapping[str, Any] | None = None, validated: ValidatedConfigs | None = None
+    ) -> None:
         self._fixed = fixed
         self._overrides = dict(overrides or {})
+        self._validated = validated
         self._by_directory: dict[Path, Config] = {}
         self._dockgate_by_directory: dict[Path, Config | None] = {}
         self._hadolint_by_directory: dict[Path, Config | None] = {}
@@ -375,8 +378,8 @@ class ConfigResolver:
         config = self._by_directory.get(directory)
         if config is None:
             found = self._fixed or (
-                _nearest(directory, self._dockgate_by_directory, _dockgate_config_in)
-                or _nearest(directory, self._hadolint_by_directory, _hadolint_config_in)
+                _nearest(directory, self._dockgate_by_directory, partial(_dockgate_config_in, validated=self._validated))
+                or _nearest(directory, self._hadolint_by_directory, partial(_hadolint_config_in, validated=self._validated))
                 or default_config()
             )
             config = self._by_directory[directory] = found.merged_with(**self._overrides)
@@ -389,34 +392,38 @@ def default_config() -> Config:
 
 
 def load_config(
-    explicit: Path | None = None, no_config: bool = False, overrides: Mapping[str, Any] | None = None
+    explicit: Path | None = None,
+    no_config: bool = False,
+    overrides: Mapping[str, Any] | None = None,
+    validated: ValidatedConfigs | None = None,
 ) -> ConfigResolver:
     """The resolver for a run: defaults (`no_config` wins), one explicit file, or discovery,
-    with `overrides` (the command line) on top.
+    with `overrides` (the command line) on top. `validated` remembers the files already
+    validated (see `ValidatedConfigs`).
 
     An explicit file and the overrides are read here, so their errors surface before any linting.
     """
     if no_config:
         resolver = ConfigResolver(default_config(), overrides)
     elif explicit is not None:
-        resolver = ConfigResolver(read_config_file(explicit), overrides)
+        resolver = ConfigResolver(read_config_file(explicit, validated), overrides)
     else:
-        resolver = ConfigResolver(overrides=overrides)
+        resolver = ConfigResolver(overrides=overrides, validated=validated)
     resolver.for_file(None)
     return resolver
 
 
-def read_config_file(path: Path) -> Config:
+def read_config_file(path: Path, validated: ValidatedConfigs | None = None) -> Config:
     """Read a configuration file named on the command line; its suffix says its format."""
     if path.name == PYPROJECT_NAME:
-        config = _pyproject_config(path, _read_text(path, path), path)
+        config = _pyproject_config(path, _read_text(path, path), path, validated)
         if config is None:
             raise ConfigError(f"{path}: no [tool.dockgate] table")
         return config
     if path.suffix == ".toml":
-        return _dockgate_config(path, _read_text(path, path), path)
+        return _dockgate_config(path, _read_text(path, path), path, validated)
     if path.suffix in (".yaml", ".yml"):
-        return _hadolint_config(path, _read_text(path, path), path)
+        return _hadolint_config(path, _read_text(path, path), path, validated)
     raise ConfigError(f"{path}: unknown configuration format (expected .toml, or .yaml/.yml for hadolint's)")
 
 
@@ -444,21 +451,21 @@ def _nearest(
     return found
 
 
-def _dockgate_config_in(directory: Path) -> Config | None:
+def _dockgate_config_in(directory: Path, validated: ValidatedConfigs | None) -> Config | None:
     dedicated = directory / DOCKGATE_CONFIG_NAME
     if dedicated.is_file():
-        return _dockgate_config(dedicated, _read_text(dedicated, _shown(dedicated)), _shown(dedicated))
+        return _dockgate_config(dedicated, _read_text(dedicated, _shown(dedicated)), _shown(dedicated), validated)
     pyproject = directory / PYPROJECT_NAME
     if pyproject.is_file():
-        return _pyproject_config(pyproject, _read_text(pyproject, _shown(pyproject)), _shown(pyproject))
+        return _pyproject_config(pyproject, _read_text(pyproject, _shown(pyproject)), _shown(pyproject), validated)
     return None
 
 
-def _hadolint_config_in(directory: Path) -> Config | None:
+def _hadolint_config_in(directory: Path, validated: ValidatedConfigs | None) -> Config | None:
     for name in HADOLINT_CONFIG_NAMES:
         candidate = directory / name
         if candidate.is_file():
-            return _hadolint_config(candidate, _read_text(candidate, _shown(candidate)), _shown(candidate))
+            return _hadolint_config(candidate, _read_text(candidate, _shown(candidate)), _shown(candidate), validated)
     return None
 
 
@@ -491,11 +498,11 @@ def _parse_toml(text: str, shown: Path) -> dict[str, Any]:
         raise ConfigError(f"{shown}: invalid TOML: {error}") from None
 
 
-def _dockgate_config(path: Path, text: str, shown: Path) -> Config:
-    return _validated(_parse_toml(text, shown), path, shown)
+def _dockgate_config(path: Path, text: str, shown: Path, validated: ValidatedConfigs | None = None) -> Config:
+    return _validated(_parse_toml(text, shown), path, shown, remembered=validated)
 
 
-def _pyproject_config(path: Path, text: str, shown: Path) -> Config | None:
+def _pyproject_config(path: Path, text: str, shown: Path, validated: ValidatedConfigs | None = None) -> Config | None:
     """The `[tool.dockgate]` table of a pyproject.toml, or None when it has none."""
     # Most pyproject.toml files are about something else: skip them without parsing.
     if "dockgate" not in text:
@@ -505,7 +512,7 @@ def _pyproject_config(path: Path, text: str, shown: Path) -> Config | None:
         return None
     if not isinstance(table, dict):
         raise ConfigError(f"{shown}: 'tool.dockgate' must be a table")
-    return _validated(table, path, shown, key_prefix="tool.dockgate.")
+    return _validated(table, path, shown, key_prefix="tool.dockgate.", remembered=validated)
 
 
 def _validated(
@@ -515,8 +522,19 @@ def _validated(
     *,
     key_prefix: str = "",
     key_names: Mapping[str, str] | None = None,
+    remembered: ValidatedConfigs | None = None,
 ) -> Config:
-    """`data` as a Config, or a ConfigError naming the first bad key as the user spelt it."""
+    """`data` as a Config, or a ConfigError naming the first bad key as the user spelt it.
+
+    With `remembered`, data that pydantic has validated before is not validated again: its
+    settings are taken from there (and what pydantic accepts is put there).
+    """
+    source = Path(os.path.abspath(path))
+    digest = _data_digest(data) if remembered is not None else None
+    if remembered is not None and digest is not None:
+        settings = remembered.get(digest)
+        if settings is not None and _are_settings(settings):
+            return Config(**settings, source=source)
     # pydantic validates what users write; it is imported only when there is something to read.
     from pydantic import ValidationError
 
@@ -526,7 +544,64 @@ def _validated(
         validated = ConfigFile.model_validate(data)
     except ValidationError as error:
         raise ConfigError(_describe(error.errors()[0], shown, key_prefix, key_names or {}, known_keys())) from None
-    return Config(**dict(validated), source=Path(os.path.abspath(path)))
+    config = Config(**dict(validated), source=source)
+    if remembered is not None and digest is not None:
+        remembered.put(digest, config.settings())
+    return config
+
+
+class ValidatedConfigs(Protocol):
+    """Settings of configuration files that pydantic validated, by a digest of the data in the file
+    (the result cache keeps them: a run whose configuration did not change does not import pydantic)."""
+
+    def get(self, digest: str) -> dict[str, Any] | None: ...
+
+    def put(self, digest: str, settings: dict[str, Any]) -> None: ...
+
+
+def _data_digest(data: Any) -> str | None:
+    """A digest of a configuration file's data; None for data that is not JSON (a TOML date), which is never remembered."""
+    import hashlib
+    import json
+
+    try:
+        serialised = json.dumps(data, sort_keys=True, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(serialised.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _are_settings(settings: dict[str, Any]) -> bool:
+    """Whether remembered settings have exactly `Config`'s fields, each of its type (an entry
+    on disk is believed only then); level and label-type names are checked by `Config`."""
+    def strings(value: Any) -> bool:
+        return type(value) is list and all(type(item) is str for item in value)
+
+    def mapping(value: Any, check: Callable[[Any], bool]) -> bool:
+        return type(value) is dict and all(type(key) is str and check(item) for key, item in value.items())
+
+    def name(value: Any) -> bool:
+        return type(value) is str
+
+    checks: dict[str, Callable[[Any], bool]] = {
+        "select": lambda value: value is None or strings(value),
+        "ignore": strings,
+        "levels": lambda value: mapping(value, lambda item: name(item) and item in _LEVEL_NAMES),
+        "failure_threshold": lambda value: name(value) and value in _LEVEL_NAMES,
+        "no_fail": lambda value: type(value) is bool,
+        "trusted_registries": strings,
+        "label_schema": lambda value: mapping(value, lambda item: name(item) and item in _LABEL_TYPE_NAMES),
+        "strict_labels": lambda value: type(value) is bool,
+        "disable_ignore_pragma": lambda value: type(value) is bool,
+        "per_file_ignores": lambda value: mapping(value, strings),
+        "exclude": strings,
+        "target": lambda value: value is None or name(value),
+    }
+    return type(settings) is dict and settings.keys() == checks.keys() and all(check(settings[key]) for key, check in checks.items())
+
+
+_LEVEL_NAMES = frozenset(level.value for level in Level)
+_LABEL_TYPE_NAMES = frozenset(label_type.value for label_type in LabelType)
 
 
 def _describe(error: Any, shown: Path, key_prefix: str, key_names: Mapping[str, str], known_keys: list[str]) -> str:
@@ -578,7 +653,7 @@ _HADOLINT_KEYS = {
 _HADOLINT_IGNORED_KEYS = ("format", "formats", "no-color", "verbose")
 
 
-def _hadolint_config(path: Path, text: str, shown: Path) -> Config:
+def _hadolint_config(path: Path, text: str, shown: Path, validated: ValidatedConfigs | None = None) -> Config:
     """A `.hadolint.yaml` turned into the same Config; errors name hadolint's keys."""
     import yaml
 
@@ -607,7 +682,7 @@ def _hadolint_config(path: Path, text: str, shown: Path) -> Config:
             # hadolint's README allows a single string but hadolint rejects it; we take it.
             value = [value]
         converted[_HADOLINT_KEYS[key]] = value
-    return _validated(converted, path, shown, key_names={name: key for key, name in _HADOLINT_KEYS.items()})
+    return _validated(converted, path, shown, key_names={name: key for key, name in _HADOLINT_KEYS.items()}, remembered=validated)
 
 
 def _hadolint_overrides(value: object, shown: Path) -> dict[str, Level]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from dockgate.dockerfile.model import Span
+from dockgate.dockerfile.span import Span
 
 
 class Level(str, enum.Enum):

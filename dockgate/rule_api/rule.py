@@ -9,14 +9,11 @@ image rule (`target="image"`) gets an `ImageContext` and yields
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
 
-
-from dockgate.analysis.what_ships import JUDGES, Judges, WhatShips
-from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.rule_api.findings import (
     Applicability,
     Finding,
@@ -26,8 +23,10 @@ from dockgate.rule_api.findings import (
 )
 
 if TYPE_CHECKING:
+    from dockgate.analysis.what_ships import Judges, WhatShips
     from dockgate.analysis.semantics import SemanticModel
     from dockgate.analysis.shell import RunScript
+    from dockgate.dockerfile.model import DockerfileSyntaxError, Document
     from dockgate.dockerfile.source import SourceText
     from dockgate.image.filesystem import LayeredFilesystem
     from dockgate.image.image import Image
@@ -152,6 +151,27 @@ class RuleMeta:
         return re.sub(r"^```\w*\n?", "", text, flags=re.MULTILINE)
 
 
+_REQUIRED = object()
+_FIELD_DEFAULTS: dict[str, Any] = {
+    meta_field.name: _REQUIRED if meta_field.default is MISSING else meta_field.default for meta_field in fields(RuleMeta)
+}
+
+
+def unchecked_rule_meta(**values: Any) -> RuleMeta:
+    """A `RuleMeta` built without `__post_init__`'s checks, for the generated rule index
+    (`dockgate.rules.index`): its values are those of rule modules that passed them, and a
+    test keeps it equal to the modules. Fields left out take their defaults."""
+    meta = object.__new__(RuleMeta)
+    for name, default in _FIELD_DEFAULTS.items():
+        value = values.pop(name, default)
+        if value is _REQUIRED:
+            raise TypeError(f"RuleMeta needs {name!r}")
+        object.__setattr__(meta, name, value)
+    if values:
+        raise TypeError(f"RuleMeta has no fields {sorted(values)}")
+    return meta
+
+
 def _identity_problems(meta: RuleMeta) -> Iterator[str]:
     if not _CODE.fullmatch(meta.code):
         yield f"code {meta.code!r} is not two capital letters and four digits (or two letters for a family)"
@@ -172,6 +192,8 @@ def _identity_problems(meta: RuleMeta) -> Iterator[str]:
         yield f"CWE tags {bad_cwes} are not spelt CWE-NNN"
     if meta.target not in ("dockerfile", "image") or meta.reads not in ("document", "source", "suppressions"):
         yield f"target {meta.target!r} or reads {meta.reads!r} is not one of the known values"
+    from dockgate.analysis.what_ships import JUDGES  # checked as a rule module is imported, not for the rule index
+
     if meta.judges not in JUDGES or (meta.judges != "every-stage" and meta.reads != "document"):
         yield f"judges {meta.judges!r} is not one of {list(JUDGES)}, or the rule does not read the document"
 
@@ -237,7 +259,8 @@ class LintContext:
     @cached_property
     def what_ships(self) -> WhatShips:
         """The stages the image and the build are made of (`RuleMeta.judges`)."""
-    
+        from dockgate.analysis.what_ships import WhatShips
+
         return WhatShips(self.semantics, self.config.target)
 
     @cached_property

@@ -4,7 +4,9 @@ Families: `core` (the file as Docker reads it), `hadolint` (hadolint's DL
 rules under their DL codes), `buildkit` (Docker's build checks), `security`,
 `build` (build efficiency and the build context); for built images
 (`dockgate image`), `image` (config and history) and `layers` (layer contents).
-To add a rule, copy a neighbour module and add its path here. The two
+To add a rule, copy a neighbour module, add its path here and regenerate the
+rule index (`python -m dockgate.engine.rule_index`), which holds every rule's
+metadata so that a run imports only the modules of the rules it runs. The two
 targets have their own lists so that `dockgate check` never imports the
 image rules (they pull in the image model).
 """

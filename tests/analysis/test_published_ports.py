@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from dockgate.analysis.published_ports import PortSource, describe_ports, port_range, port_sources
+from dockgate.analysis.docker_cli_commands import command_files
+from dockgate.analysis.published_ports import (
+    PortSource,
+    describe_ports,
+    port_range,
+    port_sources,
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -168,3 +174,31 @@ def test_malformed_manifests_give_what_they_can_and_no_error(repository: Path) -
     assert list(port_sources(repository / "api" / "Dockerfile")) == [
         PortSource("a container of a Pod in pod.yaml", "declares", frozenset({(81, "tcp")}))
     ]
+def test_the_files_read_for_docker_commands_are_the_context_scripts_and_the_repository_ci_files(repository: Path) -> None:
+    api = repository / "api"
+    for name in ("run.sh", ".hidden.sh", "build.bash", "Makefile", "rules.mk", "justfile", "package.json", "README.md", "scripts/start.sh"):
+        write(api / name, "docker run -p 80:80 app\n")
+    write(api / "scripts" / "notes.txt", "docker run app\n")
+    write(api / "makefile.txt", "docker run app\n")
+    write(api / "Readme.MD", "docker run app\n")
+    (api / "folder.sh").mkdir()
+    for name in (".github/workflows/ci.yml", ".github/workflows/release.yaml", ".gitlab-ci.yml"):
+        write(repository / name, "run: docker run app\n")
+    write(repository / ".github" / "workflows" / "README.md", "docker run app\n")
+    write(repository / "run.sh", "docker run app\n")  # the repository root's scripts are another context's
+    found = [path.relative_to(repository).as_posix() for path in command_files(api / "Dockerfile", repository)]
+    assert found == [
+        ".github/workflows/ci.yml",
+        ".github/workflows/release.yaml",
+        ".gitlab-ci.yml",
+        "api/.hidden.sh",
+        "api/Makefile",
+        "api/README.md",
+        "api/build.bash",
+        "api/justfile",
+        "api/package.json",
+        "api/rules.mk",
+        "api/run.sh",
+        "api/scripts/start.sh",
+    ]
+    assert command_files(api / "Dockerfile", None) == [path for path in map(repository.joinpath, found) if path.parent != repository and "/.github/" not in path.as_posix()]

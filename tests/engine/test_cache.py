@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import dockgate.engine.cache as cache_module
 from dockgate.api import lint_paths
-from dockgate.engine.cache import CACHE_FORMAT, ResultCache, default_cache_dir
-from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.cache import (
+    CACHE_FORMAT,
+    ResultCache,
+    ValidatedConfigFiles,
+    default_cache_dir,
+)
+from dockgate.engine.dockerfile_engine import DockerfileEngine
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import dockerfile_rules
-from dockgate.rule_api.config import ConfigResolver
-from dockgate.rule_api.findings import Finding
+from dockgate.rule_api import config_file
+from dockgate.rule_api.config import ConfigError, ConfigResolver, load_config
+from dockgate.rule_api.findings import Finding, Level
 
 # DG1004 (fixable, with edits), DL4000, DG1018 (reads .dockerignore), DG2006 (reads the context's file names)
 # and DG3004 (reads compose.yaml) all have something to say about this file.
@@ -300,3 +310,68 @@ def test_a_cache_inside_the_build_context_still_hits(project: Path, counter: Lin
     assert counter.take() == 0
     assert lint() == expected
     assert counter.take() == 0
+
+
+CONFIG_TEXT = 'ignore = ["DL4000"]\nlevels = { DG1004 = "error" }\nlabel-schema = { maintainer = "email" }\nper-file-ignores = { "x/**" = ["SC"] }\n'
+
+
+def _config_entries(cache_dir: Path) -> list[Path]:
+    return sorted((cache_dir / f"v{CACHE_FORMAT}" / "configs").glob("*.json"))
+
+
+def test_a_validated_configuration_file_is_remembered_and_gives_the_same_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".dockgate.toml").write_text(CONFIG_TEXT, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    fresh = load_config(tmp_path / ".dockgate.toml", validated=ValidatedConfigFiles(cache_dir)).for_file(None)
+    assert len(_config_entries(cache_dir)) == 1
+    # Remembered: pydantic's model is not used again for the same data.
+    monkeypatch.setattr(config_file.ConfigFile, "model_validate", lambda data: pytest.fail("validated again"))
+    remembered = load_config(tmp_path / ".dockgate.toml", validated=ValidatedConfigFiles(cache_dir)).for_file(None)
+    assert remembered == fresh and remembered.source == fresh.source
+    assert remembered.levels == {"DG1004": Level.ERROR} and remembered.ignore == ["DL4000"]
+
+
+def test_a_changed_configuration_file_is_validated_again(tmp_path: Path) -> None:
+    config_path = tmp_path / ".dockgate.toml"
+    config_path.write_text(CONFIG_TEXT, encoding="utf-8")
+    load_config(config_path, validated=ValidatedConfigFiles(tmp_path / "cache"))
+    config_path.write_text(CONFIG_TEXT.replace('"error"', '"loud"'), encoding="utf-8")
+    with pytest.raises(ConfigError, match="levels"):
+        load_config(config_path, validated=ValidatedConfigFiles(tmp_path / "cache"))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda entry: entry.write_text("{not json", encoding="utf-8"),
+        lambda entry: entry.write_text(entry.read_text(encoding="utf-8").replace('"error"', '"loud"'), encoding="utf-8"),
+        lambda entry: entry.write_text(entry.read_text(encoding="utf-8").replace('["DL4000"]', '"DL4000"'), encoding="utf-8"),
+        lambda entry: entry.write_text(entry.read_text(encoding="utf-8").replace('"no_fail": false', '"no_fail": 0'), encoding="utf-8"),
+        lambda entry: entry.write_text(entry.read_text(encoding="utf-8").replace(', "exclude": []', ""), encoding="utf-8"),
+    ],
+)
+def test_a_damaged_remembered_configuration_is_not_believed(tmp_path: Path, damage: Any) -> None:
+    (tmp_path / ".dockgate.toml").write_text(CONFIG_TEXT, encoding="utf-8")
+    cache_dir = tmp_path / "cache"
+    fresh = load_config(tmp_path / ".dockgate.toml", validated=ValidatedConfigFiles(cache_dir)).for_file(None)
+    [entry] = _config_entries(cache_dir)
+    before = entry.read_text(encoding="utf-8")
+    damage(entry)
+    assert entry.read_text(encoding="utf-8") != before
+    again = load_config(tmp_path / ".dockgate.toml", validated=ValidatedConfigFiles(cache_dir)).for_file(None)
+    assert again == fresh
+
+
+def test_a_cached_run_with_a_configuration_file_imports_neither_pydantic_nor_a_rule(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".dockgate.toml").write_text(CONFIG_TEXT, encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE, encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from dockgate.cli.main import main\n"
+        "code = main(['check', '--format', 'json', 'Dockerfile'])\n"
+        "print(code, 'pydantic' in sys.modules, any(name.startswith('dockgate.rules.hadolint') for name in sys.modules), file=sys.stderr)\n"
+    )
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False) for _ in range(2)]
+    assert [run.stderr.strip() for run in runs] == ["1 True True", "1 False False"]
+    assert runs[0].stdout == runs[1].stdout

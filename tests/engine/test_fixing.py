@@ -8,8 +8,9 @@ import pytest
 
 from dockgate.dockerfile.model import Span
 from dockgate.dockerfile.source import decode
-from dockgate.engine.dockerfile_engine import DockerfileEngine, LintJob
+from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.fixing import MAX_PASSES, apply_edits, fix_batch
+from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import LoadedRule
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Edit, Fix, Level, Violation

@@ -3,11 +3,16 @@ as its RuleMeta is built (when the module is imported)."""
 
 from __future__ import annotations
 
+import importlib
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
+from dockgate.engine.rule_index import INDEX_PATH, generated_index
 from dockgate.rule_api.config import RULE_OPTIONS
 from dockgate.rule_api.findings import Level
 from dockgate.rule_api.rule import RuleMeta, RuleMetaError
@@ -91,3 +96,42 @@ def test_declared_options_are_known_and_documented(options: tuple[str, ...], doc
     sections = "## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx\n"
     with pytest.raises(RuleMetaError, match=re.escape(problem)):
         RuleMeta(code="DG9999", name="x", summary="x", level=Level.INFO, options=options, documentation=sections + documentation)
+
+
+def test_the_rule_index_is_what_the_rule_modules_declare() -> None:
+    assert INDEX_PATH.read_text(encoding="utf-8") == generated_index(), "regenerate it with `python -m dockgate.engine.rule_index`"
+
+
+def test_registered_rules_carry_their_modules_metadata_and_load_their_checks() -> None:
+    registered = dockerfile_rules()
+    assert [rule.module_name for rule in registered] == list(DOCKERFILE_RULE_MODULES)
+    for rule in registered:
+        module = importlib.import_module(rule.module_name)
+        assert rule.meta == module.RULE
+        assert rule.prepares_batch == hasattr(module, "prepare_batch")
+        assert rule.load().check is module.check
+    image_metas = {meta.code: meta for meta in all_rule_metas() if meta.target == "image"}
+    assert image_metas == {rule.meta.code: rule.meta for rule in image_rules()}
+
+
+def test_a_run_whose_files_are_all_cached_imports_no_rule_module(tmp_path: Path) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM alpine:3.20\nRUN apk add curl\n", encoding="utf-8")
+    script = (
+        "import sys\n"
+        "from dockgate.cli.main import main\n"
+        "code = main(['check', '--no-shellcheck', '--format', 'json', '--cache-dir', sys.argv[1], sys.argv[2]])\n"
+        "loaded = sorted(name for name in sys.modules if name in sys.argv[3].split())\n"
+        "print(code, loaded, file=sys.stderr)\n"
+    )
+    rule_modules = " ".join(DOCKERFILE_RULE_MODULES)
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script, str(tmp_path / "cache"), str(dockerfile), rule_modules], capture_output=True, text=True, check=False
+        )
+        for _ in range(2)
+    ]
+    cold, warm = (run.stderr.strip() for run in runs)
+    assert cold.startswith("1 [") and "dockgate.rules.hadolint.dl3018_apk_add_pin_versions" in cold
+    assert warm == "1 []"
+    assert runs[0].stdout == runs[1].stdout

@@ -6,7 +6,15 @@ from reporter_samples import CASING_RULE, PIN_RULE, SECRET_RULE, finding
 
 from dockgate.dockerfile.model import Span
 from dockgate.reporters import Report, render
-from dockgate.rule_api.findings import Level, RelatedLocation
+from dockgate.reporters.json import json_finding
+from dockgate.rule_api.findings import (
+    Applicability,
+    Edit,
+    Fix,
+    ImageLocation,
+    Level,
+    RelatedLocation,
+)
 
 CONTRACT_KEYS = [
     "file",
@@ -99,3 +107,21 @@ def test_pretty_printed_ascii_without_trailing_newline() -> None:
     assert output.startswith('[\n  {\n    "file": "Dockerfile",')
     assert output.isascii() and not output.endswith("\n")
     assert json.loads(output)[0]["message"] == "naïve"
+
+
+def test_the_text_is_what_the_standard_library_writes_with_indent_2() -> None:
+    plain = finding(PIN_RULE, message="quote \" backslash \\ tab \t control \x01 non-ASCII “é” 😀 \ud800")
+    plain.aliases = ()
+    fixed = finding(SECRET_RULE, line=2)
+    fixed.fix = Fix("quote it", Applicability.UNSAFE, (Edit(Span(2, 1, 2, 4), "'x'\n"), Edit(Span(3, 1, 3, 1), "")))
+    fixed.related = (RelatedLocation(Span(1, 1, 1, 5), "first here"),)
+    in_image = finding(CASING_RULE, line=3)
+    in_image.image = ImageLocation("app:1", layer=0, layer_digest="sha256:ab", history=None, path="etc/x")
+    no_edits = finding(PIN_RULE, line=4)
+    no_edits.fix = Fix("nothing to edit", Applicability.SAFE, ())
+    no_edits.instruction_line = None
+    findings = [plain, fixed, in_image, no_edits]
+    rows = [json_finding(each) for each in findings]
+    assert render("json", findings, Report()) == json.dumps(rows, indent=2)
+    assert render("json", [], Report()) == json.dumps([], indent=2)
+    assert "image" not in rows[0] and rows[2]["image"]["name"] == "app:1"
