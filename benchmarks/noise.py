@@ -9,7 +9,7 @@ hadolint 2.15.1's findings on each (`hadolint-findings.jsonl`). Measured are
 the files of every repository that is not another tool's test fixture (the
 `fixture` rows of the README's repository table), less the files hadolint
 could not parse, which have no hadolint findings to compare with. dockgate
-runs as `dockgate check --format json --no-config` on those files, in
+runs as `dockgate check --format json --no-config --no-cache` (nothing written into the corpus) on those files, in
 batches. The output gives the findings per file for each tool, their ratio,
 and each tool's ten most frequent codes. benchmarks/README.md says how to
 read it. Standard library only.
@@ -88,7 +88,7 @@ def dockgate_codes(dockgate: list[str], corpus: Path, files: list[str], batch: i
     for start in range(0, len(files), batch):
         chunk = files[start : start + batch]
         completed = subprocess.run(
-            [*dockgate, "check", "--format", "json", "--no-config", "--no-fail", "--", *chunk],
+            [*dockgate, "check", "--format", "json", "--no-config", "--no-cache", "--no-fail", "--", *chunk],
             cwd=corpus,
             capture_output=True,
             text=True,
