@@ -8,13 +8,17 @@ the ShellCheck binary's identity: its path, size and modification time (or `none
 ShellCheck is off for that file or there is no binary).
 Change any of them and the file is linted again.
 
-Entries are JSON files under `<cache dir>/v<format>/`, one per key, written to
-a temporary file and renamed into place, so concurrent runs only ever see
-whole entries. An entry is believed only if it parses, has this format and
+Entries are JSON files under `<cache dir>/v<format>/<version>/`, one per key,
+written to a temporary file and renamed into place, so concurrent runs only
+ever see whole entries. `<version>` names the dockgate that wrote them (its
+version and modules, as in the key); every run touches its own version's
+folder, and the first entry a run writes removes the folders of versions no run
+has used for a day, so upgrades and edited checkouts do not grow the cache
+without bound. An entry is believed only if it parses, has this format and
 names the key it is stored under, and every field has the expected type;
 anything else is linted afresh. Nothing in an entry is executed (no pickle).
 
-Beside them, `configs/` keeps the settings of the configuration files pydantic
+Beside them, `<version>/configs/` keeps the settings of the configuration files pydantic
 has validated (`ValidatedConfigFiles`), so that a run whose configuration did
 not change neither imports pydantic nor builds its model.
 """
@@ -42,6 +46,8 @@ CACHE_FORMAT = 1
 """Bump when the entry layout or the key's recipe changes."""
 
 DEFAULT_CACHE_DIR_NAME = ".dockgate_cache"
+UNUSED_VERSION_LIFETIME = 24 * 60 * 60
+"""Seconds after its last use that another version's entries are removed."""
 SHELLCHECK_RULE_CODE = "SC"
 """The rule whose findings depend on the ShellCheck binary's version."""
 
@@ -63,7 +69,7 @@ class ResultCache:
 
     def __init__(self, directory: Path, rules: Sequence[DockerfileRule]) -> None:
         self.directory = directory
-        self._entries = directory / f"v{CACHE_FORMAT}"
+        self._entries = version_directory(directory)
         self._shellcheck_rule = next((rule.meta for rule in rules if rule.meta.code == SHELLCHECK_RULE_CODE), None)
         self._shellcheck_binary: str | None = None
         self._config_digests: dict[int, tuple[Config, str]] = {}
@@ -136,7 +142,7 @@ class ValidatedConfigFiles:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory
-        self._entries = directory / f"v{CACHE_FORMAT}" / "configs"
+        self._entries = version_directory(directory) / "configs"
         self._writable = True
 
     def get(self, digest: str) -> dict[str, Any] | None:
@@ -161,6 +167,36 @@ class ValidatedConfigFiles:
         return hashlib.sha256(f"{CACHE_FORMAT}\0{_dockgate_version()}\0config\0{digest}".encode()).hexdigest()
 
 
+def version_directory(cache_directory: Path) -> Path:
+    """Where this dockgate keeps its entries in `cache_directory`, marked as used by this run."""
+    directory = cache_directory / f"v{CACHE_FORMAT}" / _dockgate_version()[:16]
+    _mark_used(directory)
+    return directory
+
+
+@functools.cache
+def _mark_used(directory: Path) -> None:
+    """Once per run and folder: a folder that does not exist yet is marked by its creation."""
+    with contextlib.suppress(OSError):
+        os.utime(directory)
+
+
+@functools.cache
+def _remove_unused_versions(cache_directory: Path) -> None:
+    """Once per run: the entries of other dockgate versions that no run has used for a day."""
+    import shutil
+    import time
+
+    versions = cache_directory / f"v{CACHE_FORMAT}"
+    current = _dockgate_version()[:16]
+    oldest_kept = time.time() - UNUSED_VERSION_LIFETIME
+    with contextlib.suppress(OSError):
+        for folder in os.scandir(versions):
+            if folder.name != current and folder.is_dir(follow_symlinks=False) and folder.stat().st_mtime < oldest_kept:
+                # Another run may be removing it too, or still reading it: both only miss entries.
+                shutil.rmtree(folder.path, ignore_errors=True)
+
+
 def _write_entry(cache_directory: Path, target: Path, entry: str) -> bool:
     """Write one entry atomically (a temporary file renamed into place); False when the cache cannot be written."""
     import tempfile  # only when something is written: a cached run writes nothing
@@ -183,6 +219,7 @@ def _write_entry(cache_directory: Path, target: Path, entry: str) -> bool:
             raise
     except OSError:
         return False
+    _remove_unused_versions(cache_directory)
     return True
 
 @functools.cache

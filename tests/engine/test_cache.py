@@ -316,7 +316,7 @@ CONFIG_TEXT = 'ignore = ["DL4000"]\nlevels = { DG1004 = "error" }\nlabel-schema 
 
 
 def _config_entries(cache_dir: Path) -> list[Path]:
-    return sorted((cache_dir / f"v{CACHE_FORMAT}" / "configs").glob("*.json"))
+    return sorted((cache_dir / f"v{CACHE_FORMAT}").glob("*/configs/*.json"))
 
 
 def test_a_validated_configuration_file_is_remembered_and_gives_the_same_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -375,3 +375,39 @@ def test_a_cached_run_with_a_configuration_file_imports_neither_pydantic_nor_a_r
     runs = [subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, check=False) for _ in range(2)]
     assert [run.stderr.strip() for run in runs] == ["1 True True", "1 False False"]
     assert runs[0].stdout == runs[1].stdout
+
+
+def test_entries_of_versions_unused_for_a_day_go_when_a_run_writes(project: Path) -> None:
+    import os
+    import time
+
+    versions = project / "cache" / f"v{CACHE_FORMAT}"
+    stale, recent = versions / "0123456789abcdef", versions / "fedcba9876543210"
+    for folder in (stale, recent):
+        (folder / "ab").mkdir(parents=True)
+        (folder / "ab" / "entry.json").write_text("{}", encoding="utf-8")
+    a_day_and_more = time.time() - cache_module.UNUSED_VERSION_LIFETIME - 60
+    os.utime(stale, (a_day_and_more, a_day_and_more))
+    (versions / "not-a-folder").write_text("", encoding="utf-8")
+    cached_lint(project)
+    assert not stale.exists()
+    assert (recent / "ab" / "entry.json").exists()  # another version in use today (an editor, a pinned hook) keeps its entries
+    assert (versions / "not-a-folder").exists()
+    [current] = [folder for folder in versions.iterdir() if folder.is_dir() and folder != recent]
+    assert list(current.rglob("*.json"))
+
+
+def test_every_run_marks_its_version_used_even_when_it_writes_nothing(project: Path) -> None:
+    import os
+    import time
+
+    cached_lint(project)
+    versions = project / "cache" / f"v{CACHE_FORMAT}"
+    [current] = list(versions.iterdir())
+    long_ago = time.time() - 10 * cache_module.UNUSED_VERSION_LIFETIME
+    os.utime(current, (long_ago, long_ago))
+    subprocess.run(
+        [sys.executable, "-m", "dockgate", "check", "--no-config", "--no-fail", "--cache-dir", str(project / "cache"), str(project / "app")],
+        check=True, capture_output=True,
+    )
+    assert current.stat().st_mtime > time.time() - 600
