@@ -43,6 +43,7 @@ class WhatShips:
 
     def __init__(self, semantics: SemanticModel, target: str | None = None) -> None:
         self.semantics = semantics
+        self.config_target = target
         self.target = self._target_stage(target)
         self._sets: dict[Judges, frozenset[int]] = {}
         self._from_lines = [stage.from_instruction.line for stage in semantics.stages]
@@ -54,6 +55,14 @@ class WhatShips:
             if named:
                 return named[-1]
         return self.semantics.final_stage
+
+    @property
+    def missing_target(self) -> str | None:
+        """The configured target when no stage of this file has its name (the final stage is judged instead)."""
+        target = self.config_target
+        if target is None or any(stage.name == target.lower() for stage in self.semantics.stages):
+            return None
+        return target
 
     def image_stages(self) -> list[Stage]:
         """The target and the stages it is built on, in file order."""

@@ -19,6 +19,7 @@ DOCKERFILE_RULE_MODULES: tuple[str, ...] = (
     "dockgate.rules.core.dg0004_invalid_utf8",
     "dockgate.rules.core.dg0005_unused_suppression",
     "dockgate.rules.core.dg0006_invalid_check_directive",
+    "dockgate.rules.core.dg0007_unknown_target_stage",
     "dockgate.rules.hadolint.dl1001_inline_ignore_pragma",
     "dockgate.rules.hadolint.dl3000_relative_workdir",
     "dockgate.rules.hadolint.dl3001_pointless_command",

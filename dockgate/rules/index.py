@@ -66,6 +66,14 @@ DOCKERFILE_RULES: tuple[tuple[str, bool, dict[str, object]], ...] = (
         'documentation': '\n## What it does\nReports a `# check=` parser directive that BuildKit cannot parse: an option\nother than `skip`, `error` and `experimental`, an option without `=`, or an\n`error` value that is not a boolean. dockgate then reads the directive as\nempty, as if it were not there.\n\n## Why is this bad?\n`docker build` stops at such a directive with "failed to parse check\noptions" before it builds anything, so the file lints cleanly and then fails\nin CI. (A `# check=` comment above a single instruction is different:\nBuildKit ignores a bad one silently, and so does dockgate.)\n\n## Example\n```dockerfile\n# check=skip=JSONArgsRecommended;error=yes\nFROM alpine:3.20\n```\n\n## Use instead\n```dockerfile\n# check=skip=JSONArgsRecommended;error=true\nFROM alpine:3.20\n```\n\n## References\n- BuildKit: build checks, "Configure checks" (the `check` directive).\n',
         'precision': 'very-high',
     }),
+    ('dockgate.rules.core.dg0007_unknown_target_stage', False, {
+        'code': 'DG0007',
+        'name': 'unknown-target-stage',
+        'summary': 'the configured target names no stage of this file',
+        'level': 'error',
+        'documentation': '\n## What it does\nReports a configured target stage (`--target STAGE`, or `target = "STAGE"` in\nthe configuration) that names no stage of the file. dockgate then judges the\nfinal stage instead, as it does when no target is set, and says so here. The\nfinding points at the final stage\'s `FROM`.\n\n## Why is this bad?\n`docker build --target STAGE` stops at once when no stage has that name, so\nthe lint describes a build that cannot happen: a typo in the target (or a\nstage renamed since) would otherwise go unnoticed, and the image and build\nrules would quietly judge another stage than the one asked for.\n\n## Example\n```dockerfile\nFROM golang:1.22 AS build\nRUN go build -o /out/app .\nFROM gcr.io/distroless/static:nonroot AS runtime\nCOPY --from=build /out/app /app\n```\nlinted with `dockgate check --target runtme`.\n\n## Use instead\n`dockgate check --target runtime`, a stage the file names.\n',
+        'precision': 'very-high',
+    }),
     ('dockgate.rules.hadolint.dl1001_inline_ignore_pragma', False, {
         'code': 'DL1001',
         'name': 'inline-ignore-pragma',
