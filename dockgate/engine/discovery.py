@@ -180,6 +180,15 @@ def _walk(
         stack.extend(reversed(subdirectories))
 
 
+def _inside_a_repository(directory: Path) -> bool:
+    """Whether git could find a repository from `directory`: a `.git` (folder or file) in it or above.
+
+    The real path, as git walks up from its physical working directory; the repository
+    variables are not consulted because `_git_ignored` takes them out of git's environment."""
+    real = Path(os.path.realpath(directory))
+    return any(os.path.exists(os.path.join(folder, ".git")) for folder in (real, *real.parents))
+
+
 def _git_ignored(directory: Path) -> set[str]:
     """Paths under `directory` that git ignores, relative to it; empty without git.
 
@@ -189,6 +198,8 @@ def _git_ignored(directory: Path) -> set[str]:
     is ignored, rather than what is not, leaves alone what git cannot see,
     such as files behind a symbolic link or inside a submodule.
     """
+    if not _inside_a_repository(directory):
+        return set()  # git would only say "not a git repository", after a process start
     git = shutil.which("git")
     if git is None:
         return set()

@@ -304,6 +304,29 @@ def test_outside_a_repository_nothing_is_ignored(
     assert found(tmp_path) == ["build/Dockerfile"]
 
 
+def test_a_repository_is_found_by_a_dot_git_in_the_folder_or_above_its_real_path(tmp_path: Path) -> None:
+    from dockgate.engine.discovery import _inside_a_repository
+
+    make_tree(tmp_path, "repository/services/api/Dockerfile", "elsewhere/Dockerfile")
+    (tmp_path / "repository" / ".git").write_text("gitdir: /somewhere/else\n")  # a worktree's .git is a file
+    (tmp_path / "elsewhere" / "link").symlink_to(tmp_path / "repository" / "services")
+    assert _inside_a_repository(tmp_path / "repository" / "services" / "api")
+    assert _inside_a_repository(tmp_path / "elsewhere" / "link")  # git starts from the physical path
+    if not any((folder / ".git").exists() for folder in tmp_path.resolve().parents):
+        assert not _inside_a_repository(tmp_path / "elsewhere")
+
+
+def test_outside_a_repository_no_git_process_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dockgate.engine.discovery as discovery
+
+    make_tree(tmp_path, "build/Dockerfile")
+    started: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "run", lambda command, **options: started.append(command))
+    monkeypatch.setattr(discovery, "_inside_a_repository", lambda directory: False)
+    assert found(tmp_path) == ["build/Dockerfile"]
+    assert started == []
+
+
 @requires_git
 def test_git_variables_of_a_running_hook_do_not_redirect_git(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
