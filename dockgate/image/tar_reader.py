@@ -468,13 +468,13 @@ def _pax_records(data: bytes, members: int) -> dict[str, bytes]:
     position, end = 0, len(data)
     while position < end and data[position] != 0:  # some writers pad the data with NULs
         space = data.find(b" ", position, position + 20)
-        try:  # no space (find gives -1) must not parse: a record has to move the position on
-            length = int(data[position:space]) if space > position else 0
+        if space <= position:  # no length before a space (find gives -1): the position would never move on
+            raise TarFormatError(f"a malformed pax header after {_entries(members)}")
+        try:
+            length = int(data[position:space])
         except ValueError:
             length = 0
         record_end = position + length
-        if space <= position:
-            raise TarFormatError(f"a malformed pax header after {_entries(members)}")
         if length <= space - position + 1 or record_end > end or data[record_end - 1] != 0x0A:
             raise TarFormatError(f"a malformed pax header after {_entries(members)}")
         key, equals, value = data[space + 1:record_end - 1].partition(b"=")
