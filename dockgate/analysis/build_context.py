@@ -16,8 +16,17 @@ import hashlib
 import os
 from pathlib import Path
 
-from dockgate.analysis.dockerignore import context_files, ignore_file_path, read_dockerignore
-from dockgate.analysis.published_ports import port_input_files, read_text, referenced_variables
+from dockgate.analysis.dockerignore import (
+    context_files,
+    ignore_file_path,
+    read_dockerignore,
+)
+from dockgate.analysis.file_search import FileSearch
+from dockgate.analysis.published_ports import (
+    port_input_files,
+    read_text,
+    referenced_variables,
+)
 
 
 class ContextInputs:
@@ -31,11 +40,13 @@ class ContextInputs:
         self._listing_digests: dict[tuple[Path, Path | None], bytes] = {}
         self._variables_digests: dict[Path, bytes] = {}
         self._ports_digests: dict[Path, bytes] = {}
-        self._names_by_directory: dict[Path, frozenset[str]] = {}
+        self._port_file_digests: dict[Path, bytes] = {}
+        # Folders above a build context are searched for every Dockerfile below them: ask once per run.
+        self._search = FileSearch()
 
     def digest(self, context_dir: Path, dockerfile_name: str) -> str:
         """A digest of everything the rules read from `context_dir` for a Dockerfile called `dockerfile_name`."""
-        ignore_file = ignore_file_path(context_dir, dockerfile_name)
+        ignore_file = ignore_file_path(context_dir, dockerfile_name, self._search)
         digest = hashlib.sha256(b"ignore\0")
         if ignore_file is not None:
             digest.update(self._file_digest(ignore_file))
@@ -47,28 +58,27 @@ class ContextInputs:
         """The files that publish ports: which they are depends on the folder alone, not on the Dockerfile's name."""
         known = self._ports_digests.get(context_dir)
         if known is None:
-            parts = []
-            for path in port_input_files(context_dir / dockerfile_name):
-                if path.name in self._names_in(path.parent):
-                    parts.append(self._file_digest(path))
-                    parts.append(self._variables_digest(path))
-                else:
-                    # Most candidates do not exist: say so without trying to open them.
-                    parts.append(_missing_digest(path))
-                    parts.append(_NO_VARIABLES)
+            port_file_digest = self._port_file_digest
+            parts = [port_file_digest(path) for path in port_input_files(context_dir / dockerfile_name, self._search)]
             known = self._ports_digests[context_dir] = b"".join(parts)
+        return known
+
+    def _port_file_digest(self, path: Path) -> bytes:
+        """A port input's contents and the variables it names; the candidates in the folders above
+        a context (compose files, CI files) are the same for every context below them."""
+        known = self._port_file_digests.get(path)
+        if known is None:
+            if path.name in self._names_in(path.parent):
+                known = self._file_digest(path) + self._variables_digest(path)
+            else:
+                # Most candidates do not exist: say so without trying to open them.
+                known = _missing_digest(path) + _NO_VARIABLES
+            self._port_file_digests[path] = known
         return known
 
     def _names_in(self, directory: Path) -> frozenset[str]:
         """The names in `directory` (none when it cannot be listed), listed once per run."""
-        known = self._names_by_directory.get(directory)
-        if known is None:
-            try:
-                known = frozenset(os.listdir(directory))
-            except OSError:
-                known = frozenset()
-            self._names_by_directory[directory] = known
-        return known
+        return self._search.names(directory) or frozenset()
 
     def _file_digest(self, path: Path) -> bytes:
         known = self._file_digests.get(path)

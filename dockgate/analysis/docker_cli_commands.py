@@ -15,12 +15,13 @@ from __future__ import annotations
 import fnmatch
 import functools
 import json
-import os
 import re
 import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+from dockgate.analysis.file_search import FileSearch
 
 MAX_COMMAND_FILES = 64
 """At most this many files are read per Dockerfile, in name order."""
@@ -52,18 +53,21 @@ class DockerCommand:
     positionals: list[str] = field(default_factory=list)
 
 
-def command_files(dockerfile: Path, repository_root: Path | None) -> list[Path]:
-    """The files whose `docker` commands may build or run the image of `dockerfile`."""
+def command_files(dockerfile: Path, repository_root: Path | None, search: FileSearch | None = None) -> list[Path]:
+    """The files whose `docker` commands may build or run the image of `dockerfile`.
+
+    `search` answers what it was asked before from memory (the root's CI files are the same for every folder)."""
+    search = search or FileSearch()
     context = dockerfile.parent
     root = repository_root or context
     # One listing per folder (not a glob per pattern): a warm cached run asks this for every folder it lints.
     found = [
-        *_matching(context, _CONTEXT_NAMES),
-        *_matching(context / "scripts", _SHELL_SCRIPT_NAMES),
-        *_matching(root / ".github" / "workflows", _WORKFLOW_NAMES),
-        *_matching(root, _ROOT_CI_NAMES),
+        *_matching(context, _CONTEXT_NAMES, search),
+        *_matching(search.child(context, "scripts"), _SHELL_SCRIPT_NAMES, search),
+        *_matching(search.child(search.child(root, ".github"), "workflows"), _WORKFLOW_NAMES, search),
+        *_matching(root, _ROOT_CI_NAMES, search),
     ]
-    return sorted(path for path in set(found) if path.is_file())[:MAX_COMMAND_FILES]
+    return sorted(path for path in set(found) if search.is_file(path))[:MAX_COMMAND_FILES]
 
 
 _CONTEXT_NAMES = (*_SCRIPT_PATTERNS, *_README_PATTERNS)
@@ -77,14 +81,13 @@ def _names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns))
 
 
-def _matching(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
+def _matching(folder: Path, patterns: tuple[str, ...], search: FileSearch) -> list[Path]:
     """The entries of `folder` whose names match one of `patterns` (case-sensitively, as a glob on POSIX does)."""
-    try:
-        entries = os.listdir(folder)
-    except OSError:
+    entries = search.names(folder)
+    if not entries:
         return []
     names = _names_pattern(patterns)
-    return [folder / name for name in entries if names.match(name)]
+    return [search.child(folder, name) for name in entries if names.match(name)]
 
 
 def docker_commands(path: Path, text: str) -> Iterator[DockerCommand]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dockgate.analysis.file_search import FileSearch
     from dockgate.dockerfile.model import Document, Instruction, Word
 
 _CONTEXT_ROOT_PATTERNS = frozenset({"*", "**", "**/*"})
@@ -157,9 +158,14 @@ class DockerIgnore:
         return excluded
 
 
-def ignore_file_path(context_dir: Path, dockerfile_name: str) -> Path | None:
-    """The ignore file in force for `dockerfile_name` in the build context, if any."""
+def ignore_file_path(context_dir: Path, dockerfile_name: str, search: FileSearch | None = None) -> Path | None:
+    """The ignore file in force for `dockerfile_name` in the build context, if any.
+
+    With a `search`, a name its listing of the context lacks is not looked up (a run keys many Dockerfiles)."""
+    names = search.names(context_dir) if search is not None else None
     for name in (dockerfile_name + ".dockerignore", ".dockerignore"):
+        if names is not None and name not in names:
+            continue
         candidate = context_dir / name
         if candidate.is_file():
             return candidate

@@ -24,7 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
-from dockgate.analysis.docker_cli_commands import DockerCommand, command_files, docker_commands
+from dockgate.analysis.docker_cli_commands import (
+    DockerCommand,
+    command_files,
+    docker_commands,
+)
+from dockgate.analysis.file_search import FileSearch
 
 Port = tuple[int, str]
 """A container port and its protocol (`tcp`, `udp`, `sctp`)."""
@@ -104,27 +109,40 @@ def describe_ports(ports: Iterable[Port]) -> str:
     return ", ".join(parts)
 
 
-def repository_root(dockerfile: Path) -> Path | None:
+def repository_root(dockerfile: Path, search: FileSearch | None = None) -> Path | None:
     """The nearest folder up from `dockerfile` holding `.git`."""
-    return next((directory for directory in dockerfile.parents if (directory / ".git").exists()), None)
+    search = search or FileSearch()
+    last = search_directories(dockerfile, search)[-1]
+    # The search stops at the first folder with `.git`, or at the filesystem root.
+    return last if search.exists(search.child(last, ".git")) else None
 
 
-def search_directories(dockerfile: Path) -> list[Path]:
+def search_directories(dockerfile: Path, search: FileSearch | None = None) -> list[Path]:
     """The Dockerfile's folder and each above it, up to the repository root or the filesystem root."""
-    directories = []
-    for directory in (dockerfile.parent, *dockerfile.parent.parents):
-        directories.append(directory)
-        if (directory / ".git").exists():
-            break
-    return directories
+    search = search or FileSearch()
+    folder = dockerfile.parent
+    known = search.search_directories.get(folder)
+    if known is None:
+        if search.exists(search.child(folder, ".git")) or folder.parent == folder:
+            known = [folder]
+        else:
+            # The folder above searches the same way: Dockerfiles in sibling folders share it.
+            known = [folder, *search_directories(folder, search)]
+        search.search_directories[folder] = known
+    return known
 
 
-def compose_files(dockerfile: Path) -> list[Path]:
+def compose_files(dockerfile: Path, search: FileSearch | None = None) -> list[Path]:
     """The compose files that may build `dockerfile`, nearest folder first."""
-    return [directory / name for directory in search_directories(dockerfile) for name in COMPOSE_FILE_NAMES if (directory / name).is_file()]
+    search = search or FileSearch()
+    return [path for path in _compose_candidates(dockerfile, search) if search.is_file(path)]
 
 
-def manifest_files(dockerfile: Path) -> list[Path]:
+def _compose_candidates(dockerfile: Path, search: FileSearch) -> list[Path]:
+    return [search.child(directory, name) for directory in search_directories(dockerfile, search) for name in COMPOSE_FILE_NAMES]
+
+
+def manifest_files(dockerfile: Path, search: FileSearch | None = None) -> list[Path]:
     """The YAML files that may hold Kubernetes manifests for `dockerfile`'s image, nearest folder first.
 
     In the Dockerfile's folder and each above it up to the repository root
@@ -133,21 +151,25 @@ def manifest_files(dockerfile: Path) -> list[Path]:
     `kube/`, `manifests/`, `deploy/`, `deployment(s)/` folders down to three
     levels. Compose files are not manifests.
     """
-    directories = search_directories(dockerfile) if repository_root(dockerfile) is not None else [dockerfile.parent]
+    search = search or FileSearch()
+    directories = search_directories(dockerfile, search) if repository_root(dockerfile, search) is not None else [dockerfile.parent]
     found: list[Path] = []
     for directory in directories:
-        found.extend(_yaml_files(directory, depth=0))
+        found.extend(_yaml_files(directory, 0, search))
         if len(found) >= MAX_MANIFEST_FILES:
             break
     return found[:MAX_MANIFEST_FILES]
 
 
-def _yaml_files(directory: Path, depth: int) -> list[Path]:
+def _yaml_files(directory: Path, depth: int, search: FileSearch) -> list[Path]:
     """The YAML files of `directory` (not compose files), then those of its manifest folders, by name."""
+    known = search.yaml_files.get((directory, depth))
+    if known is not None:
+        return known
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError:
-        return []
+        entries = []
     files: list[Path] = []
     folders: list[Path] = []
     for entry in entries:
@@ -159,19 +181,23 @@ def _yaml_files(directory: Path, depth: int) -> list[Path]:
         except OSError:
             continue
     for folder in folders:
-        files.extend(_yaml_files(folder, depth + 1))
+        files.extend(_yaml_files(folder, depth + 1, search))
+    search.yaml_files[(directory, depth)] = files
     return files
 
 
-def port_input_files(dockerfile: Path) -> list[Path]:
-    """Every file `port_sources` may read for `dockerfile`, present or not (a new one changes the answer)."""
-    candidates = [directory / name for directory in search_directories(dockerfile) for name in COMPOSE_FILE_NAMES]
-    folders = dict.fromkeys(path.parent for path in candidates if path.is_file())
+def port_input_files(dockerfile: Path, search: FileSearch | None = None) -> list[Path]:
+    """Every file `port_sources` may read for `dockerfile`, present or not (a new one changes the answer).
+
+    `search` answers what it was asked before from memory (a run keying many Dockerfiles keeps one)."""
+    search = search or FileSearch()
+    candidates = _compose_candidates(dockerfile, search)
+    folders = dict.fromkeys(path.parent for path in candidates if search.is_file(path))
     return (
         candidates
         + [folder / ENV_FILE_NAME for folder in folders]
-        + command_files(dockerfile, repository_root(dockerfile))
-        + manifest_files(dockerfile)
+        + command_files(dockerfile, repository_root(dockerfile, search), search)
+        + manifest_files(dockerfile, search)
     )
 
 
@@ -199,11 +225,12 @@ def port_sources(dockerfile: Path) -> Iterator[PortSource]:
     """
     target = os.path.realpath(dockerfile)
     images: set[str] = set()
-    for folder in dict.fromkeys(path.parent for path in compose_files(dockerfile)):
+    search = FileSearch()
+    for folder in dict.fromkeys(path.parent for path in compose_files(dockerfile, search)):
         yield from _folder_sources(folder, dockerfile.parent, target, images)
-    root = repository_root(dockerfile)
+    root = repository_root(dockerfile, search)
     commands: list[tuple[Path, DockerCommand]] = []
-    for path in command_files(dockerfile, root):
+    for path in command_files(dockerfile, root, search):
         text = read_text(path)
         commands.extend((path, command) for command in docker_commands(path, text or ""))
     # Outside a repository the CI files are looked for in the Dockerfile's folder, which is then their root too.
@@ -223,12 +250,12 @@ def port_sources(dockerfile: Path) -> Iterator[PortSource]:
         if exposed:
             yield PortSource(where, "exposes", exposed)
     if images:
-        yield from _manifest_sources(dockerfile, {_normalized_repository(image) for image in images})
+        yield from _manifest_sources(dockerfile, {_normalized_repository(image) for image in images}, search)
 
 
-def _manifest_sources(dockerfile: Path, repositories: set[str]) -> Iterator[PortSource]:
+def _manifest_sources(dockerfile: Path, repositories: set[str], search: FileSearch) -> Iterator[PortSource]:
     """The `containerPort`s of the containers of Kubernetes workloads that run one of `repositories`."""
-    for path in manifest_files(dockerfile):
+    for path in manifest_files(dockerfile, search):
         text = read_text(path)
         if text is None or "containerPort" not in text:
             continue  # most YAML files are no workload with ports: not worth parsing
