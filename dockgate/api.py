@@ -12,10 +12,8 @@ instead, so one bad file does not hide the others' findings.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from dockgate.dockerfile.source import (
     SourceError,
@@ -76,26 +74,49 @@ MIN_POOL_BATCH_SIZE = 20
 BATCHES_PER_PROCESS = 4
 
 
-@dataclass
+# The result types are plain classes, not dataclasses: a cached one-file run (pre-commit, an
+# editor) would spend about a millisecond generating each one's methods at every start.
+
+
 class LintResult:
     """What a run found, and what it could not do."""
 
-    findings: list[Finding] = field(default_factory=list)
-    checked: int = 0
+    findings: list[Finding]
+    checked: int
     """Files (or images) linted."""
-    rules: list[RuleMeta] = field(default_factory=list)
+    rules: list[RuleMeta]
     """The rules enabled by the run's base configuration, for reporters (SARIF's rule list)."""
-    failed: bool = False
+    failed: bool
     """Some finding is at or above its file's failure threshold."""
-    problems: list[str] = field(default_factory=list)
+    problems: list[str]
     """Inputs that could not be linted, one line each: the run did not check everything."""
-    notices: list[str] = field(default_factory=list)
+    notices: list[str]
     """Things the user should know (a pass skipped, a file left out)."""
-    suppressed_findings: list[Finding] = field(default_factory=list)
+    suppressed_findings: list[Finding]
     """With `include_suppressed`: the findings the files' comments suppress, each with its `suppression`."""
 
+    def __init__(
+        self,
+        findings: list[Finding] | None = None,
+        checked: int = 0,
+        rules: list[RuleMeta] | None = None,
+        failed: bool = False,
+        problems: list[str] | None = None,
+        notices: list[str] | None = None,
+        suppressed_findings: list[Finding] | None = None,
+    ) -> None:
+        self.findings = [] if findings is None else findings
+        self.checked = checked
+        self.rules = [] if rules is None else rules
+        self.failed = failed
+        self.problems = [] if problems is None else problems
+        self.notices = [] if notices is None else notices
+        self.suppressed_findings = [] if suppressed_findings is None else suppressed_findings
 
-@dataclass
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(checked={self.checked}, findings={len(self.findings)}, failed={self.failed}, problems={self.problems!r})"
+
+
 class FixResult:
     """What fixing a text did."""
 
@@ -108,8 +129,16 @@ class FixResult:
     unsafe_fixable: int
     """How many remaining findings `unsafe=True` would fix."""
 
+    def __init__(self, text: str, fixed: list[Finding], remaining: list[Finding], unsafe_fixable: int) -> None:
+        self.text = text
+        self.fixed = fixed
+        self.remaining = remaining
+        self.unsafe_fixable = unsafe_fixable
 
-@dataclass
+    def __repr__(self) -> str:
+        return f"FixResult(text={self.text!r}, fixed={self.fixed!r}, remaining={self.remaining!r}, unsafe_fixable={self.unsafe_fixable})"
+
+
 class RewrittenFile:
     """One file of a fix or add-noqa run: what it was and the text the run makes of it."""
 
@@ -120,30 +149,45 @@ class RewrittenFile:
     """The file as read: its text, encoding and byte-order mark, for writing it back."""
     text: str
 
+    def __init__(self, display_path: str, path: Path | None, source: SourceText, text: str) -> None:
+        self.display_path = display_path
+        self.path = path
+        self.source = source
+        self.text = text
+
     @property
     def changed(self) -> bool:
         return self.text != self.source.text
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.display_path!r}, changed={self.changed})"
 
-@dataclass
+
 class FixedFile(RewrittenFile):
     fixed: list[Finding]
 
+    def __init__(self, display_path: str, path: Path | None, source: SourceText, text: str, fixed: list[Finding]) -> None:
+        super().__init__(display_path, path, source, text)
+        self.fixed = fixed
 
-@dataclass
+
 class FixRunResult(LintResult):
     """A lint run over the fixed texts, with the fixed files."""
 
-    files: list[FixedFile] = field(default_factory=list)
-    unsafe_fixable: int = 0
+    files: list[FixedFile]
+    unsafe_fixable: int
     """Remaining findings that `unsafe=True` would fix."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files = []
+        self.unsafe_fixable = 0
 
     @property
     def fixed(self) -> int:
         return sum(len(file.fixed) for file in self.files)
 
 
-@dataclass
 class NoqaFile(RewrittenFile):
     suppressed: list[Finding]
     """The findings the added comments silence."""
@@ -152,12 +196,23 @@ class NoqaFile(RewrittenFile):
     extended: int
     """Ignore comments that were there and got more codes."""
 
+    def __init__(
+        self, display_path: str, path: Path | None, source: SourceText, text: str, suppressed: list[Finding], added: int, extended: int
+    ) -> None:
+        super().__init__(display_path, path, source, text)
+        self.suppressed = suppressed
+        self.added = added
+        self.extended = extended
 
-@dataclass
+
 class NoqaRunResult(LintResult):
     """A lint run (findings as they were) with each file's text with ignore comments added."""
 
-    files: list[NoqaFile] = field(default_factory=list)
+    files: list[NoqaFile]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.files = []
 
     @property
     def suppressed(self) -> int:
@@ -264,8 +319,7 @@ def lint_paths(
     return result
 
 
-@dataclass(frozen=True)
-class RunProgress:
+class RunProgress(NamedTuple):
     """How far a `lint_paths` run has got."""
 
     done: int
@@ -421,21 +475,24 @@ def add_noqa_paths(
     return result
 
 
-@dataclass
 class _Run:
     """The files of a run, read, each with its configuration."""
 
-    jobs: list[LintJob]
-    metas: list[RuleMeta]
-    configs: list[Config]
-    """Every configuration in force for some file, each once."""
+    def __init__(self, jobs: list[LintJob], metas: list[RuleMeta], configs: list[Config]) -> None:
+        self.jobs = jobs
+        self.metas = metas
+        self.configs = configs
+        """Every configuration in force for some file, each once."""
+        self._engine: DockerfileEngine | None = None
 
-    @cached_property
+    @property
     def engine(self) -> DockerfileEngine:
         """Every registered rule's engine, made when some file is linted."""
-        from dockgate.engine.dockerfile_engine import DockerfileEngine
+        if self._engine is None:
+            from dockgate.engine.dockerfile_engine import DockerfileEngine
 
-        return DockerfileEngine(dockerfile_rules())
+            self._engine = DockerfileEngine(dockerfile_rules())
+        return self._engine
 
 
 def _collect_jobs(

@@ -4,6 +4,7 @@ A key is a digest of the file's text (as decoded: text, encoding, byte-order
 mark), the names it is linted under, the configuration in force (a stable
 serialisation of every field, and the file it came from), what the rules read
 from its build context (`analysis.build_context`), dockgate's version and
+installed files (`installed_files_digest`), and
 the ShellCheck binary's identity: its path, size and modification time (or `none` when
 ShellCheck is off for that file or there is no binary).
 Change any of them and the file is linted again.
@@ -11,7 +12,7 @@ Change any of them and the file is linted again.
 Entries are JSON files under `<cache dir>/v<format>/<version>/`, one per key,
 written to a temporary file and renamed into place, so concurrent runs only
 ever see whole entries. `<version>` names the dockgate that wrote them (its
-version and modules, as in the key); every run touches its own version's
+version and installed files, as in the key); every run touches its own version's
 folder, and the first entry a run writes removes the folders of versions no run
 has used for a day, so upgrades and edited checkouts do not grow the cache
 without bound. An entry is believed only if it parses, has this format and
@@ -224,8 +225,31 @@ def _write_entry(cache_directory: Path, target: Path, entry: str) -> bool:
 
 @functools.cache
 def _dockgate_version() -> str:
-    """The version, and the size and modification time of every module (an edited checkout is another dockgate)."""
+    """What identifies the dockgate running: its version, and its installed files (`installed_files_digest`)."""
     package = os.path.dirname(dockgate.__file__)
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(installed_files_digest(package, __version__).encode())
+    return digest.hexdigest()
+
+
+def installed_files_digest(package: str, version: str) -> str:
+    """A digest that changes whenever a file of the dockgate package at `package` may have changed.
+
+    Installed from a wheel, the distribution's RECORD names every file with the
+    hash of its contents, and each install writes it anew: reading that one file
+    stands for hashing them all. An editable install or a checkout has no RECORD
+    naming the package's modules: there the size and modification time of
+    every module count (an edited checkout is another dockgate).
+    """
+    record = os.path.join(os.path.dirname(package), f"dockgate-{version}.dist-info", "RECORD")
+    name = os.path.basename(package)
+    try:
+        with open(record, "rb") as stream:
+            listing = stream.read()
+    except OSError:
+        listing = b""
+    if f"\n{name}/__init__.py,sha256=".encode() in b"\n" + listing:
+        return "record\0" + hashlib.sha256(listing).hexdigest()
     # os.walk and plain strings: pathlib's rglob and relative_to cost a cold start several milliseconds.
     modules = []
     for folder, subfolders, names in os.walk(package):
@@ -236,9 +260,7 @@ def _dockgate_version() -> str:
                 status = os.stat(module)
                 relative = module[len(package) + 1 :].replace(os.sep, "/")
                 modules.append(f"{relative}\0{status.st_size}\0{status.st_mtime_ns}\0")
-    digest = hashlib.sha256(__version__.encode())
-    digest.update("".join(sorted(modules)).encode())
-    return digest.hexdigest()
+    return "modules\0" + hashlib.sha256("".join(sorted(modules)).encode()).hexdigest()
 
 
 def _source_digest(job: LintJob) -> str:

@@ -18,6 +18,7 @@ from dockgate.engine.cache import (
     ResultCache,
     ValidatedConfigFiles,
     default_cache_dir,
+    installed_files_digest,
 )
 from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.lint_job import LintJob
@@ -211,6 +212,37 @@ def test_another_dockgate_or_shellcheck_version_lints_again(
     assert counter.take() == 1
     cached_lint(project)
     assert counter.take() == 0
+
+
+def fake_install(site: Path, record: str | None) -> Path:
+    package = site / "dockgate"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text("__version__ = '9.9'\n", encoding="utf-8")
+    (package / "rules.py").write_text("RULES = []\n", encoding="utf-8")
+    if record is not None:
+        (site / "dockgate-9.9.dist-info").mkdir()
+        (site / "dockgate-9.9.dist-info" / "RECORD").write_text(record, encoding="utf-8")
+    return package
+
+
+def test_a_wheel_install_is_identified_by_its_record(tmp_path: Path) -> None:
+    record = "dockgate/__init__.py,sha256=aaa,20\ndockgate/rules.py,sha256=bbb,11\n"
+    package = fake_install(tmp_path, record)
+    first = installed_files_digest(str(package), "9.9")
+    assert first.startswith("record")
+    (package / "rules.py").write_text("RULES = [1]\n", encoding="utf-8")
+    assert installed_files_digest(str(package), "9.9") == first  # the RECORD stands for the files it lists
+    (tmp_path / "dockgate-9.9.dist-info" / "RECORD").write_text(record.replace("bbb", "ccc"), encoding="utf-8")
+    assert installed_files_digest(str(package), "9.9") != first  # a reinstall writes a new one
+
+
+@pytest.mark.parametrize("record", [None, "__editable__.dockgate-9.9.pth,sha256=ddd,50\n"], ids=["checkout", "editable"])
+def test_without_a_record_of_its_modules_an_edited_module_is_another_dockgate(tmp_path: Path, record: str | None) -> None:
+    package = fake_install(tmp_path, record)
+    first = installed_files_digest(str(package), "9.9")
+    assert first.startswith("modules")
+    (package / "rules.py").write_text("RULES = [1, 2]\n", encoding="utf-8")
+    assert installed_files_digest(str(package), "9.9") != first
 
 
 def entries(cache_dir: Path) -> list[Path]:
