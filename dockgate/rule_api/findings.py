@@ -4,9 +4,13 @@ mend it, a `Fix`."""
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockgate.dockerfile.span import Span
+
+# Value types are named tuples and the mutable records plain classes with slots, not dataclasses:
+# a cached run imports this module on every start and decodes thousands of findings, and a
+# dataclass costs its methods' generation at import and its frozen attribute setting per object.
 
 
 class Level(str, enum.Enum):
@@ -43,8 +47,7 @@ class Applicability(str, enum.Enum):
     """It may change what the image does; applied only with `--unsafe-fixes`."""
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(NamedTuple):
     """Replace the text `span` covers (positioned like finding spans) with `content`.
 
     An empty span inserts; an empty `content` deletes. A newline in `content`
@@ -75,8 +78,7 @@ class Edit:
         return (self.span.end_line, self.span.end_column)
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(NamedTuple):
     """How to mend a finding: a one-line description and the edits, which are applied together or not at all."""
 
     message: str
@@ -102,8 +104,7 @@ def _edits_overlap(first: Edit, second: Edit) -> bool:
     return first.start < second.end and second.start < first.end
 
 
-@dataclass(frozen=True, slots=True)
-class RelatedLocation:
+class RelatedLocation(NamedTuple):
     """Another place in the same file that a finding's message names, such as the instruction it conflicts with."""
 
     span: Span
@@ -111,25 +112,54 @@ class RelatedLocation:
     """What that place is, in a few words (`the COPY that brings in the whole build context`)."""
 
 
-@dataclass(slots=True)
 class Violation:
     """What a rule yields: a message and where it is. The engine adds the rest."""
 
+    __slots__ = ("message", "span", "instruction_line", "code", "level", "fix", "related")
+
     message: str
     span: Span
-    instruction_line: int | None = None
+    instruction_line: int | None
     """First line of the instruction the problem is in; defaults to the span's line."""
-    code: str | None = None
+    code: str | None
     """For a rule family (ShellCheck): the member code, such as SC2086."""
-    level: Level | None = None
+    level: Level | None
     """For a rule family: the member's default level."""
-    fix: Fix | None = None
-    related: tuple[RelatedLocation, ...] = ()
+    fix: Fix | None
+    related: tuple[RelatedLocation, ...]
     """Other places in the file the message names."""
 
+    def __init__(
+        self,
+        message: str,
+        span: Span,
+        instruction_line: int | None = None,
+        code: str | None = None,
+        level: Level | None = None,
+        fix: Fix | None = None,
+        related: tuple[RelatedLocation, ...] = (),
+    ) -> None:
+        self.message = message
+        self.span = span
+        self.instruction_line = instruction_line
+        self.code = code
+        self.level = level
+        self.fix = fix
+        self.related = related
 
-@dataclass(frozen=True, slots=True)
-class ImageLocation:
+    def _fields(self) -> tuple[object, ...]:
+        return (self.message, self.span, self.instruction_line, self.code, self.level, self.fix, self.related)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Violation and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq is
+
+    def __repr__(self) -> str:
+        return _record_repr(self)
+
+
+class ImageLocation(NamedTuple):
     """Where in a built image a problem is: the image, and the layer, history entry or file."""
 
     image: str
@@ -155,8 +185,7 @@ class ImageLocation:
         return " ".join(parts) or "config"
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(NamedTuple):
     """What silences a finding in its file; set only on findings kept with `include_suppressed`."""
 
     comment: Span | None
@@ -165,20 +194,39 @@ class Suppression:
     """The comment or directive, as written."""
 
 
-@dataclass(slots=True)
 class ImageViolation:
     """What an image rule yields: a message and where in the image it is."""
 
+    __slots__ = ("message", "location", "code", "level")
+
     message: str
     location: ImageLocation
-    code: str | None = None
+    code: str | None
     """For a rule family (DG4007 runs Dockerfile rules on history): the member code."""
-    level: Level | None = None
+    level: Level | None
+
+    def __init__(self, message: str, location: ImageLocation, code: str | None = None, level: Level | None = None) -> None:
+        self.message = message
+        self.location = location
+        self.code = code
+        self.level = level
+
+    def _fields(self) -> tuple[object, ...]:
+        return (self.message, self.location, self.code, self.level)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is ImageViolation and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return _record_repr(self)
 
 
-@dataclass(slots=True)
 class Finding:
     """A violation stamped by the engine with its rule, level, file and fingerprint."""
+
+    __slots__ = ("code", "name", "level", "message", "file", "span", "instruction_line", "aliases", "fingerprint", "image", "fix", "suppression", "related")
 
     code: str
     name: str
@@ -190,14 +238,58 @@ class Finding:
     """None only for an image finding that is not attributed to a Dockerfile instruction."""
     instruction_line: int | None
     aliases: tuple[str, ...]
-    fingerprint: str = ""
-    image: ImageLocation | None = None
+    fingerprint: str
+    image: ImageLocation | None
     """Set for findings about a built image, attributed to a Dockerfile or not."""
-    fix: Fix | None = None
-    suppression: Suppression | None = None
+    fix: Fix | None
+    suppression: Suppression | None
     """Set when a comment in the file suppresses the finding and the run keeps suppressed findings (SARIF)."""
-    related: tuple[RelatedLocation, ...] = ()
+    related: tuple[RelatedLocation, ...]
     """Other places in the same file the message names (LSP related information, SARIF related locations)."""
+
+    def __init__(
+        self,
+        code: str,
+        name: str,
+        level: Level,
+        message: str,
+        file: str,
+        span: Span | None,
+        instruction_line: int | None,
+        aliases: tuple[str, ...],
+        fingerprint: str = "",
+        image: ImageLocation | None = None,
+        fix: Fix | None = None,
+        suppression: Suppression | None = None,
+        related: tuple[RelatedLocation, ...] = (),
+    ) -> None:
+        self.code = code
+        self.name = name
+        self.level = level
+        self.message = message
+        self.file = file
+        self.span = span
+        self.instruction_line = instruction_line
+        self.aliases = aliases
+        self.fingerprint = fingerprint
+        self.image = image
+        self.fix = fix
+        self.suppression = suppression
+        self.related = related
+
+    def _fields(self) -> tuple[object, ...]:
+        return (
+            self.code, self.name, self.level, self.message, self.file, self.span, self.instruction_line,
+            self.aliases, self.fingerprint, self.image, self.fix, self.suppression, self.related,
+        )  # fmt: skip
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is Finding and self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return _record_repr(self)
 
     def sort_key(self) -> tuple[str, int, int, str, tuple[int, int, str]]:
         line, column = (self.span.line, self.span.column) if self.span is not None else (0, 0)
@@ -206,3 +298,9 @@ class Finding:
             image = self.image
             where = (image.layer if image.layer is not None else -1, image.history if image.history is not None else -1, image.path or "")
         return (self.file, line, column, self.code, where)
+
+
+def _record_repr(record: Violation | ImageViolation | Finding) -> str:
+    """`Finding(code='DL3006', ...)`, as a dataclass would show it."""
+    fields = ", ".join(f"{name}={getattr(record, name)!r}" for name in record.__slots__)
+    return f"{type(record).__name__}({fields})"

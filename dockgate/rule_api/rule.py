@@ -9,7 +9,7 @@ image rule (`target="image"`) gets an `ImageContext` and yields
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
@@ -222,33 +222,46 @@ def _option_problems(options: tuple[str, ...], documentation: str) -> Iterator[s
         yield f"the '## Options' section does not describe {undocumented}"
 
 
-@dataclass
+# The contexts are plain classes, not dataclasses: they are made only when a file is linted, and a
+# cached run, which imports this module for `RuleMeta`, would pay for their generated methods.
+
+
 class SourceContext:
     """What a source rule sees (`reads="source"`): the text, and the syntax error if it did not parse.
 
     Source rules also run on files that do not parse; every other rule gets a `LintContext`.
     """
 
-    path: str
-    source: SourceText
-    config: Config
-    syntax_error: DockerfileSyntaxError | None = None
+    def __init__(self, path: str, source: SourceText, config: Config, syntax_error: DockerfileSyntaxError | None = None) -> None:
+        self.path = path
+        self.source = source
+        self.config = config
+        self.syntax_error = syntax_error
 
 
-@dataclass
 class LintContext:
     """What a Dockerfile rule sees: the parsed document, its text, and the configuration in force."""
 
-    path: str
-    document: Document
-    source: SourceText
-    config: Config
-    """The configuration in force for this file (trusted registries, label schema, rule options)."""
-    suppressions: Suppressions
-    batch_results: dict[str, Any] = field(default_factory=dict)
-    """What a rule's `prepare_batch` worked out for this file, under the rule's code."""
-    build_context: Path | None = None
-    """Directory of the build context when the file is on disk (for .dockerignore)."""
+    def __init__(
+        self,
+        path: str,
+        document: Document,
+        source: SourceText,
+        config: Config,
+        suppressions: Suppressions,
+        batch_results: dict[str, Any] | None = None,
+        build_context: Path | None = None,
+    ) -> None:
+        self.path = path
+        self.document = document
+        self.source = source
+        self.config = config
+        """The configuration in force for this file (trusted registries, label schema, rule options)."""
+        self.suppressions = suppressions
+        self.batch_results: dict[str, Any] = {} if batch_results is None else batch_results
+        """What a rule's `prepare_batch` worked out for this file, under the rule's code."""
+        self.build_context = build_context
+        """Directory of the build context when the file is on disk (for .dockerignore)."""
 
     @cached_property
     def semantics(self) -> SemanticModel:
@@ -278,32 +291,34 @@ class LintContext:
         return run_scripts(self.document, shells, windows_stage_starts(self.semantics))
 
 
-@dataclass
 class SuppressionContext:
     """What a rule about suppression comments sees, after every other rule has run on the file:
     which comments suppressed something, and the rules that ran."""
 
-    path: str
-    document: Document
-    suppressions: Suppressions
-    rules_run: Sequence[RuleMeta]
-    """The rules that ran on this file: only their codes could have been suppressed."""
-    known_rules: Sequence[RuleMeta]
-    """Every Dockerfile rule, on or off: a selector naming none of them is a typo."""
+    def __init__(
+        self, path: str, document: Document, suppressions: Suppressions, rules_run: Sequence[RuleMeta], known_rules: Sequence[RuleMeta]
+    ) -> None:
+        self.path = path
+        self.document = document
+        self.suppressions = suppressions
+        self.rules_run = rules_run
+        """The rules that ran on this file: only their codes could have been suppressed."""
+        self.known_rules = known_rules
+        """Every Dockerfile rule, on or off: a selector naming none of them is a typo."""
 
 
 DockerfileLinter = Callable[[str, str, Sequence[str]], "list[Finding]"]
 """`lint(display_path, text, codes)`: the Dockerfile rules `codes` at their default levels, on a text."""
 
 
-@dataclass
 class ImageContext:
     """What an image rule sees: the image, its layers' files (read on first use), the options."""
 
-    image: Image
-    config: Config
-    lint_dockerfile: DockerfileLinter
-    """Runs Dockerfile rules on a text (DG4007 lints the history as a Dockerfile); given by the engine."""
+    def __init__(self, image: Image, config: Config, lint_dockerfile: DockerfileLinter) -> None:
+        self.image = image
+        self.config = config
+        self.lint_dockerfile = lint_dockerfile
+        """Runs Dockerfile rules on a text (DG4007 lints the history as a Dockerfile); given by the engine."""
 
     @cached_property
     def filesystem(self) -> LayeredFilesystem:
