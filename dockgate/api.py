@@ -33,7 +33,6 @@ from dockgate.dockerfile.source import (
 from dockgate.engine.cache import ResultCache
 from dockgate.engine.discovery import find_dockerfiles
 from dockgate.engine.lint_job import LintJob
-from dockgate.engine.noqa import NoqaResult, add_noqa
 from dockgate.engine.registry import (
     all_rule_metas,
     dockerfile_rule_metas,
@@ -50,8 +49,9 @@ if TYPE_CHECKING:
     from dockgate.dockerfile.model import Document
     from dockgate.engine.dockerfile_engine import DockerfileEngine
     from dockgate.engine.fixing import FixOutcome
+    from dockgate.engine.noqa import NoqaResult
 
-# The engine (parser, suppression comments, stamping) and the fixer are imported where a file
+# The engine (parser, suppression comments, stamping), the fixer and the ignore-comment writer are imported where a file
 # is linted or fixed: a run whose files are all in the result cache needs neither.
 
 __all__ = [
@@ -73,6 +73,17 @@ __all__ = [
     "lint_text",
     "load_config",
 ]
+
+
+
+def __getattr__(name: str) -> object:
+    """`NoqaResult`, re-exported from `dockgate.engine.noqa` when first asked for (a lint run never needs it)."""
+    if name == "NoqaResult":
+        from dockgate.engine.noqa import NoqaResult
+
+        return NoqaResult
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 BATCH_SIZE = 500
 """Files linted together: enough for batch work (ShellCheck) to pay off, few enough to bound memory."""
@@ -446,6 +457,8 @@ def add_noqa_text(
         >>> add_noqa_text("FROM alpine:3.20\\nMAINTAINER me\\n").text
         '# dockgate: ignore=DG2011\\nFROM alpine:3.20\\n# hadolint ignore=DL4000\\nMAINTAINER me\\n'
     """
+    from dockgate.engine.noqa import add_noqa
+
     return add_noqa(text, lint_text(text, path, config, build_context=build_context))
 
 
@@ -461,6 +474,8 @@ def add_noqa_paths(
 
     A file whose configuration switches ignore comments off (`disable-ignore-pragma`) is left as it is, with a notice.
     """
+    from dockgate.engine.noqa import NoqaResult, add_noqa
+
     result = NoqaRunResult()
     run = _collect_jobs(result, paths, config, build_context, stdin, stdin_filename)
     for start in range(0, len(run.jobs), BATCH_SIZE):

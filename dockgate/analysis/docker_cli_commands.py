@@ -16,8 +16,6 @@ import fnmatch
 import functools
 import json
 import re
-import shlex
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -42,15 +40,20 @@ _BUILD_BOOLEAN_LONG = {"--no-cache", "--pull", "--quiet", "--load", "--push", "-
 _BUILD_VALUE_SHORT = set("fmto")
 
 
-@dataclass
 class DockerCommand:
-    """One `docker build` or `docker run`, its options by name (`-p` and `--publish` alike) and positional words."""
+    """One `docker build` or `docker run`, its options by name (`-p` and `--publish` alike) and positional words.
 
-    kind: str
-    """`build` or `run`."""
-    line: int
-    options: dict[str, list[str]] = field(default_factory=dict)
-    positionals: list[str] = field(default_factory=list)
+    A plain class: the result cache imports this module at every start, and only a lint makes one."""
+
+    def __init__(self, kind: str, line: int) -> None:
+        self.kind = kind
+        """`build` or `run`."""
+        self.line = line
+        self.options: dict[str, list[str]] = {}
+        self.positionals: list[str] = []
+
+    def __repr__(self) -> str:
+        return f"DockerCommand({self.kind!r}, {self.line}, options={self.options!r}, positionals={self.positionals!r})"
 
 
 def command_files(dockerfile: Path, repository_root: Path | None, search: FileSearch | None = None) -> list[Path]:
@@ -92,6 +95,8 @@ def _matching(folder: Path, patterns: tuple[str, ...], search: FileSearch) -> li
 
 def docker_commands(path: Path, text: str) -> Iterator[DockerCommand]:
     """Every `docker build` and `docker run` in the text of `path` (a file named by `command_files`)."""
+    import shlex  # here: the result cache imports this module for `command_files` alone
+
     for line_number, line in _command_lines(path, text):
         try:
             lexer = shlex.shlex(line, posix=True, punctuation_chars=True)

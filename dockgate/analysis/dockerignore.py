@@ -12,10 +12,9 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from dockgate.analysis.file_search import FileSearch
@@ -128,8 +127,7 @@ def _path_and_parents(path: str) -> list[str]:
     return candidates
 
 
-@dataclass(frozen=True)
-class DockerIgnore:
+class DockerIgnore(NamedTuple):  # a named tuple: a cached run imports this module at every start
     """The patterns of one ignore file, in order (`!` marks an exception)."""
 
     patterns: tuple[str, ...]

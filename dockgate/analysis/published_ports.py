@@ -20,9 +20,8 @@ from __future__ import annotations
 import functools
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from dockgate.analysis.docker_cli_commands import (
     DockerCommand,
@@ -70,8 +69,7 @@ MAX_RANGE = 1024
 """A wider port range is left alone (it says nothing useful about one port)."""
 
 
-@dataclass(frozen=True)
-class PortSource:
+class PortSource(NamedTuple):  # a named tuple: a cached run imports this module at every start
     """Ports one place says the image's containers listen on."""
 
     description: str

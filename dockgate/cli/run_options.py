@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Sequence, TextIO
 
@@ -193,7 +192,7 @@ def finish_run(
     stream = report_stream or sys.stdout
     for name, file in outputs:
         color = name == "text" and file is None and _wants_color(args, stream)
-        write(render(name, result.findings, replace(report, color=color)), file, stream)
+        write(render(name, result.findings, report.with_color(color)), file, stream)
     if result.problems:
         return EXIT_ERROR
     return EXIT_FINDINGS if result.failed else EXIT_CLEAN

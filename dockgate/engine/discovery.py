@@ -39,7 +39,6 @@ import os
 import shutil
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 
 TEMPLATE_SUFFIXES = (
@@ -54,15 +53,15 @@ SKIPPED_DIRECTORY_NAMES = frozenset({".git", "node_modules", ".venv", "venv", ".
 _REPOSITORY_GIT_VARIABLES = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR")
 
 
-@dataclass
 class DiscoveryResult:
-    """The files to lint, in sorted order, and what to tell the user."""
+    """The files to lint, in sorted order, and what to tell the user (a plain class: made once per run)."""
 
-    files: list[Path] = field(default_factory=list)
-    named: set[Path] = field(default_factory=set)
-    """The files among `files` that were named on the command line, not found by a search."""
-    errors: list[str] = field(default_factory=list)
-    notices: list[str] = field(default_factory=list)
+    def __init__(self) -> None:
+        self.files: list[Path] = []
+        self.named: set[Path] = set()
+        """The files among `files` that were named on the command line, not found by a search."""
+        self.errors: list[str] = []
+        self.notices: list[str] = []
 
 
 def is_dockerfile_name(name: str) -> bool:

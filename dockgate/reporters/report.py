@@ -12,7 +12,6 @@ import hashlib
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -25,42 +24,83 @@ if TYPE_CHECKING:
     from dockgate.rule_api.findings import Finding
     from dockgate.rule_api.rule import RuleMeta
 
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_XML_FORBIDDEN = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]"
+"""Characters XML 1.0 cannot hold (compiled where an XML format is written: most runs write none)."""
 
 SHELLCHECK_WIKI = "https://www.shellcheck.net/wiki/"
 """ShellCheck documents each SC code on a page of this name."""
 
 
-@dataclass(frozen=True)
 class Report:
-    """The run around the findings: enabled rules, file count, what went wrong, output options."""
+    """The run around the findings: enabled rules, file count, what went wrong, output options.
 
-    rules: list[RuleMeta] = field(default_factory=list)
+    A plain class with keyword arguments, not a dataclass: every run makes one, and a cached
+    one-file run would spend more on generating a dataclass's methods than on the report."""
+
+    rules: list[RuleMeta]
     """Every enabled rule; SARIF lists them in `driver.rules` (with `sarif_rules="all"`)."""
-    files_checked: int = 0
+    files_checked: int
     """How many files (or, for `dockgate image`, images) were checked."""
-    checked_noun: tuple[str, str] = ("file", "files")
+    checked_noun: tuple[str, str]
     """Singular and plural of what was checked, for the text summary."""
-    color: bool = False
+    color: bool
     """ANSI colour in the text format; the CLI decides (TTY, NO_COLOR)."""
-    sarif_category: str | None = None
+    sarif_category: str | None
     """Becomes SARIF `run.automationDetails.id`, to keep separate uploads apart."""
-    suppressed_findings: tuple[Finding, ...] = ()
+    suppressed_findings: tuple[Finding, ...]
     """Findings the files' comments suppress, kept by `check --include-suppressed`: SARIF writes them
     with `suppressions`; the other formats leave them out."""
-    sarif_rules: Literal["fired", "all"] = "fired"
+    sarif_rules: Literal["fired", "all"]
     """Which rules SARIF's `driver.rules` lists: those the results name (a small log), or every enabled rule."""
-    root: Path = field(default_factory=Path.cwd)
+    root: Path
     """The source root (the repository checkout): reported paths are relative to it."""
-    working_directory: Path = field(default_factory=Path.cwd)
+    working_directory: Path
     """Where dockgate ran; relative paths in findings are relative to it."""
-    tool_version: str = __version__
-    problems: tuple[str, ...] = ()
+    tool_version: str
+    problems: tuple[str, ...]
     """Inputs that could not be checked (the run exits 2): a report must not look clean."""
-    notices: tuple[str, ...] = ()
+    notices: tuple[str, ...]
     """What the user should know about the run: a pass skipped, no Dockerfiles found."""
-    source_url: str | None = None
+    source_url: str | None
     """Where the source root is browsable, ending in "/" (a commit's tree on GitHub); links to lines in the job summary."""
+
+    def __init__(
+        self,
+        *,
+        rules: list[RuleMeta] | None = None,
+        files_checked: int = 0,
+        checked_noun: tuple[str, str] = ("file", "files"),
+        color: bool = False,
+        sarif_category: str | None = None,
+        suppressed_findings: tuple[Finding, ...] = (),
+        sarif_rules: Literal["fired", "all"] = "fired",
+        root: Path | None = None,
+        working_directory: Path | None = None,
+        tool_version: str = __version__,
+        problems: tuple[str, ...] = (),
+        notices: tuple[str, ...] = (),
+        source_url: str | None = None,
+    ) -> None:
+        self.rules = [] if rules is None else rules
+        self.files_checked = files_checked
+        self.checked_noun = checked_noun
+        self.color = color
+        self.sarif_category = sarif_category
+        self.suppressed_findings = suppressed_findings
+        self.sarif_rules = sarif_rules
+        self.root = Path.cwd() if root is None else root
+        self.working_directory = Path.cwd() if working_directory is None else working_directory
+        self.tool_version = tool_version
+        self.problems = problems
+        self.notices = notices
+        self.source_url = source_url
+
+    def with_color(self, color: bool) -> Report:
+        """The same report, with `color` set."""
+        copy = object.__new__(Report)
+        copy.__dict__.update(self.__dict__)
+        copy.color = color
+        return copy
 
     @property
     def incomplete(self) -> bool:
@@ -140,4 +180,4 @@ def xml_document(root: ElementTree.Element) -> str:
     ElementTree.indent(root)
     text = ElementTree.tostring(root, encoding="unicode")
     # XML 1.0 cannot hold most control characters, even escaped; a message quoting one gets U+FFFD.
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _XML_FORBIDDEN.sub("\ufffd", text)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + re.sub(_XML_FORBIDDEN, "\ufffd", text)
