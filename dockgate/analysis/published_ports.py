@@ -137,7 +137,14 @@ def compose_files(dockerfile: Path, search: FileSearch | None = None) -> list[Pa
 
 
 def _compose_candidates(dockerfile: Path, search: FileSearch) -> list[Path]:
-    return [search.child(directory, name) for directory in search_directories(dockerfile, search) for name in COMPOSE_FILE_NAMES]
+    return [path for directory in search_directories(dockerfile, search) for path in _compose_names_in(directory, search)]
+
+
+def _compose_names_in(directory: Path, search: FileSearch) -> list[Path]:
+    known = search.compose_candidates.get(directory)
+    if known is None:
+        known = search.compose_candidates[directory] = [directory / name for name in COMPOSE_FILE_NAMES]
+    return known
 
 
 def manifest_files(dockerfile: Path, search: FileSearch | None = None) -> list[Path]:
@@ -189,11 +196,18 @@ def port_input_files(dockerfile: Path, search: FileSearch | None = None) -> list
 
     `search` answers what it was asked before from memory (a run keying many Dockerfiles keeps one)."""
     search = search or FileSearch()
-    candidates = _compose_candidates(dockerfile, search)
-    folders = dict.fromkeys(path.parent for path in candidates if search.is_file(path))
+    directories = search_directories(dockerfile, search)
+    candidates = [path for directory in directories for path in _compose_names_in(directory, search)]
+    is_file = search.is_file
+    # A folder's `.env` counts when one of its compose files is there (compose reads it).
+    env_files = [
+        search.child(directory, ENV_FILE_NAME)
+        for directory in directories
+        if any(is_file(path) for path in _compose_names_in(directory, search))
+    ]
     return (
         candidates
-        + [folder / ENV_FILE_NAME for folder in folders]
+        + env_files
         + command_files(dockerfile, repository_root(dockerfile, search), search)
         + manifest_files(dockerfile, search)
     )

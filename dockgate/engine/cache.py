@@ -305,24 +305,26 @@ def _finding(item: Any) -> Finding:
     code, name, level, message, file, span, instruction_line, aliases, fingerprint, fix, related = item
     if not (type(code) is type(name) is type(level) is type(message) is type(file) is type(fingerprint) is str):
         raise CacheCorrupt
-    if type(aliases) is not list or any(type(alias) is not str for alias in aliases):
+    if type(aliases) is not list or (aliases and not all(type(alias) is str for alias in aliases)):
         raise CacheCorrupt
     if instruction_line is not None and type(instruction_line) is not int:
         raise CacheCorrupt
     if type(related) is not list:
         raise CacheCorrupt
     return Finding(
-        code=code,
-        name=name,
-        level=_LEVELS[level],
-        message=message,
-        file=file,
-        span=None if span is None else _span(span),
-        instruction_line=instruction_line,
-        aliases=tuple(aliases),
-        fingerprint=fingerprint,
-        fix=None if fix is None else _fix(fix),
-        related=tuple([_related(place) for place in related]) if related else (),
+        code,
+        name,
+        _LEVELS[level],
+        message,
+        file,
+        None if span is None else _span(span),
+        instruction_line,
+        tuple(aliases) if aliases else (),
+        fingerprint,
+        None,
+        None if fix is None else _fix(fix),
+        None,
+        tuple([_related(place) for place in related]) if related else (),
     )
 
 
@@ -354,6 +356,6 @@ def _span(item: Any) -> Span:
     if type(item) is not list or len(item) != 4:
         raise CacheCorrupt
     line, column, end_line, end_column = item
-    if not (type(line) is type(column) is type(end_line) is type(end_column) is int):
+    if type(line) is not int or type(column) is not int or type(end_line) is not int or type(end_column) is not int:
         raise CacheCorrupt
     return Span(line, column, end_line, end_column)

@@ -366,6 +366,7 @@ class ConfigResolver:
         self, fixed: Config | None = None, overrides: Mapping[str, Any] | None = None, validated: ValidatedConfigs | None = None
     ) -> None:
         self._fixed = fixed
+        self._fixed_merged: Config | None = None
         self._overrides = dict(overrides or {})
         self._validated = validated
         self._by_directory: dict[Path, Config] = {}
@@ -374,10 +375,16 @@ class ConfigResolver:
 
     def for_file(self, path: Path | None) -> Config:
         """The configuration for the file at `path`; None (stdin) looks from the current directory."""
+        if self._fixed is not None:
+            # One configuration for every file: merged once, and the same object for all (the
+            # result cache digests each configuration object once).
+            if self._fixed_merged is None:
+                self._fixed_merged = self._fixed.merged_with(**self._overrides)
+            return self._fixed_merged
         directory = Path(os.path.abspath(path.parent if path is not None else Path.cwd()))
         config = self._by_directory.get(directory)
         if config is None:
-            found = self._fixed or (
+            found = (
                 _nearest(directory, self._dockgate_by_directory, partial(_dockgate_config_in, validated=self._validated))
                 or _nearest(directory, self._hadolint_by_directory, partial(_hadolint_config_in, validated=self._validated))
                 or default_config()

@@ -534,3 +534,12 @@ def test_defaults_do_not_import_pydantic(tree: Path) -> None:
     )
     completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert completed.stdout.strip() == "False"
+
+
+def test_without_config_files_every_file_gets_one_configuration_object(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / ".dockgate.toml").write_text('ignore = ["DL3008"]\n', encoding="utf-8")
+    resolver = load_config(no_config=True, overrides={"ignore": ["DL4000"]})
+    first = resolver.for_file(tmp_path / "a" / "Dockerfile")
+    assert resolver.for_file(tmp_path / "Dockerfile") is first is resolver.for_file(None)
+    assert list(first.ignore) == ["DL4000"]  # the folder's file is not read, the command line is applied
