@@ -64,12 +64,13 @@ def command_files(dockerfile: Path, repository_root: Path | None, search: FileSe
     context = dockerfile.parent
     root = repository_root or context
     # One listing per folder (not a glob per pattern): a warm cached run asks this for every folder it lints.
-    found = [
-        *_matching(context, _CONTEXT_NAMES, search),
-        *_matching(search.child(context, "scripts"), _SHELL_SCRIPT_NAMES, search),
-        *_matching(search.child(search.child(root, ".github"), "workflows"), _WORKFLOW_NAMES, search),
-        *_matching(root, _ROOT_CI_NAMES, search),
-    ]
+    context_names, root_names = search.names(context), search.names(root)
+    found = [*_matching(context, _CONTEXT_NAMES, search), *_matching(root, _ROOT_CI_NAMES, search)]
+    # A folder its parent's listing lacks is not listed (without a listing, it is tried).
+    if context_names is None or "scripts" in context_names:
+        found += _matching(search.child(context, "scripts"), _SHELL_SCRIPT_NAMES, search)
+    if root_names is None or ".github" in root_names:
+        found += _matching(search.child(search.child(root, ".github"), "workflows"), _WORKFLOW_NAMES, search)
     return sorted(path for path in set(found) if search.is_file(path))[:MAX_COMMAND_FILES]
 
 

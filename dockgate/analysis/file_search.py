@@ -18,7 +18,7 @@ from pathlib import Path
 class FileSearch:
     """What the filesystem said about paths and folders, remembered for the life of the object."""
 
-    __slots__ = ("_is_file", "_exists", "_names", "_children", "search_directories", "yaml_files", "compose_candidates")
+    __slots__ = ("_is_file", "_exists", "_names", "_children", "search_directories", "yaml_files", "compose_candidates", "has_compose_file")
 
     def __init__(self) -> None:
         self._is_file: dict[Path, bool] = {}
@@ -29,6 +29,7 @@ class FileSearch:
         self.search_directories: dict[Path, list[Path]] = {}
         self.yaml_files: dict[tuple[Path, int], list[Path]] = {}
         self.compose_candidates: dict[Path, list[Path]] = {}
+        self.has_compose_file: dict[Path, bool] = {}
 
     def is_file(self, path: Path) -> bool:
         """`path.is_file()`, remembered."""

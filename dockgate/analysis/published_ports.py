@@ -140,6 +140,18 @@ def _compose_candidates(dockerfile: Path, search: FileSearch) -> list[Path]:
     return [path for directory in search_directories(dockerfile, search) for path in _compose_names_in(directory, search)]
 
 
+def _has_compose_file(directory: Path, search: FileSearch) -> bool:
+    known = search.has_compose_file.get(directory)
+    if known is None:
+        names = search.names(directory)
+        # A name the folder's listing lacks is no file; without a listing, each is asked for.
+        known = any(
+            (names is None or path.name in names) and search.is_file(path) for path in _compose_names_in(directory, search)
+        )
+        search.has_compose_file[directory] = known
+    return known
+
+
 def _compose_names_in(directory: Path, search: FileSearch) -> list[Path]:
     known = search.compose_candidates.get(directory)
     if known is None:
@@ -198,13 +210,8 @@ def port_input_files(dockerfile: Path, search: FileSearch | None = None) -> list
     search = search or FileSearch()
     directories = search_directories(dockerfile, search)
     candidates = [path for directory in directories for path in _compose_names_in(directory, search)]
-    is_file = search.is_file
     # A folder's `.env` counts when one of its compose files is there (compose reads it).
-    env_files = [
-        search.child(directory, ENV_FILE_NAME)
-        for directory in directories
-        if any(is_file(path) for path in _compose_names_in(directory, search))
-    ]
+    env_files = [search.child(directory, ENV_FILE_NAME) for directory in directories if _has_compose_file(directory, search)]
     return (
         candidates
         + env_files
