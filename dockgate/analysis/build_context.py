@@ -23,7 +23,7 @@ from dockgate.analysis.dockerignore import (
 )
 from dockgate.analysis.file_search import FileSearch
 from dockgate.analysis.published_ports import (
-    port_input_files,
+    port_input_parts,
     read_text,
     referenced_variables,
 )
@@ -41,6 +41,7 @@ class ContextInputs:
         self._variables_digests: dict[Path, bytes] = {}
         self._ports_digests: dict[Path, bytes] = {}
         self._port_file_digests: dict[Path, bytes] = {}
+        self._compose_digests: dict[Path, bytes] = {}
         # Folders above a build context are searched for every Dockerfile below them: ask once per run.
         self._search = FileSearch()
 
@@ -59,7 +60,16 @@ class ContextInputs:
         known = self._ports_digests.get(context_dir)
         if known is None:
             port_file_digest = self._port_file_digest
-            parts = [port_file_digest(path) for path in port_input_files(context_dir / dockerfile_name, self._search)]
+            parts: list[bytes] = []
+            for folder, paths in port_input_parts(context_dir / dockerfile_name, self._search):
+                if folder is None:
+                    parts.extend(port_file_digest(path) for path in paths)
+                    continue
+                # A folder's compose candidates: digested once for all the contexts below it.
+                folder_digest = self._compose_digests.get(folder)
+                if folder_digest is None:
+                    folder_digest = self._compose_digests[folder] = b"".join([port_file_digest(path) for path in paths])
+                parts.append(folder_digest)
             known = self._ports_digests[context_dir] = b"".join(parts)
         return known
 

@@ -207,17 +207,21 @@ def port_input_files(dockerfile: Path, search: FileSearch | None = None) -> list
     """Every file `port_sources` may read for `dockerfile`, present or not (a new one changes the answer).
 
     `search` answers what it was asked before from memory (a run keying many Dockerfiles keeps one)."""
+    return [path for _, paths in port_input_parts(dockerfile, search) for path in paths]
+
+
+def port_input_parts(dockerfile: Path, search: FileSearch | None = None) -> list[tuple[Path | None, list[Path]]]:
+    """`port_input_files` in parts, in its order: the compose candidates of each searched folder,
+    with that folder (they are the same for every Dockerfile below it), then the rest, with None."""
     search = search or FileSearch()
     directories = search_directories(dockerfile, search)
-    candidates = [path for directory in directories for path in _compose_names_in(directory, search)]
+    parts: list[tuple[Path | None, list[Path]]] = [(directory, _compose_names_in(directory, search)) for directory in directories]
     # A folder's `.env` counts when one of its compose files is there (compose reads it).
     env_files = [search.child(directory, ENV_FILE_NAME) for directory in directories if _has_compose_file(directory, search)]
-    return (
-        candidates
-        + env_files
-        + command_files(dockerfile, repository_root(dockerfile, search), search)
-        + manifest_files(dockerfile, search)
+    parts.append(
+        (None, env_files + command_files(dockerfile, repository_root(dockerfile, search), search) + manifest_files(dockerfile, search))
     )
+    return parts
 
 
 def referenced_variables(text: str) -> set[str]:

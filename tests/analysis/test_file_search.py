@@ -77,3 +77,13 @@ def test_the_ignore_file_is_found_through_the_listing(repository: Path) -> None:
     (web / "Dockerfile.dockerignore").unlink()
     (web / "Dockerfile.dockerignore").mkdir()  # a folder of that name is no ignore file
     assert ignore_file_path(web, "Dockerfile", FileSearch()) is None
+
+
+def test_the_parts_are_each_folders_compose_candidates_then_the_rest(repository: Path) -> None:
+    dockerfile = repository / "api" / "Dockerfile"
+    parts = port_input_parts(dockerfile, FileSearch())
+    assert [folder for folder, _ in parts] == [repository / "api", repository, None]
+    assert [path for _, paths in parts for path in paths] == port_input_files(dockerfile)
+    assert all(path.parent == folder for folder, paths in parts[:-1] for path in paths)
+    rest = parts[-1][1]
+    assert repository / "api" / ".env" in rest and repository / "api" / "build.sh" in rest  # beside a compose file; a script
