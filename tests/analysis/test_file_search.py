@@ -10,6 +10,7 @@ from dockgate.analysis.dockerignore import ignore_file_path
 from dockgate.analysis.file_search import FileSearch
 from dockgate.analysis.published_ports import (
     port_input_files,
+    port_input_parts,
     repository_root,
     search_directories,
 )
