@@ -8,12 +8,9 @@ for `sarif_om` (and its `attrs`/`pbr` imports) at start-up.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 from dockgate.reporters.report import Report
-
-if TYPE_CHECKING:
-    from dockgate.rule_api.findings import Finding
+from dockgate.rule_api.findings import Finding
 
 __all__ = ["FORMATS", "Report", "render"]
 
@@ -43,6 +40,6 @@ def render(format_name: str, findings: list[Finding], report: Report) -> str:
     if module_path is None:
         choices = ", ".join(FORMATS)
         raise ValueError(f"unknown output format {format_name!r}; choose one of: {choices}")
-    ordered = sorted(findings, key=lambda finding: finding.sort_key())
+    ordered = sorted(findings, key=Finding.sort_key)
     rendered: str = importlib.import_module(module_path).render(ordered, report)
     return rendered
