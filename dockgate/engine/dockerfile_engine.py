@@ -13,7 +13,7 @@ one per RUN); it returns notices for the user.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
 from dockgate.dockerfile.model import DockerfileSyntaxError, Document
 from dockgate.dockerfile.parser import parse
@@ -36,7 +36,7 @@ from dockgate.rule_api.rule import (
     SourceContext,
     SuppressionContext,
 )
-from dockgate.rule_api.suppressions import BUILDKIT_RULES, Suppressions
+from dockgate.rule_api.suppressions import BUILDKIT_RULES, CheckOptions, Suppressions
 
 
 class DockerfileEngine:
@@ -90,37 +90,60 @@ class DockerfileEngine:
     def _findings(self, rules: _RuleSet, parsed: LintContext | SourceContext, job: LintJob) -> list[Finding]:
         source_context = SourceContext(job.display_path, job.source, job.config, _syntax_error(parsed))
         document_context = parsed if isinstance(parsed, LintContext) else None
+        levels = self._levels(rules, job, document_context)
         findings: list[Finding] = []
         rules_run: list[RuleMeta] = []
-        for source_rule in rules.source_rules:
-            level = self._level(source_rule.meta, job, document_context)
-            if level is not Level.OFF:
-                rules_run.append(source_rule.meta)
-                findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
+        for source_rule, level in levels.source_rules:
+            rules_run.append(source_rule.meta)
+            findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
         if document_context is not None:
-            for rule in rules.document_rules:
-                level = self._level(rule.meta, job, document_context)
-                if level is not Level.OFF:
-                    rules_run.append(rule.meta)
-                    violations = _in_judged_stages(rule.meta, document_context, rule.check(document_context))
-                    findings.extend(_stamped(rule.meta, level, violations, job, document_context))
+            for rule, level in levels.document_rules:
+                rules_run.append(rule.meta)
+                violations = rule.check(document_context)
+                if rule.meta.judges != "every-stage":
+                    violations = _in_judged_stages(rule.meta, document_context, violations)
+                findings.extend(_stamped(rule.meta, level, violations, job, document_context))
             findings = _one_finding_per_problem(findings, self.same_finding_as)
-            findings.extend(self._suppression_findings(rules, document_context, job, rules_run))
+            findings.extend(self._suppression_findings(levels, document_context, job, rules_run))
         if not job.keep_suppressed:
             findings = [finding for finding in findings if finding.suppression is None]
         findings.sort(key=Finding.sort_key)
         return findings
 
+    def _levels(self, rules: _RuleSet, job: LintJob, context: LintContext | None) -> _Levels:
+        """The rules that run on this file, each with its level.
+
+        The levels depend on the configuration, the file's `# check=` directive and, with
+        `per-file-ignores`, its path; thousands of files share the first two, so their
+        levels are worked out once.
+        """
+        if job.config.per_file_ignores and job.path is not None:
+            return self._work_out_levels(rules, job, context)
+        key = (id(job.config), context.suppressions.check if context is not None else None)
+        known = rules.levels.get(key)
+        if known is None or known[0] is not job.config:
+            known = rules.levels[key] = (job.config, self._work_out_levels(rules, job, context))
+        return known[1]
+
+    def _work_out_levels(self, rules: _RuleSet, job: LintJob, context: LintContext | None) -> _Levels:
+        return _Levels(
+            self._leveled(rules.source_rules, job, context),
+            self._leveled(rules.document_rules, job, context),
+            self._leveled(rules.suppression_rules, job, context),
+        )
+
+    def _leveled(self, rules: Sequence[_AnyRule], job: LintJob, context: LintContext | None) -> list[tuple[_AnyRule, Level]]:
+        with_levels = ((rule, self._level(rule.meta, job, context)) for rule in rules)
+        return [(rule, level) for rule, level in with_levels if level is not Level.OFF]
+
     def _suppression_findings(
-        self, rules: _RuleSet, context: LintContext, job: LintJob, rules_run: list[RuleMeta]
+        self, levels: _Levels, context: LintContext, job: LintJob, rules_run: list[RuleMeta]
     ) -> Iterator[Finding]:
-        for rule in rules.suppression_rules:
-            level = self._level(rule.meta, job, context)
-            if level is not Level.OFF:
-                checked = SuppressionContext(
-                    job.display_path, context.document, context.suppressions, rules_run, dockerfile_rule_metas()
-                )
-                yield from _stamped(rule.meta, level, rule.check(checked), job, context)
+        for rule, level in levels.suppression_rules:
+            checked = SuppressionContext(
+                job.display_path, context.document, context.suppressions, rules_run, dockerfile_rule_metas()
+            )
+            yield from _stamped(rule.meta, level, rule.check(checked), job, context)
 
     @staticmethod
     def _level(meta: RuleMeta, job: LintJob, context: LintContext | None) -> Level:
@@ -144,6 +167,19 @@ class _RuleSet:
         self.source_rules = [rule for rule in loaded if isinstance(rule, LoadedSourceRule)]
         self.suppression_rules = [rule for rule in loaded if isinstance(rule, LoadedSuppressionRule)]
         """Run last: they read which suppression comments the other rules' findings used."""
+        self.levels: dict[tuple[int, CheckOptions | None], tuple[Config, _Levels]] = {}
+        """`DockerfileEngine._levels` worked out, by configuration and `# check=` directive."""
+
+
+_AnyRule = TypeVar("_AnyRule", LoadedRule, LoadedSourceRule, LoadedSuppressionRule)
+
+
+class _Levels(NamedTuple):
+    """The rules of a `_RuleSet` that run on a file, each with the level it runs at."""
+
+    source_rules: list[tuple[LoadedSourceRule, Level]]
+    document_rules: list[tuple[LoadedRule, Level]]
+    suppression_rules: list[tuple[LoadedSuppressionRule, Level]]
 
 
 def _may_run(meta: RuleMeta, config: Config) -> bool:
