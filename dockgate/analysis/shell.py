@@ -563,6 +563,13 @@ _CASE_WORD = re.compile(r"(case|esac)(?=[\s;)]|$)")
 _CASE_PATTERN_REST = re.compile(r"\|[ \t]*[^\s|;&()]*[ \t]*[|)]")
 
 
+# What `pipe_offsets` passes over: in double quotes all but `"`, `\\`, `$` and backticks; elsewhere all
+# but quotes, `\\`, `$`, parentheses, backticks, `<`, line breaks, `|`, and the `#`, `c` and `e` that
+# may begin a comment, `case` or `esac` (those after a character of `_COMMENT_FOLLOWS` or at the start).
+_PLAIN_IN_DOUBLE_QUOTES = re.compile(r'[^"\\$`]+')
+_PLAIN_UNQUOTED = re.compile(r"(?:[^'\"\\$()`#<\n|ce]|(?<=[^ \t\n;&|(])[ce#])+")
+
+
 def pipe_offsets(text: str) -> list[int]:
     """Offsets of the pipe operators (`|`, `|&`) of a script, in command substitutions too
     (`"$(dpkg --print-architecture | awk ...)"`), but not in quotes, comments or here-document
@@ -574,8 +581,19 @@ def pipe_offsets(text: str) -> list[int]:
     open_cases = 0  # `case ... esac` being read: `a|b)` there is a pattern, not a pipe
     index, length = 0, len(text)
     while index < length:
-        char = text[index]
         context = stack[-1] if stack else ""
+        # Jump over the characters that cannot change anything where they are.
+        if context == "'":
+            index = text.find("'", index)
+            if index < 0:
+                break
+        else:
+            boring = (_PLAIN_IN_DOUBLE_QUOTES if context == '"' else _PLAIN_UNQUOTED).match(text, index)
+            if boring is not None:
+                index = boring.end()
+                if index >= length:
+                    break
+        char = text[index]
         if context == "'":
             if char == "'":
                 stack.pop()
