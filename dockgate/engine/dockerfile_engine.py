@@ -28,6 +28,7 @@ from dockgate.engine.registry import (
     dockerfile_rule_metas,
 )
 from dockgate.engine.stamping import fingerprint, identity
+from dockgate.errors import kept_as_result
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, Level, Violation
 from dockgate.rule_api.rule import (
@@ -58,11 +59,19 @@ class DockerfileEngine:
     def lint_batch(self, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
         """Findings for each job (in order), and notices from batch preparation."""
         rule_set = self._rules_for([job.config for job in jobs])
+        batch_rules = [
+            rule
+            for rule in rule_set.document_rules
+            if rule.prepare_batch is not None and any(job.config.level_for(rule.meta) is not Level.OFF for job in jobs)
+        ]
+        if not batch_rules:
+            # Nothing to prepare for the batch: each file's model is dropped as soon as its findings
+            # are made, rather than a batch of models kept alive for the garbage collector to walk.
+            return [self._findings(rule_set, _parse(job), job) for job in jobs], []
         parsed = [_parse(job) for job in jobs]
         notices: list[str] = []
-        for rule in rule_set.document_rules:
-            if rule.prepare_batch is None:
-                continue
+        for rule in batch_rules:
+            assert rule.prepare_batch is not None
             enabled = [
                 context
                 for context, job in zip(parsed, jobs)
@@ -198,7 +207,7 @@ def _parse(job: LintJob) -> LintContext | SourceContext:
     try:
         document = parse(job.source.text)
     except DockerfileSyntaxError as error:
-        return SourceContext(job.display_path, job.source, job.config, error)
+        return SourceContext(job.display_path, job.source, job.config, kept_as_result(error))
     return LintContext(
         path=job.display_path,
         document=document,
