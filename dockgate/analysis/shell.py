@@ -345,9 +345,22 @@ def _parse_commands(text: str) -> tuple[_RawCommand, ...] | None:
     except Exception:  # bashlex raises ParsingError, NotImplementedError and assorted others
         return None
     commands: list[_RawCommand] = []
-    node_visitor: Any = bashlex.ast.nodevisitor
+    for tree in trees:
+        _command_collector()(commands).visit(tree)
+    commands.sort(key=lambda command: command[1][0][1])
+    return tuple(commands)
 
-    class Visitor(node_visitor):  # type: ignore[misc]
+
+@lru_cache(maxsize=1)
+def _command_collector() -> Any:
+    """A bashlex tree visitor that appends every simple command to a list (the class made once:
+    a class per parse cost a few tens of microseconds, and garbage only a full collection frees)."""
+    node_visitor: Any = _bashlex().ast.nodevisitor
+
+    class CommandCollector(node_visitor):  # type: ignore[misc]
+        def __init__(self, commands: list[_RawCommand]) -> None:
+            self.commands = commands
+
         def visitcommand(self, node: object, parts: list[Any]) -> None:
             words = tuple((part.word, part.pos[0], part.pos[1]) for part in parts if part.kind == "word")
             if words:
@@ -356,12 +369,9 @@ def _parse_commands(text: str) -> tuple[_RawCommand, ...] | None:
                     for part in parts
                     if part.kind == "assignment" and part.pos[0] < words[0][1]
                 )
-                commands.append((assignments, words))
+                self.commands.append((assignments, words))
 
-    for tree in trees:
-        Visitor().visit(tree)
-    commands.sort(key=lambda command: command[1][0][1])
-    return tuple(commands)
+    return CommandCollector
 
 
 _ESCAPABLE_IN_DOUBLE_QUOTES = ("$", "`", '"', "\\", "\n")
