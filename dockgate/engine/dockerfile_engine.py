@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
-from dockgate.dockerfile.model import DockerfileSyntaxError, Document
+from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceText, wide_encoding_error
 from dockgate.engine.lint_job import LintJob
@@ -107,11 +107,17 @@ class DockerfileEngine:
             findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
         if document_context is not None:
             for rule, level in levels.document_rules:
-                rules_run.append(rule.meta)
+                meta = rule.meta
+                rules_run.append(meta)
                 violations = rule.check(document_context)
-                if rule.meta.judges != "every-stage":
-                    violations = _in_judged_stages(rule.meta, document_context, violations)
-                findings.extend(_stamped(rule.meta, level, violations, job, document_context))
+                if meta.judges != "every-stage":
+                    violations = _in_judged_stages(meta, document_context, violations)
+                # Most rules find nothing in most files: their findings are made one by one, not by a
+                # generator set up for every rule.
+                for violation in violations:
+                    finding = _finding(meta, level, violation, job, document_context)
+                    if finding is not None:
+                        findings.append(finding)
             findings = _one_finding_per_problem(findings, self.same_finding_as)
             findings.extend(self._suppression_findings(levels, document_context, job, rules_run))
         if not job.keep_suppressed:
@@ -226,28 +232,34 @@ def _stamped(
     meta: RuleMeta, level: Level, violations: Iterable[Violation], job: LintJob, context: LintContext | None
 ) -> Iterator[Finding]:
     """The rule's violations as findings, without those the configuration or the file's comments suppress."""
-    document = context.document if context is not None else None
     for violation in violations:
-        who = identity(meta, level, violation.code, violation.level, job.config, job.path)
-        if who is None:
-            continue
-        finding = Finding(
-            code=who.code,
-            name=who.name,
-            level=who.level,
-            message=violation.message,
-            file=job.display_path,
-            span=violation.span,
-            instruction_line=violation.instruction_line or violation.span.line,
-            aliases=who.aliases,
-            fingerprint=fingerprint(who.code, job.display_path, _subject(violation, document), violation.message),
-            fix=violation.fix,
-            related=violation.related,
-        )
-        # Suppressed findings are dropped after `_one_finding_per_problem`: a comment naming
-        # either of two rules that report one problem silences that problem.
-        finding.suppression = context.suppressions.suppression_of(finding) if context is not None else None
-        yield finding
+        finding = _finding(meta, level, violation, job, context)
+        if finding is not None:
+            yield finding
+
+
+def _finding(meta: RuleMeta, level: Level, violation: Violation, job: LintJob, context: LintContext | None) -> Finding | None:
+    """A violation as a finding, or None when the configuration turns its code off."""
+    who = identity(meta, level, violation.code, violation.level, job.config, job.path)
+    if who is None:
+        return None
+    finding = Finding(
+        code=who.code,
+        name=who.name,
+        level=who.level,
+        message=violation.message,
+        file=job.display_path,
+        span=violation.span,
+        instruction_line=violation.instruction_line or violation.span.line,
+        aliases=who.aliases,
+        fingerprint=fingerprint(who.code, job.display_path, _subject(violation, context), violation.message),
+        fix=violation.fix,
+        related=violation.related,
+    )
+    # Suppressed findings are dropped after `_one_finding_per_problem`: a comment naming
+    # either of two rules that report one problem silences that problem.
+    finding.suppression = context.suppressions.suppression_of(finding) if context is not None else None
+    return finding
 
 
 def _one_finding_per_problem(findings: list[Finding], same_finding_as: dict[str, str]) -> list[Finding]:
@@ -291,12 +303,12 @@ def _in_judged_stages(meta: RuleMeta, context: LintContext, violations: Iterable
             yield violation
 
 
-def _subject(violation: Violation, document: Document | None) -> str:
+def _subject(violation: Violation, context: LintContext | None) -> str:
     """The text the finding is about, with its whitespace folded."""
-    if document is None:
+    if context is None:
         return ""
     try:
-        return " ".join(document.slice(violation.span).split())
+        return " ".join(context.document.slice(violation.span).split())
     except IndexError:
         return ""
 
