@@ -57,11 +57,13 @@ def command_files(dockerfile: Path, repository_root: Path | None) -> list[Path]:
     context = dockerfile.parent
     root = repository_root or context
     # One listing per folder (not a glob per pattern): a warm cached run asks this for every folder it lints.
+    # The context is often the root too (outside a repository, or a Dockerfile at its top): listed once.
+    context_entries = _entries(context)
     found = [
-        *_matching(context, _CONTEXT_NAMES),
-        *_matching(context / "scripts", _SHELL_SCRIPT_NAMES),
-        *_matching(root / ".github" / "workflows", _WORKFLOW_NAMES),
-        *_matching(root, _ROOT_CI_NAMES),
+        *_matching(context, context_entries, _CONTEXT_NAMES),
+        *_matching(context / "scripts", None, _SHELL_SCRIPT_NAMES),
+        *_matching(root / ".github" / "workflows", None, _WORKFLOW_NAMES),
+        *_matching(root, context_entries if root == context else None, _ROOT_CI_NAMES),
     ]
     return sorted(path for path in set(found) if path.is_file())[:MAX_COMMAND_FILES]
 
@@ -77,14 +79,19 @@ def _names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(fnmatch.translate(pattern) for pattern in patterns))
 
 
-def _matching(folder: Path, patterns: tuple[str, ...]) -> list[Path]:
-    """The entries of `folder` whose names match one of `patterns` (case-sensitively, as a glob on POSIX does)."""
+def _entries(folder: Path) -> list[str]:
+    """The names in `folder`; none when it cannot be listed."""
     try:
-        entries = os.listdir(folder)
+        return os.listdir(folder)
     except OSError:
         return []
+
+
+def _matching(folder: Path, entries: list[str] | None, patterns: tuple[str, ...]) -> list[Path]:
+    """The entries of `folder` (listed here when `entries` is None) whose names match one of
+    `patterns` (case-sensitively, as a glob on POSIX does)."""
     names = _names_pattern(patterns)
-    return [folder / name for name in entries if names.match(name)]
+    return [folder / name for name in (_entries(folder) if entries is None else entries) if names.match(name)]
 
 
 def docker_commands(path: Path, text: str) -> Iterator[DockerCommand]:

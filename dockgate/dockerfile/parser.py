@@ -50,8 +50,11 @@ _ASCII_SPACE = "\t\n\v\f\r \x85\xa0"
 
 
 def _lstrip_space(text: str) -> str:
-    # str.lstrip does the common case in C; the loop handles the rare wide white space.
+    # str.lstrip does the common case in C (every `is_space` character below U+0100 is in
+    # _ASCII_SPACE); the loop handles the rare wide white space.
     text = text.lstrip(_ASCII_SPACE)
+    if not text or text[0] <= "\xff":
+        return text
     index = 0
     while index < len(text) and is_space(text[index]):
         index += 1
@@ -60,6 +63,8 @@ def _lstrip_space(text: str) -> str:
 
 def _rstrip_space(text: str) -> str:
     text = text.rstrip(_ASCII_SPACE)
+    if not text or text[-1] <= "\xff":
+        return text
     index = len(text)
     while index > 0 and is_space(text[index - 1]):
         index -= 1
