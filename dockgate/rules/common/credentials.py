@@ -70,6 +70,8 @@ def is_placeholder(value: str) -> bool:
 
 def url_with_password(text: str) -> bool:
     """A URL carrying `user:password@` with a literal, non-placeholder password."""
+    if "://" not in text:
+        return False
     return any(not is_placeholder(match.group(2)) for match in _URL_CREDENTIALS.finditer(text))
 
 
