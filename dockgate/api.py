@@ -245,14 +245,11 @@ def lint_paths(
     findings_so_far = sum(len(found) for found in found_per_file if found is not None)
     if progress is not None and missing:
         progress(RunProgress(done, len(run.jobs), findings_so_far))
-    for batch, (batch_found, batch_notices) in _lint_batches(run, [run.jobs[index] for index in missing], missing, workers):
+    batches = _lint_batches(run, [run.jobs[index] for index in missing], [keys[index] for index in missing], missing, workers, cache)
+    for batch, (batch_found, batch_notices) in batches:
         result.notices.extend(notice for notice in batch_notices if notice not in result.notices)
         for index, found in zip(batch, batch_found):
             found_per_file[index] = found
-            file_key = keys[index]
-            # A batch with notices (ShellCheck missing, a RUN too large for it) is not complete: lint it again next time.
-            if cache is not None and file_key is not None and not batch_notices:
-                cache.put(file_key, found)
         done += len(batch)
         findings_so_far += sum(len(found) for found in batch_found)
         if progress is not None:
@@ -276,20 +273,30 @@ class RunProgress:
 
 
 def _lint_batches(
-    run: _Run, jobs: list[LintJob], indices: list[int], workers: int | None
+    run: _Run,
+    jobs: list[LintJob],
+    keys: list[str | None],
+    indices: list[int],
+    workers: int | None,
+    cache: ResultCache | None,
 ) -> Iterator[tuple[list[int], tuple[list[list[Finding]], list[str]]]]:
-    """The findings and notices of `jobs` in batches, each with the `indices` of its jobs, in order."""
+    """The findings and notices of `jobs` in batches, each with the `indices` of its jobs, in order;
+    each batch's findings are stored in `cache` under the jobs' `keys` where it was linted."""
     processes, size = _batching(len(jobs), workers)
     starts = range(0, len(jobs), size)
     if processes <= 1:
         for start in starts:
-            yield indices[start : start + size], run.engine.lint_batch(jobs[start : start + size])
+            found, notices = run.engine.lint_batch(jobs[start : start + size])
+            if cache is not None:
+                cache.put_batch(keys[start : start + size], found, notices)
+            yield indices[start : start + size], (found, notices)
         return
     # Imported here: multiprocessing costs a one-file run (pre-commit, an editor) some 15 ms to import.
     from dockgate.engine.parallel import lint_in_processes
 
-    batches = [jobs[start : start + size] for start in starts]
-    yield from zip((indices[start : start + size] for start in starts), lint_in_processes(batches, processes))
+    batches = [(jobs[start : start + size], keys[start : start + size]) for start in starts]
+    cache_directory = cache.directory if cache is not None else None
+    yield from zip((indices[start : start + size] for start in starts), lint_in_processes(batches, processes, cache_directory))
 
 
 def _batching(jobs: int, workers: int | None) -> tuple[int, int]:

@@ -113,6 +113,15 @@ class ResultCache:
         entry = json.dumps({"format": CACHE_FORMAT, "key": key, "findings": [_encoded(finding) for finding in findings]})
         self._writable = _write_entry(self.directory, self._entry_path(key), entry)
 
+    def put_batch(self, keys: Sequence[str | None], found: Sequence[Sequence[Finding]], notices: Sequence[str]) -> None:
+        """Store a linted batch's findings, file by file; a batch with notices (ShellCheck missing,
+        a RUN too large for it) is not complete, so nothing of it is stored and it is linted again next time."""
+        if notices:
+            return
+        for key, findings in zip(keys, found):
+            if key is not None:
+                self.put(key, findings)
+
     def _entry_path(self, key: str) -> Path:
         return self._entries / key[:2] / f"{key[2:]}.json"
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Sequence
 
 import pytest
 
-from dockgate.api import FixRunResult, LintResult, fix_paths, lint_paths
+from dockgate.api import MIN_POOL_BATCH_SIZE, FixRunResult, LintResult, fix_paths, lint_paths
+from dockgate.engine.dockerfile_engine import DockerfileEngine
+from dockgate.engine.lint_job import LintJob
+from dockgate.rule_api.findings import Finding
 from dockgate.rule_api.config import ConfigResolver
 
 VARIANTS = [
@@ -55,9 +59,20 @@ def test_a_pool_run_equals_the_serial_run(project: Path) -> None:
     assert summary(lint_paths([project], ConfigResolver())) == summary(serial)
 
 
-def test_a_pool_run_fills_the_cache_a_serial_run_reads(project: Path, tmp_path: Path) -> None:
+def test_a_pool_run_fills_the_cache_a_serial_run_reads(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     pooled = lint_paths([project], ConfigResolver(), workers=2, cache_dir=tmp_path)
+    linted: list[str] = []
+    lint_batch = DockerfileEngine.lint_batch
+
+    def recording(engine: DockerfileEngine, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
+        linted.extend(job.display_path for job in jobs)
+        return lint_batch(engine, jobs)
+
+    monkeypatch.setattr(DockerfileEngine, "lint_batch", recording)
     assert summary(lint_paths([project], ConfigResolver(), workers=1, cache_dir=tmp_path)) == summary(pooled)
+    # The workers stored their batches; only the batch with the over-long RUN's notice, stored by no one, is linted again.
+    assert 0 < len(linted) <= MIN_POOL_BATCH_SIZE
+    assert any(path.endswith("service-065/Dockerfile") for path in linted)
 
 
 def fixed(result: FixRunResult) -> tuple[object, ...]:
