@@ -27,13 +27,14 @@ still gives BuildKit's result then, with those parts left unset.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from bisect import bisect_right
+from dataclasses import dataclass
 from typing import Generic, Iterator, Mapping, TypeVar, cast
 
 from dockgate.analysis.stage_references import FromReference, from_references
 from dockgate.dockerfile.expansion import ExpansionError, ShellLexer
 from dockgate.dockerfile.model import Document, Instruction, Word
+from dockgate.errors import kept_as_result
 
 AUTOMATIC_PLATFORM_ARGS = (
     "TARGETPLATFORM",
@@ -529,7 +530,7 @@ class SemanticModel:
         try:
             expansion = lexer.process_word(text, scope.defaults)
         except ExpansionError as error:
-            return Evaluation(text, None, text, [], [], error)
+            return Evaluation(text, None, text, [], [], kept_as_result(error))
         values = scope.values
         undefined = [name for name in expansion.unset if name not in values and name not in _NON_ENV_ARGS]
         unknown = any(name in values and values[name] is None for name in expansion.referenced) or (

@@ -345,9 +345,22 @@ def _parse_commands(text: str) -> tuple[_RawCommand, ...] | None:
     except Exception:  # bashlex raises ParsingError, NotImplementedError and assorted others
         return None
     commands: list[_RawCommand] = []
-    node_visitor: Any = bashlex.ast.nodevisitor
+    for tree in trees:
+        _command_collector()(commands).visit(tree)
+    commands.sort(key=lambda command: command[1][0][1])
+    return tuple(commands)
 
-    class Visitor(node_visitor):  # type: ignore[misc]
+
+@lru_cache(maxsize=1)
+def _command_collector() -> Any:
+    """A bashlex tree visitor that appends every simple command to a list (the class made once:
+    a class per parse cost a few tens of microseconds, and garbage only a full collection frees)."""
+    node_visitor: Any = _bashlex().ast.nodevisitor
+
+    class CommandCollector(node_visitor):  # type: ignore[misc]
+        def __init__(self, commands: list[_RawCommand]) -> None:
+            self.commands = commands
+
         def visitcommand(self, node: object, parts: list[Any]) -> None:
             words = tuple((part.word, part.pos[0], part.pos[1]) for part in parts if part.kind == "word")
             if words:
@@ -356,12 +369,9 @@ def _parse_commands(text: str) -> tuple[_RawCommand, ...] | None:
                     for part in parts
                     if part.kind == "assignment" and part.pos[0] < words[0][1]
                 )
-                commands.append((assignments, words))
+                self.commands.append((assignments, words))
 
-    for tree in trees:
-        Visitor().visit(tree)
-    commands.sort(key=lambda command: command[1][0][1])
-    return tuple(commands)
+    return CommandCollector
 
 
 _ESCAPABLE_IN_DOUBLE_QUOTES = ("$", "`", '"', "\\", "\n")
@@ -563,6 +573,13 @@ _CASE_WORD = re.compile(r"(case|esac)(?=[\s;)]|$)")
 _CASE_PATTERN_REST = re.compile(r"\|[ \t]*[^\s|;&()]*[ \t]*[|)]")
 
 
+# What `pipe_offsets` passes over: in double quotes all but `"`, `\\`, `$` and backticks; elsewhere all
+# but quotes, `\\`, `$`, parentheses, backticks, `<`, line breaks, `|`, and the `#`, `c` and `e` that
+# may begin a comment, `case` or `esac` (those after a character of `_COMMENT_FOLLOWS` or at the start).
+_PLAIN_IN_DOUBLE_QUOTES = re.compile(r'[^"\\$`]+')
+_PLAIN_UNQUOTED = re.compile(r"(?:[^'\"\\$()`#<\n|ce]|(?<=[^ \t\n;&|(])[ce#])+")
+
+
 def pipe_offsets(text: str) -> list[int]:
     """Offsets of the pipe operators (`|`, `|&`) of a script, in command substitutions too
     (`"$(dpkg --print-architecture | awk ...)"`), but not in quotes, comments or here-document
@@ -574,8 +591,19 @@ def pipe_offsets(text: str) -> list[int]:
     open_cases = 0  # `case ... esac` being read: `a|b)` there is a pattern, not a pipe
     index, length = 0, len(text)
     while index < length:
-        char = text[index]
         context = stack[-1] if stack else ""
+        # Jump over the characters that cannot change anything where they are.
+        if context == "'":
+            index = text.find("'", index)
+            if index < 0:
+                break
+        else:
+            boring = (_PLAIN_IN_DOUBLE_QUOTES if context == '"' else _PLAIN_UNQUOTED).match(text, index)
+            if boring is not None:
+                index = boring.end()
+                if index >= length:
+                    break
+        char = text[index]
         if context == "'":
             if char == "'":
                 stack.pop()

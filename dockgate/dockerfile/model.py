@@ -36,6 +36,10 @@ class LineMap:
         self.columns.append(column)
 
     def span(self, start: int, end: int) -> Span:
+        if len(self.starts) == 1:
+            # One piece (most instructions fit on a line): no search.
+            line, shift = self.lines[0], self.columns[0] - self.starts[0] + 1
+            return Span(line, shift + start, line, shift + (end if end > start else start))
         first = max(bisect_right(self.starts, start) - 1, 0)
         line, column = self.lines[first], self.columns[first] + start - self.starts[first] + 1
         if end <= start:

@@ -50,8 +50,11 @@ _ASCII_SPACE = "\t\n\v\f\r \x85\xa0"
 
 
 def _lstrip_space(text: str) -> str:
-    # str.lstrip does the common case in C; the loop handles the rare wide white space.
+    # str.lstrip does the common case in C (every `is_space` character below U+0100 is in
+    # _ASCII_SPACE); the loop handles the rare wide white space.
     text = text.lstrip(_ASCII_SPACE)
+    if not text or text[0] <= "\xff":
+        return text
     index = 0
     while index < len(text) and is_space(text[index]):
         index += 1
@@ -60,6 +63,8 @@ def _lstrip_space(text: str) -> str:
 
 def _rstrip_space(text: str) -> str:
     text = text.rstrip(_ASCII_SPACE)
+    if not text or text[-1] <= "\xff":
+        return text
     index = len(text)
     while index > 0 and is_space(text[index - 1]):
         index -= 1
@@ -386,6 +391,9 @@ def shell_words(text: str, escape: str) -> list[tuple[str, int, int]]:
     Quotes are kept, an escape character is kept with the character after it;
     only white space outside quotes separates words.
     """
+    if text.isascii() and escape not in text and "'" not in text and '"' not in text:
+        # Nothing quoted or escaped (most ARG, ENV and LABEL lines): the words are what lies between blanks.
+        return [(found.group(), found.start(), found.end()) for found in _ASCII_WORD.finditer(text)]
     words: list[tuple[str, int, int]] = []
     length = len(text)
     position = 0
@@ -425,6 +433,10 @@ def shell_words(text: str, escape: str) -> list[tuple[str, int, int]]:
         if word:
             words.append(("".join(word), start, position))
     return words
+
+
+_ASCII_WORD = re.compile(r"[^\t\n\v\f\r ]+")
+"""A word of ASCII text between `is_space` characters."""
 
 
 def _split_words(text: str, offset: int, line_map: LineMap, escape: str, keyword: str) -> tuple[list[Word], bool]:

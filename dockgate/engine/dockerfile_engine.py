@@ -13,9 +13,9 @@ one per RUN); it returns notices for the user.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
-from dockgate.dockerfile.model import DockerfileSyntaxError, Document
+from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceText, wide_encoding_error
 from dockgate.engine.lint_job import LintJob
@@ -28,6 +28,7 @@ from dockgate.engine.registry import (
     dockerfile_rule_metas,
 )
 from dockgate.engine.stamping import fingerprint, identity
+from dockgate.errors import kept_as_result
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, Level, Violation
 from dockgate.rule_api.rule import (
@@ -36,7 +37,7 @@ from dockgate.rule_api.rule import (
     SourceContext,
     SuppressionContext,
 )
-from dockgate.rule_api.suppressions import BUILDKIT_RULES, Suppressions
+from dockgate.rule_api.suppressions import BUILDKIT_RULES, CheckOptions, Suppressions
 
 
 class DockerfileEngine:
@@ -58,11 +59,19 @@ class DockerfileEngine:
     def lint_batch(self, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
         """Findings for each job (in order), and notices from batch preparation."""
         rule_set = self._rules_for([job.config for job in jobs])
+        batch_rules = [
+            rule
+            for rule in rule_set.document_rules
+            if rule.prepare_batch is not None and any(job.config.level_for(rule.meta) is not Level.OFF for job in jobs)
+        ]
+        if not batch_rules:
+            # Nothing to prepare for the batch: each file's model is dropped as soon as its findings
+            # are made, rather than a batch of models kept alive for the garbage collector to walk.
+            return [self._findings(rule_set, _parse(job), job) for job in jobs], []
         parsed = [_parse(job) for job in jobs]
         notices: list[str] = []
-        for rule in rule_set.document_rules:
-            if rule.prepare_batch is None:
-                continue
+        for rule in batch_rules:
+            assert rule.prepare_batch is not None
             enabled = [
                 context
                 for context, job in zip(parsed, jobs)
@@ -90,37 +99,66 @@ class DockerfileEngine:
     def _findings(self, rules: _RuleSet, parsed: LintContext | SourceContext, job: LintJob) -> list[Finding]:
         source_context = SourceContext(job.display_path, job.source, job.config, _syntax_error(parsed))
         document_context = parsed if isinstance(parsed, LintContext) else None
+        levels = self._levels(rules, job, document_context)
         findings: list[Finding] = []
         rules_run: list[RuleMeta] = []
-        for source_rule in rules.source_rules:
-            level = self._level(source_rule.meta, job, document_context)
-            if level is not Level.OFF:
-                rules_run.append(source_rule.meta)
-                findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
+        for source_rule, level in levels.source_rules:
+            rules_run.append(source_rule.meta)
+            findings.extend(_stamped(source_rule.meta, level, source_rule.check(source_context), job, document_context))
         if document_context is not None:
-            for rule in rules.document_rules:
-                level = self._level(rule.meta, job, document_context)
-                if level is not Level.OFF:
-                    rules_run.append(rule.meta)
-                    violations = _in_judged_stages(rule.meta, document_context, rule.check(document_context))
-                    findings.extend(_stamped(rule.meta, level, violations, job, document_context))
+            for rule, level in levels.document_rules:
+                meta = rule.meta
+                rules_run.append(meta)
+                violations = rule.check(document_context)
+                if meta.judges != "every-stage":
+                    violations = _in_judged_stages(meta, document_context, violations)
+                # Most rules find nothing in most files: their findings are made one by one, not by a
+                # generator set up for every rule.
+                for violation in violations:
+                    finding = _finding(meta, level, violation, job, document_context)
+                    if finding is not None:
+                        findings.append(finding)
             findings = _one_finding_per_problem(findings, self.same_finding_as)
-            findings.extend(self._suppression_findings(rules, document_context, job, rules_run))
+            findings.extend(self._suppression_findings(levels, document_context, job, rules_run))
         if not job.keep_suppressed:
             findings = [finding for finding in findings if finding.suppression is None]
         findings.sort(key=Finding.sort_key)
         return findings
 
+    def _levels(self, rules: _RuleSet, job: LintJob, context: LintContext | None) -> _Levels:
+        """The rules that run on this file, each with its level.
+
+        The levels depend on the configuration, the file's `# check=` directive and, with
+        `per-file-ignores`, its path; thousands of files share the first two, so their
+        levels are worked out once.
+        """
+        if job.config.per_file_ignores and job.path is not None:
+            return self._work_out_levels(rules, job, context)
+        key = (id(job.config), context.suppressions.check if context is not None else None)
+        known = rules.levels.get(key)
+        if known is None or known[0] is not job.config:
+            known = rules.levels[key] = (job.config, self._work_out_levels(rules, job, context))
+        return known[1]
+
+    def _work_out_levels(self, rules: _RuleSet, job: LintJob, context: LintContext | None) -> _Levels:
+        return _Levels(
+            self._leveled(rules.source_rules, job, context),
+            self._leveled(rules.document_rules, job, context),
+            self._leveled(rules.suppression_rules, job, context),
+        )
+
+    def _leveled(self, rules: Sequence[_AnyRule], job: LintJob, context: LintContext | None) -> list[tuple[_AnyRule, Level]]:
+        with_levels = ((rule, self._level(rule.meta, job, context)) for rule in rules)
+        return [(rule, level) for rule, level in with_levels if level is not Level.OFF]
+
     def _suppression_findings(
-        self, rules: _RuleSet, context: LintContext, job: LintJob, rules_run: list[RuleMeta]
+        self, levels: _Levels, context: LintContext, job: LintJob, rules_run: list[RuleMeta]
     ) -> Iterator[Finding]:
-        for rule in rules.suppression_rules:
-            level = self._level(rule.meta, job, context)
-            if level is not Level.OFF:
-                checked = SuppressionContext(
-                    job.display_path, context.document, context.suppressions, rules_run, dockerfile_rule_metas()
-                )
-                yield from _stamped(rule.meta, level, rule.check(checked), job, context)
+        for rule, level in levels.suppression_rules:
+            checked = SuppressionContext(
+                job.display_path, context.document, context.suppressions, rules_run, dockerfile_rule_metas()
+            )
+            yield from _stamped(rule.meta, level, rule.check(checked), job, context)
 
     @staticmethod
     def _level(meta: RuleMeta, job: LintJob, context: LintContext | None) -> Level:
@@ -144,6 +182,19 @@ class _RuleSet:
         self.source_rules = [rule for rule in loaded if isinstance(rule, LoadedSourceRule)]
         self.suppression_rules = [rule for rule in loaded if isinstance(rule, LoadedSuppressionRule)]
         """Run last: they read which suppression comments the other rules' findings used."""
+        self.levels: dict[tuple[int, CheckOptions | None], tuple[Config, _Levels]] = {}
+        """`DockerfileEngine._levels` worked out, by configuration and `# check=` directive."""
+
+
+_AnyRule = TypeVar("_AnyRule", LoadedRule, LoadedSourceRule, LoadedSuppressionRule)
+
+
+class _Levels(NamedTuple):
+    """The rules of a `_RuleSet` that run on a file, each with the level it runs at."""
+
+    source_rules: list[tuple[LoadedSourceRule, Level]]
+    document_rules: list[tuple[LoadedRule, Level]]
+    suppression_rules: list[tuple[LoadedSuppressionRule, Level]]
 
 
 def _may_run(meta: RuleMeta, config: Config) -> bool:
@@ -162,7 +213,7 @@ def _parse(job: LintJob) -> LintContext | SourceContext:
     try:
         document = parse(job.source.text)
     except DockerfileSyntaxError as error:
-        return SourceContext(job.display_path, job.source, job.config, error)
+        return SourceContext(job.display_path, job.source, job.config, kept_as_result(error))
     return LintContext(
         path=job.display_path,
         document=document,
@@ -181,28 +232,34 @@ def _stamped(
     meta: RuleMeta, level: Level, violations: Iterable[Violation], job: LintJob, context: LintContext | None
 ) -> Iterator[Finding]:
     """The rule's violations as findings, without those the configuration or the file's comments suppress."""
-    document = context.document if context is not None else None
     for violation in violations:
-        who = identity(meta, level, violation.code, violation.level, job.config, job.path)
-        if who is None:
-            continue
-        finding = Finding(
-            code=who.code,
-            name=who.name,
-            level=who.level,
-            message=violation.message,
-            file=job.display_path,
-            span=violation.span,
-            instruction_line=violation.instruction_line or violation.span.line,
-            aliases=who.aliases,
-            fingerprint=fingerprint(who.code, job.display_path, _subject(violation, document), violation.message),
-            fix=violation.fix,
-            related=violation.related,
-        )
-        # Suppressed findings are dropped after `_one_finding_per_problem`: a comment naming
-        # either of two rules that report one problem silences that problem.
-        finding.suppression = context.suppressions.suppression_of(finding) if context is not None else None
-        yield finding
+        finding = _finding(meta, level, violation, job, context)
+        if finding is not None:
+            yield finding
+
+
+def _finding(meta: RuleMeta, level: Level, violation: Violation, job: LintJob, context: LintContext | None) -> Finding | None:
+    """A violation as a finding, or None when the configuration turns its code off."""
+    who = identity(meta, level, violation.code, violation.level, job.config, job.path)
+    if who is None:
+        return None
+    finding = Finding(
+        code=who.code,
+        name=who.name,
+        level=who.level,
+        message=violation.message,
+        file=job.display_path,
+        span=violation.span,
+        instruction_line=violation.instruction_line or violation.span.line,
+        aliases=who.aliases,
+        fingerprint=fingerprint(who.code, job.display_path, _subject(violation, context), violation.message),
+        fix=violation.fix,
+        related=violation.related,
+    )
+    # Suppressed findings are dropped after `_one_finding_per_problem`: a comment naming
+    # either of two rules that report one problem silences that problem.
+    finding.suppression = context.suppressions.suppression_of(finding) if context is not None else None
+    return finding
 
 
 def _one_finding_per_problem(findings: list[Finding], same_finding_as: dict[str, str]) -> list[Finding]:
@@ -246,12 +303,12 @@ def _in_judged_stages(meta: RuleMeta, context: LintContext, violations: Iterable
             yield violation
 
 
-def _subject(violation: Violation, document: Document | None) -> str:
+def _subject(violation: Violation, context: LintContext | None) -> str:
     """The text the finding is about, with its whitespace folded."""
-    if document is None:
+    if context is None:
         return ""
     try:
-        return " ".join(document.slice(violation.span).split())
+        return " ".join(context.document.slice(violation.span).split())
     except IndexError:
         return ""
 

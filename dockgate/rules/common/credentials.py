@@ -45,12 +45,19 @@ _KEY_QUALIFIERS = frozenset({"api", "access", "private", "secret", "client", "au
 _NOT_SECRET_NAME_TOKENS = frozenset({"public", "file", "path", "dir", "version", "gpg", "pgp", "fingerprint", "signing", "length", "size", "name", "user", "username", "type", "url", "host", "id"})
 
 
+# Any of the formats: one scan tells that a text (most words are no token) holds none of them.
+_ANY_KNOWN_TOKEN = re.compile("|".join(f"(?:{pattern.pattern})" for _kind, pattern in KNOWN_TOKEN_FORMATS))
+_DOCUMENTATION_KEY = re.compile(r"example|xxxx", re.IGNORECASE)
+
+
 def known_token_kind(text: str) -> str | None:
     """The kind of the first known token format in `text`, or None."""
+    if _ANY_KNOWN_TOKEN.search(text) is None:
+        return None
     for kind, pattern in KNOWN_TOKEN_FORMATS:
         for match in pattern.finditer(text):
             # Documentation keys such as AWS's AKIAIOSFODNN7EXAMPLE.
-            if not re.search(r"example|xxxx", match.group(), re.IGNORECASE):
+            if not _DOCUMENTATION_KEY.search(match.group()):
                 return kind
     return None
 
@@ -63,6 +70,8 @@ def is_placeholder(value: str) -> bool:
 
 def url_with_password(text: str) -> bool:
     """A URL carrying `user:password@` with a literal, non-placeholder password."""
+    if "://" not in text:
+        return False
     return any(not is_placeholder(match.group(2)) for match in _URL_CREDENTIALS.finditer(text))
 
 
