@@ -44,6 +44,7 @@ RUN ./install.sh "$VERSION"
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Iterator
 
 from dockgate.analysis.semantics import Stage
@@ -119,12 +120,49 @@ def _shell_script(context: LintContext, run: RunScript) -> tuple[str, int] | Non
     if dialect is None:
         return None
     names = _names_set_for(context, run) | set(PROXY_VARIABLES)
-    # Only names the script mentions can change what ShellCheck says, and each declared name costs
-    # it time (all of them made ShellCheck 2.5x slower on the corpus, for the same comments); one
-    # `export` line costs less than one line per name.
-    mentioned = [name for name in sorted(names) if name.isidentifier() and name in text]
-    header = [f"#!/bin/{dialect}"] + ([f"export {' '.join(f'{name}=1' for name in mentioned)}"] if mentioned else [])
+    declared = _names_that_matter(sorted(name for name in names if name.isidentifier()), text)
+    # One `export` line costs ShellCheck less than one line per name.
+    header = [f"#!/bin/{dialect}"] + ([f"export {' '.join(f'{name}=1' for name in declared)}"] if declared else [])
     return "\n".join(header) + "\n" + text, len(header)
+
+
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _names_that_matter(names: list[str], text: str) -> list[str]:
+    """The names among `names` that can change ShellCheck's comments on `text`.
+
+    Every declared name costs ShellCheck time (all of them made it 2.5x slower
+    on the corpus). A name counts when the script mentions it, or when a word of
+    the script is a near miss of it: ShellCheck suggests an assigned name that
+    is one or two edits from an unassigned one (SC2153), so such names stay
+    declared; within two edits, ignoring case, is wider than its own test.
+    """
+    words: set[str] | None = None
+    kept = []
+    for name in names:
+        if name in text:
+            kept.append(name)
+            continue
+        if words is None:
+            words = {word.lower() for word in _WORD.findall(text)}
+        folded = name.lower()
+        if any(abs(len(word) - len(folded)) <= 2 and _within_two_edits(word, folded) for word in words):
+            kept.append(name)
+    return kept
+
+
+def _within_two_edits(first: str, second: str) -> bool:
+    """Whether the edit (Levenshtein) distance between the two is at most 2."""
+    previous = list(range(len(second) + 1))
+    for row, char in enumerate(first, 1):
+        current = [row]
+        for column, other in enumerate(second, 1):
+            current.append(min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (char != other)))
+        if min(current) > 2:
+            return False
+        previous = current
+    return previous[-1] <= 2
 
 
 def _names_set_for(context: LintContext, run: RunScript) -> set[str]:
