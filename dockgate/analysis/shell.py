@@ -305,6 +305,11 @@ def _exec_form_script(instruction: Instruction) -> ShellScript | None:
 # ------------------------------------------------------------------ parsing
 
 
+def load_shell_parser() -> None:
+    """Import bashlex now (it builds its parse tables on import, ~90 ms): before forking workers, so they share it."""
+    _bashlex()
+
+
 @lru_cache(maxsize=1)
 def _bashlex() -> Any:
     """bashlex, imported on first need, made to refuse a `${` that never closes.

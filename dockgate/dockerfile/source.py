@@ -187,7 +187,7 @@ def read_source(path: str, name: str | None = None) -> SourceText:
                     raise SourceError(f"{shown}: not a regular file ({kind}); pipe its text to `dockgate check -` instead")
             if status.st_size > MAX_SOURCE_BYTES:
                 raise _too_large(shown)
-            data = _read_capped(handle, shown)
+            data = _read_capped(handle, shown, status.st_size)
         except OSError as error:
             raise SourceError(f"{shown}: cannot read: {error.strerror or error}") from None
     return decode(data, shown)
@@ -202,9 +202,14 @@ def read_stream(stream: BinaryIO, name: str = "-") -> SourceText:
     return decode(data, name)
 
 
-def _read_capped(stream: BinaryIO, name: str) -> bytes:
-    """At most `MAX_SOURCE_BYTES` of `stream`; one byte more (a file growing while read, an endless device) is an error."""
-    data = stream.read(MAX_SOURCE_BYTES + 1)
+def _read_capped(stream: BinaryIO, name: str, expected_size: int = MAX_SOURCE_BYTES) -> bytes:
+    """At most `MAX_SOURCE_BYTES` of `stream`; one byte more (a file growing while read, an endless device) is an error.
+
+    `expected_size` (a file's size when opened) sizes the first read: asking for the cap allocates a buffer of it.
+    """
+    data = stream.read(expected_size + 1)
+    if len(data) > expected_size:  # grown since, or a stream of unknown size: read on, up to the cap
+        data += stream.read(max(0, MAX_SOURCE_BYTES + 1 - len(data)))
     if len(data) > MAX_SOURCE_BYTES:
         raise _too_large(name)
     return data

@@ -17,6 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator, Sequence, TypeVar
 
+from dockgate.analysis.shell import load_shell_parser
 from dockgate.engine.cache import ResultCache
 from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.fixing import FixOutcome, fix_batch
@@ -59,8 +60,9 @@ def _in_processes(
     # fork where there is one: the workers start with dockgate already imported.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
-        # Imported once here rather than in every worker.
+        # Imported once here rather than in every worker; bashlex too, which nearly every batch needs.
         load_rules(rule.module_name for rule in dockerfile_rules())
+        load_shell_parser()
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),

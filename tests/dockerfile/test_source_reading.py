@@ -157,3 +157,11 @@ def test_utf8_text_has_no_encoding_error() -> None:
 def test_binary_data_is_not_taken_for_wide_text(data: bytes) -> None:
     with pytest.raises(SourceError, match="binary file"):
         decode(data)
+
+
+def test_a_file_longer_than_its_size_when_opened_is_read_to_its_end_or_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first read is sized by the file's size at open; a file grown since is read on.
+    assert source._read_capped(io.BytesIO(b"FROM alpine\n"), "Dockerfile", 4) == b"FROM alpine\n"
+    monkeypatch.setattr(source, "MAX_SOURCE_BYTES", 12)
+    with pytest.raises(SourceError, match="larger than"):
+        source._read_capped(io.BytesIO(b"FROM alpine:3\n"), "Dockerfile", 4)
