@@ -25,9 +25,11 @@ RUN true
 """
 
 
-def scripts_and_findings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[tuple[str, int, int]]]:
+def scripts_and_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dockerfile: str = DOCKERFILE
+) -> tuple[list[str], list[tuple[str, int, int]]]:
     path = tmp_path / "Dockerfile"
-    path.write_text(DOCKERFILE)
+    path.write_text(dockerfile)
     handed: list[str] = []
     real = shellcheck.run_shellcheck
 
@@ -59,16 +61,6 @@ def test_comments_land_on_the_run_lines_after_the_shorter_header(tmp_path: Path,
 
 def test_a_near_miss_of_a_declared_name_keeps_it_declared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # ShellCheck asks whether RTTP_PROXY is a misspelling of HTTP_PROXY only when HTTP_PROXY is assigned.
-    path = tmp_path / "Dockerfile"
-    path.write_text('FROM debian:12\nARG UNUSED_VERSION=1\nRUN echo "$RTTP_PROXY"\n')
-    handed: list[str] = []
-    real = shellcheck.run_shellcheck
-
-    def recording(scripts: list[str], time_budget: float = shellcheck.TIME_BUDGET_SECONDS) -> list[list[shellcheck.ShellCheckComment] | None]:
-        handed.extend(scripts)
-        return real(scripts, time_budget)
-
-    monkeypatch.setattr(shellcheck, "run_shellcheck", recording)
-    result = lint_paths([path], Config())
+    handed, found = scripts_and_findings(tmp_path, monkeypatch, 'FROM debian:12\nARG UNUSED_VERSION=1\nRUN echo "$RTTP_PROXY"\n')
     assert "HTTP_PROXY=1" in handed[0] and "UNUSED_VERSION" not in handed[0]
-    assert [f.code for f in result.findings if f.code.startswith("SC")] == ["SC2153"]
+    assert [code for code, _, _ in found] == ["SC2153"]
