@@ -22,7 +22,6 @@ COPY --chown=app:app . /app
 ```
 """
 
-import difflib
 from typing import Iterator
 
 from dockgate.rule_api.findings import Level, Violation
@@ -54,6 +53,8 @@ def check(context: LintContext) -> Iterator[Violation]:
         seen: set[str] = set()
         for flag in instruction.flags:
             if flag.name not in allowed:
+                import difflib  # only for a flag Docker rejects, not on every start
+
                 suggestion = difflib.get_close_matches(flag.name, sorted(allowed), n=1)
                 hint = f" (did you mean --{suggestion[0]}?)" if suggestion else ""
                 yield Violation(f"unknown flag: --{flag.name}{hint}", flag.span, instruction.span.line)

@@ -38,7 +38,6 @@ LABEL org.opencontainers.image.created="$BUILD_DATE"
 
 from __future__ import annotations
 
-import calendar
 import re
 from typing import Iterator
 
@@ -71,6 +70,8 @@ def is_rfc3339(text: str) -> bool:
     part = {name: int(value) for name, value in match.groupdict(default="0").items()}
     if not 1 <= part["month"] <= 12:
         return False
+    import calendar  # with datetime, a few ms of every start: only for a label that looks like a date
+
     if not 1 <= part["day"] <= calendar.monthrange(part["year"], part["month"])[1]:
         return False
     return (
