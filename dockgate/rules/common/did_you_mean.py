@@ -3,12 +3,16 @@
 Not a rule: a helper for the BuildKit family, mirroring moby/buildkit
 util/suggest Search (Levenshtein distance below 3, first closest wins, an
 exact match means no suggestion).
+
+`edit_distance` serves other near-miss checks as well (the ShellCheck header's).
 """
 
 from typing import Iterable
 
 
-def _distance(left: str, right: str) -> int:
+def edit_distance(left: str, right: str, limit: int | None = None) -> int:
+    """The Levenshtein distance between the two; with a `limit`, any number above it as soon as
+    the distance is known to exceed it."""
     previous = list(range(len(right) + 1))
     for row, left_char in enumerate(left, 1):
         current = [row]
@@ -16,6 +20,8 @@ def _distance(left: str, right: str) -> int:
             current.append(
                 min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (left_char != right_char))
             )
+        if limit is not None and min(current) > limit:
+            return min(current)
         previous = current
     return previous[-1]
 
@@ -26,7 +32,7 @@ def closest_name(name: str, options: Iterable[str]) -> str | None:
     for option in options:
         if option == name:
             return None
-        distance = _distance(name, option)
+        distance = edit_distance(name, option, best - 1)
         if distance < best:
             match, best = option, distance
     return match

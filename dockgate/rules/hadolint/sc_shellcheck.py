@@ -52,6 +52,7 @@ from dockgate.analysis.shell import RunScript, ShellScript
 from dockgate.dockerfile.model import Span
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
+from dockgate.rules.common.did_you_mean import edit_distance
 
 if TYPE_CHECKING:
     from dockgate.analysis.shellcheck import ShellCheckComment
@@ -147,22 +148,9 @@ def _names_that_matter(names: list[str], text: str) -> list[str]:
         if words is None:
             words = {word.lower() for word in _WORD.findall(text)}
         folded = name.lower()
-        if any(abs(len(word) - len(folded)) <= 2 and _within_two_edits(word, folded) for word in words):
+        if any(abs(len(word) - len(folded)) <= 2 and edit_distance(word, folded, 2) <= 2 for word in words):
             kept.append(name)
     return kept
-
-
-def _within_two_edits(first: str, second: str) -> bool:
-    """Whether the edit (Levenshtein) distance between the two is at most 2."""
-    previous = list(range(len(second) + 1))
-    for row, char in enumerate(first, 1):
-        current = [row]
-        for column, other in enumerate(second, 1):
-            current.append(min(previous[column] + 1, current[column - 1] + 1, previous[column - 1] + (char != other)))
-        if min(current) > 2:
-            return False
-        previous = current
-    return previous[-1] <= 2
 
 
 def _names_set_for(context: LintContext, run: RunScript) -> set[str]:
