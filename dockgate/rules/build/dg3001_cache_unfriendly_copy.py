@@ -36,12 +36,12 @@ COPY . .
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
 from fnmatch import fnmatch
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction
+from dockgate.records import Record
 from dockgate.rule_api.findings import Level, RelatedLocation, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import PipInstall, pip_installs
@@ -92,12 +92,18 @@ _MANIFEST_GLOBS = {
 _MAVEN_GOALS = ("dependency:go-offline", "dependency:resolve")
 
 
-@dataclass(slots=True)
-class DependencyInstall:
+class DependencyInstall(Record):
+    __slots__ = ("command", "manifests", "directory")
+
     command: ShellCommand
     manifests: tuple[str, ...]
     directory: str
     """Where it runs (WORKDIR and any `cd` before it); empty when unknown."""
+
+    def __init__(self, command: ShellCommand, manifests: tuple[str, ...], directory: str) -> None:
+        self.command = command
+        self.manifests = manifests
+        self.directory = directory
 
 
 def check(context: LintContext) -> Iterator[Violation]:
@@ -150,9 +156,13 @@ def check(context: LintContext) -> Iterator[Violation]:
 _SOURCE_FETCHERS = frozenset({"git", "curl", "wget", "tar", "unzip", "svn", "hg"})
 
 
-@dataclass(slots=True)
-class _BindMount:
+class _BindMount(Record):
+    __slots__ = ("source",)
+
     source: str
+
+    def __init__(self, source: str) -> None:
+        self.source = source
 
 
 def _bind_mounts(instruction: Instruction) -> list[_BindMount]:

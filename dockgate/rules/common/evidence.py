@@ -14,8 +14,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction, Span, Word
@@ -29,8 +28,7 @@ _NUMERIC_MODE = re.compile(r"[0-7]{1,4}")
 _SYMBOLIC_CLAUSE = re.compile(r"([ugoa]*)([-+=])([rwxXstugo]*)")
 
 
-@dataclass(frozen=True, slots=True)
-class ModeBits:
+class ModeBits(NamedTuple):
     """What a mode sets: world-writable, setuid, setgid, sticky (None: the mode is not understood)."""
 
     world_writable: bool
@@ -65,8 +63,7 @@ def file_mode_bits(mode: str) -> ModeBits | None:
 _CHMOD_OPTIONS = re.compile(r"-[RvcfH]+|--(recursive|verbose|changes|silent|quiet|no-dereference|dereference|preserve-root|no-preserve-root)")
 
 
-@dataclass(frozen=True, slots=True)
-class ModeWord:
+class ModeWord(NamedTuple):
     """A mode given to chmod, `mkdir -m` or `install -m`, with where it is written."""
 
     value: str
@@ -118,8 +115,7 @@ def removed_paths(run: RunScript) -> set[str]:
 # ------------------------------------------------------------------ ARG / ENV / LABEL values
 
 
-@dataclass(frozen=True, slots=True)
-class VariableSetting:
+class VariableSetting(NamedTuple):
     """A name an ARG default, ENV or LABEL sets, its value, and where the value is written."""
 
     instruction: Instruction

@@ -9,16 +9,14 @@ without default, the base image's environment) is left alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterator, NamedTuple
 
 from dockgate.dockerfile.model import Instruction, Span, Word
 from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.rule import LintContext
 
 
-@dataclass(frozen=True, slots=True)
-class LabelPair:
+class LabelPair(NamedTuple):
     """One `key=value` of a LABEL instruction."""
 
     instruction: Instruction

@@ -14,11 +14,11 @@ same with `pipx` or `pipenv`. hadolint matches the name as written; here
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.dockerfile.model import Instruction, Span
+from dockgate.records import Record
 from dockgate.rule_api.findings import Violation
 from dockgate.rule_api.rule import LintContext
 from dockgate.rules.common.package_managers import (
@@ -51,15 +51,21 @@ _PYTHON_NAME = re.compile(r"python(\d+(\.\d+)*)?")
 PIP_WRAPPERS = ("pipx", "pipenv")
 
 
-@dataclass(slots=True)
-class PipInstall:
+class PipInstall(Record):
     """One `pip install` (or `pipx`/`pipenv install`) and its options and operands."""
+
+    __slots__ = ("command", "tool", "parsed")
 
     command: ShellCommand
     tool: str
     """`pip`, `pipx` or `pipenv`."""
     parsed: PackageCommand
     """The words after the tool's name (after `-m pip` for `python -m pip`)."""
+
+    def __init__(self, command: ShellCommand, tool: str, parsed: PackageCommand) -> None:
+        self.command = command
+        self.tool = tool
+        self.parsed = parsed
 
     @property
     def is_wrapper(self) -> bool:

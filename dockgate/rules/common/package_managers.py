@@ -17,16 +17,15 @@ from __future__ import annotations
 import csv
 import posixpath
 import re
-from dataclasses import dataclass, field
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.dockerfile.model import Instruction, Span
+from dockgate.records import Record
 from dockgate.rule_api.rule import LintContext
 
 
-@dataclass(frozen=True, slots=True)
-class OptionSyntax:
+class OptionSyntax(NamedTuple):
     """Which options of a tool take a value (`-t VALUE`, `--target-release VALUE`)."""
 
     short_with_value: frozenset[str] = frozenset()
@@ -76,22 +75,34 @@ _BARE_VARIABLE = re.compile(r"\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_
 _VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
-@dataclass(slots=True)
-class Option:
+class Option(Record):
     """One option as the tool reads it: `-y` is `y`, `--yes` is `yes`, `-tbookworm` is `t` with a value."""
+
+    __slots__ = ("name", "value", "word")
 
     name: str
     value: str | None
     word: ShellWord
 
+    def __init__(self, name: str, value: str | None, word: ShellWord) -> None:
+        self.name = name
+        self.value = value
+        self.word = word
 
-@dataclass(slots=True)
-class PackageCommand:
+
+class PackageCommand(Record):
     """A package-manager command with its options and operands told apart."""
 
+    __slots__ = ("command", "options", "operands")
+
     command: ShellCommand
-    options: list[Option] = field(default_factory=list)
-    operands: list[ShellWord] = field(default_factory=list)
+    options: list[Option]
+    operands: list[ShellWord]
+
+    def __init__(self, command: ShellCommand, options: list[Option] | None = None, operands: list[ShellWord] | None = None) -> None:
+        self.command = command
+        self.options = [] if options is None else options
+        self.operands = [] if operands is None else operands
 
     @property
     def program(self) -> str:
@@ -270,8 +281,7 @@ def cleans_rpm_cache(command: ShellCommand, program: str, directories: Iterable[
 # ------------------------------------------------------------------ cache mounts
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(NamedTuple):
     """One `RUN --mount=...` flag: its type (bind when not given) and target."""
 
     type: str

@@ -33,12 +33,12 @@ ADD app.tar.gz /opt/
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Iterator
 
 from dockgate.analysis.shell import ShellCommand, ShellScript
 from dockgate.dockerfile.model import Instruction, Word
+from dockgate.records import Record
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -60,12 +60,18 @@ DECOMPRESSORS = frozenset({"gunzip", "bunzip2", "unxz", "unzstd", "zcat", "gzcat
 _OLD_STYLE_TAR_OPTIONS = re.compile(r"[A-Za-z]+")
 
 
-@dataclass(slots=True)
-class _CopiedArchive:
+class _CopiedArchive(Record):
+    __slots__ = ("copy", "word", "name")
+
     copy: Instruction
     word: Word
     name: str
     """The file name in the image (a glob when the source is one)."""
+
+    def __init__(self, copy: Instruction, word: Word, name: str) -> None:
+        self.copy = copy
+        self.word = word
+        self.name = name
 
 
 def check(context: LintContext) -> Iterator[Violation]:
