@@ -4,7 +4,6 @@ placed on that instruction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Sequence
 
 from dockgate.dockerfile.model import Document, Instruction
@@ -14,20 +13,28 @@ from dockgate.engine.registry import DockerfileRule, LoadedImageRule
 from dockgate.engine.stamping import fingerprint, identity
 from dockgate.image.attribution import attribute, final_stage_from
 from dockgate.image.image import Image
+from dockgate.records import Record
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Finding, ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 
 
-@dataclass(slots=True)
-class ImageJob:
+class ImageJob(Record):
     """One image to lint, and the Dockerfile (if any) its findings are placed on."""
+
+    __slots__ = ("image", "config", "dockerfile_path", "dockerfile")
 
     image: Image
     config: Config
-    dockerfile_path: str | None = None
+    dockerfile_path: str | None
     """The Dockerfile as the user named it; findings it explains are reported there."""
-    dockerfile: Document | None = None
+    dockerfile: Document | None
+
+    def __init__(self, image: Image, config: Config, dockerfile_path: str | None = None, dockerfile: Document | None = None) -> None:
+        self.image = image
+        self.config = config
+        self.dockerfile_path = dockerfile_path
+        self.dockerfile = dockerfile
 
 
 class ImageEngine:

@@ -13,9 +13,9 @@ line endings are the file's own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Sequence
 
+from dockgate.records import Record
 from dockgate.rule_api.findings import Edit, Finding
 
 if TYPE_CHECKING:
@@ -29,18 +29,25 @@ _HADOLINT_CODE = re.compile(r"[DLSC0-9]+")
 """The codes hadolint can read in a pragma (hadolint.md §7)."""
 
 
-@dataclass(slots=True)
-class NoqaResult:
+class NoqaResult(Record):
     """What adding ignore comments to one text did."""
+
+    __slots__ = ("text", "suppressed", "added", "extended")
 
     text: str
     """The text with the comments; the original when nothing was added."""
-    suppressed: list[Finding] = field(default_factory=list)
+    suppressed: list[Finding]
     """The findings the comments silence."""
-    added: int = 0
+    added: int
     """New comment lines."""
-    extended: int = 0
+    extended: int
     """Ignore comments already there that got more codes."""
+
+    def __init__(self, text: str, suppressed: list[Finding] | None = None, added: int = 0, extended: int = 0) -> None:
+        self.text = text
+        self.suppressed = [] if suppressed is None else suppressed
+        self.added = added
+        self.extended = extended
 
 
 def add_noqa(text: str, findings: Sequence[Finding]) -> NoqaResult:

@@ -7,16 +7,15 @@ differ only in where they are and in what their fingerprint is about.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from dockgate.rule_api.config import Config
 from dockgate.rule_api.findings import Level
 from dockgate.rule_api.rule import RuleMeta
 
 
-@dataclass(frozen=True, slots=True)
-class FamilyMember:
+class FamilyMember(NamedTuple):
     """One code of a rule family (ShellCheck's SC2086), as configuration and suppressions see it."""
 
     code: str
@@ -25,8 +24,7 @@ class FamilyMember:
     level: Level
 
 
-@dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(NamedTuple):
     """The code, name, aliases and level a finding is reported under."""
 
     code: str

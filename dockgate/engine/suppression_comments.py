@@ -9,7 +9,7 @@ a second comment.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dockgate.dockerfile.model import Comment, Document, Instruction
 
@@ -24,8 +24,7 @@ _LINE_PRAGMA = _pragma("")
 _GLOBAL_PRAGMA = _pragma(r"global[ \t]+")
 
 
-@dataclass(frozen=True, slots=True)
-class LineEdit:
+class LineEdit(NamedTuple):
     """Replace the text from (line, column) up to (end_line, end_column), 1-based, end exclusive, with `text`."""
 
     line: int

@@ -38,7 +38,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from dockgate.dockerfile.model import Document, Instruction, Span
 from dockgate.dockerfile.parser import go_quote
@@ -111,8 +111,7 @@ class CheckOptionsError(ValueError):
     """A `check` directive BuildKit refuses (the build fails with `failed to parse check options`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class CheckOptions:
+class CheckOptions(NamedTuple):
     """A parsed `skip=...;error=...;experimental=...` value."""
 
     skip: frozenset[str] = frozenset()
@@ -165,8 +164,7 @@ def parse_check_options(text: str) -> CheckOptions:
     return CheckOptions(skip, skip_all, error, experimental, experimental_all)
 
 
-@dataclass(frozen=True, slots=True)
-class UnusedSelector:
+class UnusedSelector(NamedTuple):
     """A selector of an ignore comment that suppressed nothing."""
 
     selector: str
@@ -180,14 +178,23 @@ class UnusedSelector:
     """Whether no selector of the comment suppressed anything."""
 
 
-@dataclass(eq=False, slots=True)
 class _Pragma:
     """One ignore comment: where it and its selectors are, and which of them did something."""
+
+    __slots__ = ("span", "selectors", "selector_spans", "used")
 
     span: Span
     selectors: tuple[str, ...]
     selector_spans: tuple[Span, ...]
-    used: set[str] = field(default_factory=set)
+    used: set[str]
+
+    def __init__(
+        self, span: Span, selectors: tuple[str, ...], selector_spans: tuple[Span, ...], used: set[str] | None = None
+    ) -> None:
+        self.span = span
+        self.selectors = selectors
+        self.selector_spans = selector_spans
+        self.used = set() if used is None else used
 
     def claim(self, finding: Finding) -> bool:
         """Whether this pragma covers the finding's rule; remembers the selectors that did."""
@@ -368,8 +375,7 @@ class Suppressions:
         return self._shells[before_first_from - 1][1] if before_first_from else None
 
 
-@dataclass(frozen=True, slots=True)
-class IgnorePragma:
+class IgnorePragma(NamedTuple):
     """A `dockgate: ignore=` or `hadolint ignore=` comment, as read from the text after its `#`."""
 
     tool: str
