@@ -17,7 +17,7 @@ class Record:
     A subclass lists its fields in `__slots__` and sets each one in `__init__`.
     """
 
-    __slots__ = ()
+    __slots__: tuple[str, ...] = ()
 
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
