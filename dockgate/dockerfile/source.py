@@ -6,11 +6,11 @@ import codecs
 import os
 import re
 import stat
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, BinaryIO
 
 from dockgate.dockerfile.span import Span
 from dockgate.errors import UserError
+from dockgate.records import Record
 
 if TYPE_CHECKING:
     from dockgate.dockerfile.model import DockerfileSyntaxError
@@ -20,16 +20,37 @@ class SourceError(UserError):
     """A file that cannot be linted at all (missing, unreadable, binary)."""
 
 
-@dataclass(slots=True)
-class SourceText:
+class SourceText(Record):
+    """A Dockerfile's text, and how its bytes were decoded."""
+
+    __slots__ = ("text", "invalid_utf8_line", "encoding", "byte_order_mark", "docker_failure_line")
+
     text: str
-    invalid_utf8_line: int | None = None
+    invalid_utf8_line: int | None
     """First line holding bytes that are not UTF-8 (they were replaced), if any."""
-    encoding: str = "utf-8"
-    byte_order_mark: bytes = b""
+    encoding: str
+    byte_order_mark: bytes
     """The UTF-16/32 byte-order mark the file began with (a UTF-8 one stays in `text` as U+FEFF)."""
-    docker_failure_line: int | None = None
+    docker_failure_line: int | None
     """For UTF-16/32 text: the line on which Docker, reading the bytes as UTF-8, fails."""
+
+    def __init__(
+        self,
+        text: str,
+        invalid_utf8_line: int | None = None,
+        encoding: str = "utf-8",
+        byte_order_mark: bytes = b"",
+        docker_failure_line: int | None = None,
+    ) -> None:
+        self.text = text
+        self.invalid_utf8_line = invalid_utf8_line
+        self.encoding = encoding
+        self.byte_order_mark = byte_order_mark
+        self.docker_failure_line = docker_failure_line
+
+    def with_text(self, text: str) -> SourceText:
+        """The same file's encoding with `text` in it (what a fix makes of the file)."""
+        return SourceText(text, self.invalid_utf8_line, self.encoding, self.byte_order_mark, self.docker_failure_line)
 
     @property
     def wide_encoding(self) -> str | None:

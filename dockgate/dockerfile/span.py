@@ -7,11 +7,10 @@ document model: a run whose files are all cached reads none.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A range of the document text: from (line, column) up to (end_line, end_column)."""
 
     line: int

@@ -9,7 +9,6 @@ the finding stays: a broken Dockerfile is never the result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from typing import Sequence
 
 from dockgate.dockerfile.model import DockerfileSyntaxError
@@ -17,6 +16,7 @@ from dockgate.dockerfile.parser import parse
 from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.lint_job import LintJob
 from dockgate.engine.registry import DockerfileRule, LoadedRule, RegisteredRule
+from dockgate.records import Record
 from dockgate.rule_api.findings import Applicability, Edit, Finding, Fix
 
 MAX_PASSES = 10
@@ -25,18 +25,25 @@ MAX_PASSES = 10
 _BYTE_ORDER_MARK = "\ufeff"
 
 
-@dataclass(slots=True)
-class FixOutcome:
+class FixOutcome(Record):
     """What fixing one file did."""
+
+    __slots__ = ("text", "fixed", "remaining", "unsafe_fixable")
 
     text: str
     """The fixed text (the original when nothing was fixed), byte-order mark kept."""
-    fixed: list[Finding] = field(default_factory=list)
+    fixed: list[Finding]
     """The findings whose fixes were applied, over all passes."""
-    remaining: list[Finding] = field(default_factory=list)
+    remaining: list[Finding]
     """The findings of the fixed text."""
-    unsafe_fixable: int = 0
+    unsafe_fixable: int
     """Remaining findings with an unsafe fix, which `unsafe=True` would apply."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.fixed = []
+        self.remaining = []
+        self.unsafe_fixable = 0
 
 
 def applicable(finding: Finding, unsafe: bool) -> bool:
@@ -84,7 +91,7 @@ def fix_batch(engine: DockerfileEngine, jobs: Sequence[LintJob], *, unsafe: bool
                 outcome.fixed.extend(applied)
                 outcome.text = text
                 job = current[index]
-                current[index] = replace(job, source=replace(job.source, text=text))
+                current[index] = job.with_text(text)
                 still_fixing.append(index)
         pending = still_fixing
         if not pending:

@@ -21,7 +21,7 @@ from dockgate.rule_api.rule import (
     RuleMeta,
     SourceCheckFunction,
     SuppressionCheckFunction,
-    unchecked_rule_meta,
+    checked_rule_meta,
 )
 
 BatchPreparer = Callable[[list[LintContext]], list[str]]
@@ -78,7 +78,7 @@ def load_rules(module_names: Iterable[str]) -> list[LoadedDockerfileRule]:
 @cache
 def _loaded_rule(module_name: str) -> LoadedDockerfileRule:
     module: ModuleType = importlib.import_module(module_name)
-    meta: RuleMeta = module.RULE
+    meta = checked_rule_meta(module.RULE)
     if meta.reads == "source":
         return LoadedSourceRule(meta, module.check)
     if meta.reads == "suppressions":
@@ -91,7 +91,7 @@ def load_image_rules(module_names: Iterable[str]) -> list[LoadedImageRule]:
     rules = []
     for module_name in module_names:
         module: ModuleType = importlib.import_module(module_name)
-        rules.append(LoadedImageRule(module.RULE, module.check))
+        rules.append(LoadedImageRule(checked_rule_meta(module.RULE), module.check))
     return rules
 
 
@@ -100,7 +100,7 @@ def _indexed_meta(fields: dict[str, Any]) -> RuleMeta:
     values["level"] = Level(values["level"])
     if values.get("fix") is not None:
         values["fix"] = Applicability(values["fix"])
-    return unchecked_rule_meta(**values)
+    return RuleMeta(**values)
 
 
 @cache

@@ -11,7 +11,6 @@ is generated and committed; a test fails when it differs from the modules. Regen
 
 from __future__ import annotations
 
-import dataclasses
 import enum
 import importlib
 from pathlib import Path
@@ -49,13 +48,11 @@ def generated_index() -> str:
 def _fields(meta: RuleMeta) -> dict[str, object]:
     """The fields that differ from the defaults, enums as their values."""
     written: dict[str, object] = {}
-    for meta_field in dataclasses.fields(meta):
-        value = getattr(meta, meta_field.name)
-        if meta_field.default is not dataclasses.MISSING and value == meta_field.default:
+    for name, value in meta._asdict().items():
+        if name in RuleMeta._field_defaults and value == RuleMeta._field_defaults[name]:
             continue
-        written[meta_field.name] = value.value if isinstance(value, enum.Enum) else value
+        written[name] = value.value if isinstance(value, enum.Enum) else value
     return written
-
 
 if __name__ == "__main__":
     INDEX_PATH.write_text(generated_index(), encoding="utf-8")

@@ -7,7 +7,6 @@ serialiser). What each field holds, and why, is in docs/output-formats.md.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -180,7 +179,7 @@ def _rule_descriptors(rules: list[RuleMeta], findings: list[Finding], *, every_r
 def _member_descriptor(family: RuleMeta, finding: Finding) -> sarif.ReportingDescriptor:
     """One code of a rule family (ShellCheck's SC2086): the family's metadata under the member's
     code, described by the check's own message and documented where the member is."""
-    described = dataclasses.replace(family, code=finding.code, name=finding.name, level=finding.level)
+    described = family._replace(code=finding.code, name=finding.name, level=finding.level)
     descriptor = _descriptor(described)
     descriptor.short_description = sarif.MultiformatMessageString(text=_clipped(finding.message))
     descriptor.full_description = sarif.MultiformatMessageString(

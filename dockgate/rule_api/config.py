@@ -45,12 +45,10 @@ Matching is case-sensitive.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -129,51 +127,100 @@ RULE_OPTIONS = frozenset({"trusted-registries", "label-schema", "strict-labels"}
 in `RuleMeta.options`. (`.hadolint.yaml` spells the first `trustedRegistries`.)"""
 
 
-@dataclass(frozen=True, eq=True)
+_SETTINGS = (
+    "select", "ignore", "levels", "failure_threshold", "no_fail", "trusted_registries", "label_schema",
+    "strict_labels", "disable_ignore_pragma", "per_file_ignores", "exclude", "target",
+)  # fmt: skip
+"""`Config`'s settings: what a user can configure, and what the result cache keys on."""
+
+
 class Config:
     """The settings in force for one file; see the module documentation for the keys.
 
-    A plain dataclass, so that a run without a configuration file never imports pydantic: what a
+    A plain class, so that a run without a configuration file never imports pydantic: what a
     user wrote is validated by `rule_api.config_file.ConfigFile` before it becomes a Config. Level
     and label-type names given here from Python (`levels={"DL3008": "error"}`) are converted.
+    Frozen: thousands of files share one Config, and what is worked out from it is kept.
     """
 
-    select: list[str] | None = None
+    __slots__ = (*_SETTINGS, "source", "_level_by_code", "_ignores_by_path", "_merged")
+
+    select: list[str] | None
     """None: every rule whose default level is not `off`."""
-    ignore: list[str] = field(default_factory=list)
-    levels: dict[str, Level] = field(default_factory=dict)
-    failure_threshold: Level = Level.INFO
-    no_fail: bool = False
-    trusted_registries: list[str] = field(default_factory=list)
-    label_schema: dict[str, LabelType] = field(default_factory=dict)
-    strict_labels: bool = False
-    disable_ignore_pragma: bool = False
-    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
-    exclude: list[str] = field(default_factory=list)
-    target: str | None = None
+    ignore: list[str]
+    levels: dict[str, Level]
+    failure_threshold: Level
+    no_fail: bool
+    trusted_registries: list[str]
+    label_schema: dict[str, LabelType]
+    strict_labels: bool
+    disable_ignore_pragma: bool
+    per_file_ignores: dict[str, list[str]]
+    exclude: list[str]
+    target: str | None
     """The stage `docker build --target` builds; None: the final stage (`analysis.what_ships`)."""
-    source: Path | None = None
+    source: Path | None
     """The file this configuration was read from (None: defaults)."""
+    _level_by_code: dict[str, Level]
+    _ignores_by_path: dict[Path, list[str]]
+    _merged: dict[tuple[Any, ...], Config]
 
-    # Thousands of files share one Config, so what is worked out per rule or per path is kept.
-    _level_by_code: dict[str, Level] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _ignores_by_path: dict[Path, list[str]] = field(default_factory=dict, init=False, repr=False, compare=False)
-    _merged: dict[tuple[Any, ...], Config] = field(default_factory=dict, init=False, repr=False, compare=False)
+    def __init__(
+        self,
+        *,
+        select: Iterable[str] | None = None,
+        ignore: Iterable[str] = (),
+        levels: Mapping[str, Level | str] | None = None,
+        failure_threshold: Level | str = Level.INFO,
+        no_fail: bool = False,
+        trusted_registries: Iterable[str] = (),
+        label_schema: Mapping[str, LabelType | str] | None = None,
+        strict_labels: bool = False,
+        disable_ignore_pragma: bool = False,
+        per_file_ignores: Mapping[str, list[str]] | None = None,
+        exclude: Iterable[str] = (),
+        target: str | None = None,
+        source: Path | None = None,
+    ) -> None:
+        initialise = partial(object.__setattr__, self)  # round this class's own refusal to set attributes
+        initialise("select", None if select is None else list(select))
+        initialise("ignore", list(ignore))
+        initialise("levels", {selector: parse_level(level) for selector, level in (levels or {}).items()})
+        initialise("failure_threshold", parse_level(failure_threshold))
+        initialise("no_fail", no_fail)
+        initialise("trusted_registries", list(trusted_registries))
+        initialise("label_schema", {label: parse_label_type(label_type) for label, label_type in (label_schema or {}).items()})
+        initialise("strict_labels", strict_labels)
+        initialise("disable_ignore_pragma", disable_ignore_pragma)
+        initialise("per_file_ignores", dict(per_file_ignores or {}))
+        initialise("exclude", list(exclude))
+        initialise("target", target)
+        initialise("source", source)
+        initialise("_level_by_code", {})
+        initialise("_ignores_by_path", {})
+        initialise("_merged", {})
 
-    def __post_init__(self) -> None:
-        # Frozen: the conversions go round the dataclass's own __setattr__.
-        object.__setattr__(self, "failure_threshold", parse_level(self.failure_threshold))
-        object.__setattr__(self, "levels", {selector: parse_level(level) for selector, level in self.levels.items()})
-        label_types = {label: parse_label_type(label_type) for label, label_type in self.label_schema.items()}
-        object.__setattr__(self, "label_schema", label_types)
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Config is frozen: {name!r} cannot be set")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Config:
+            return NotImplemented
+        return self.settings() == other.settings() and self.source == other.source
+
+    __hash__ = None  # type: ignore[assignment]  # its settings are lists and dicts
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.settings().items())
+        return f"Config({fields}, source={self.source!r})"
+
+    def __reduce__(self) -> tuple[Callable[..., Config], tuple[dict[str, Any], Path | None]]:
+        # Pickled for the process pool's workers: rebuilt from its settings, without what was worked out.
+        return _rebuilt_config, (self.settings(), self.source)
 
     def settings(self) -> dict[str, Any]:
         """Every setting (not `source`) under its Python name, as JSON-ready data: what the result cache keys on."""
-        return {
-            setting.name: getattr(self, setting.name)
-            for setting in dataclasses.fields(self)
-            if setting.init and setting.name != "source"
-        }
+        return {name: getattr(self, name) for name in _SETTINGS}
 
     def level_for(self, rule: LeveledRule) -> Level:
         """The level `rule` reports at here; `off` when it is not selected or is ignored."""
@@ -284,9 +331,13 @@ class Config:
             update["target"] = target
         if failure_threshold is not None:
             update["failure_threshold"] = _option_level("--failure-threshold", failure_threshold)
-        merged = dataclasses.replace(self, **update)
+        merged = Config(**{**self.settings(), **update}, source=self.source)
         self._merged[key] = merged
         return merged
+
+
+def _rebuilt_config(settings: dict[str, Any], source: Path | None) -> Config:
+    return Config(**settings, source=source)
 
 
 def _option_selectors(option: str, selectors: Iterable[str]) -> list[str]:

@@ -7,8 +7,9 @@ import enum
 from typing import NamedTuple
 
 from dockgate.dockerfile.span import Span
+from dockgate.records import Record
 
-# Value types are named tuples and the mutable records plain classes with slots, not dataclasses:
+# Value types are named tuples and the mutable records `Record`s, not dataclasses:
 # a cached run imports this module on every start and decodes thousands of findings, and a
 # dataclass costs its methods' generation at import and its frozen attribute setting per object.
 
@@ -112,7 +113,7 @@ class RelatedLocation(NamedTuple):
     """What that place is, in a few words (`the COPY that brings in the whole build context`)."""
 
 
-class Violation:
+class Violation(Record):
     """What a rule yields: a message and where it is. The engine adds the rest."""
 
     __slots__ = ("message", "span", "instruction_line", "code", "level", "fix", "related")
@@ -146,17 +147,6 @@ class Violation:
         self.level = level
         self.fix = fix
         self.related = related
-
-    def _fields(self) -> tuple[object, ...]:
-        return (self.message, self.span, self.instruction_line, self.code, self.level, self.fix, self.related)
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is Violation and self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]  # mutable, as a dataclass with eq is
-
-    def __repr__(self) -> str:
-        return _record_repr(self)
 
 
 class ImageLocation(NamedTuple):
@@ -194,7 +184,7 @@ class Suppression(NamedTuple):
     """The comment or directive, as written."""
 
 
-class ImageViolation:
+class ImageViolation(Record):
     """What an image rule yields: a message and where in the image it is."""
 
     __slots__ = ("message", "location", "code", "level")
@@ -211,19 +201,8 @@ class ImageViolation:
         self.code = code
         self.level = level
 
-    def _fields(self) -> tuple[object, ...]:
-        return (self.message, self.location, self.code, self.level)
 
-    def __eq__(self, other: object) -> bool:
-        return type(other) is ImageViolation and self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return _record_repr(self)
-
-
-class Finding:
+class Finding(Record):
     """A violation stamped by the engine with its rule, level, file and fingerprint."""
 
     __slots__ = ("code", "name", "level", "message", "file", "span", "instruction_line", "aliases", "fingerprint", "image", "fix", "suppression", "related")
@@ -277,20 +256,6 @@ class Finding:
         self.suppression = suppression
         self.related = related
 
-    def _fields(self) -> tuple[object, ...]:
-        return (
-            self.code, self.name, self.level, self.message, self.file, self.span, self.instruction_line,
-            self.aliases, self.fingerprint, self.image, self.fix, self.suppression, self.related,
-        )  # fmt: skip
-
-    def __eq__(self, other: object) -> bool:
-        return type(other) is Finding and self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return _record_repr(self)
-
     def sort_key(self) -> tuple[str, int, int, str, tuple[int, int, str]]:
         line, column = (self.span.line, self.span.column) if self.span is not None else (0, 0)
         where = (-1, -1, "")
@@ -299,8 +264,3 @@ class Finding:
             where = (image.layer if image.layer is not None else -1, image.history if image.history is not None else -1, image.path or "")
         return (self.file, line, column, self.code, where)
 
-
-def _record_repr(record: Violation | ImageViolation | Finding) -> str:
-    """`Finding(code='DL3006', ...)`, as a dataclass would show it."""
-    fields = ", ".join(f"{name}={getattr(record, name)!r}" for name in record.__slots__)
-    return f"{type(record).__name__}({fields})"

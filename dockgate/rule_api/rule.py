@@ -9,10 +9,9 @@ image rule (`target="image"`) gets an `ImageContext` and yields
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, dataclass, fields
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, NamedTuple, Sequence
 
 from dockgate.rule_api.findings import (
     Applicability,
@@ -52,7 +51,7 @@ def _section_text(documentation: str, title: str) -> str | None:
 
 
 class RuleMetaError(ValueError):
-    """A rule module declares metadata that breaks the rules for rules (raised as it is imported)."""
+    """A rule module declares metadata that breaks the rules for rules (raised as the registry loads it)."""
 
 
 _CODE = re.compile(r"[A-Z]{2}(\d{4})?")
@@ -71,12 +70,12 @@ _FAMILIES = (("DL1000", "core"), ("DG0", "core"), ("DG1", "buildkit"), ("DG2", "
 _NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RuleMeta:
-    """Everything about a rule except its check.
+class RuleMeta(NamedTuple):
+    """Everything about a rule except its check; rule modules give every field by keyword.
 
-    A plain dataclass checked in `__post_init__`: rule metadata is our own code, not
-    input, and pydantic's model building would cost every start-up some 20 ms.
+    A named tuple, checked by `checked_rule_meta` as the registry imports the rule's module:
+    rule metadata is our own code, not input, and every start-up builds a hundred of them
+    from the rule index, where pydantic's model building (or a dataclass) would cost milliseconds.
     """
 
     code: str
@@ -116,16 +115,6 @@ class RuleMeta:
     image people run (the target and the stages it is built FROM), `build` for rules about how the
     build runs (the target and every stage it depends on), `every-stage` for the rest."""
 
-    def __post_init__(self) -> None:
-        # Checked as the rule module is imported, so a rule that breaks these never loads.
-        problems = [
-            *_identity_problems(self),
-            *_documentation_problems(self.documentation),
-            *_option_problems(self.options, self.documentation),
-        ]
-        if problems:
-            raise RuleMetaError(f"rule {self.code!r}: " + "; ".join(problems))
-
     @property
     def is_security(self) -> bool:
         return self.security_severity is not None
@@ -151,24 +140,19 @@ class RuleMeta:
         return re.sub(r"^```\w*\n?", "", text, flags=re.MULTILINE)
 
 
-_REQUIRED = object()
-_FIELD_DEFAULTS: dict[str, Any] = {
-    meta_field.name: _REQUIRED if meta_field.default is MISSING else meta_field.default for meta_field in fields(RuleMeta)
-}
+def checked_rule_meta(meta: RuleMeta) -> RuleMeta:
+    """`meta`, if it keeps the rules for rules; RuleMetaError naming every problem otherwise.
 
-
-def unchecked_rule_meta(**values: Any) -> RuleMeta:
-    """A `RuleMeta` built without `__post_init__`'s checks, for the generated rule index
-    (`dockgate.rules.index`): its values are those of rule modules that passed them, and a
-    test keeps it equal to the modules. Fields left out take their defaults."""
-    meta = object.__new__(RuleMeta)
-    for name, default in _FIELD_DEFAULTS.items():
-        value = values.pop(name, default)
-        if value is _REQUIRED:
-            raise TypeError(f"RuleMeta needs {name!r}")
-        object.__setattr__(meta, name, value)
-    if values:
-        raise TypeError(f"RuleMeta has no fields {sorted(values)}")
+    The registry checks each rule module's `RULE` as it imports the module, so a rule that breaks
+    them never loads; the rule index holds only metadata that passed (a test keeps it equal to the modules).
+    """
+    problems = [
+        *_identity_problems(meta),
+        *_documentation_problems(meta.documentation),
+        *_option_problems(meta.options, meta.documentation),
+    ]
+    if problems:
+        raise RuleMetaError(f"rule {meta.code!r}: " + "; ".join(problems))
     return meta
 
 

@@ -1,5 +1,5 @@
-"""The rule registry: every rule module is named after its rule, and a rule's docs are checked
-as its RuleMeta is built (when the module is imported)."""
+"""The rule registry: every rule module is named after its rule, and a rule's metadata and docs are
+checked as the registry imports its module."""
 
 from __future__ import annotations
 
@@ -7,15 +7,17 @@ import importlib
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules
+from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules, load_image_rules, load_rules
 from dockgate.engine.rule_index import INDEX_PATH, generated_index
 from dockgate.rule_api.config import RULE_OPTIONS
 from dockgate.rule_api.findings import Level
-from dockgate.rule_api.rule import RuleMeta, RuleMetaError
+from dockgate.rule_api.rule import RuleMeta, RuleMetaError, checked_rule_meta
 from dockgate.rules import DOCKERFILE_RULE_MODULES, IMAGE_RULE_MODULES
 
 GOOD_DOCS = """
@@ -38,7 +40,7 @@ FROM b
 
 
 def _meta(documentation: str) -> RuleMeta:
-    return RuleMeta(code="DG9999", name="example", summary="s", level=Level.INFO, documentation=documentation)
+    return checked_rule_meta(RuleMeta(code="DG9999", name="example", summary="s", level=Level.INFO, documentation=documentation))
 
 
 def test_each_rule_module_is_named_code_then_name() -> None:
@@ -54,6 +56,16 @@ def test_each_rule_module_is_named_code_then_name() -> None:
         if file_stem != expected:
             wrong.append(f"{module_name} should be named {expected}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("load", [load_rules, load_image_rules])
+def test_a_rule_module_whose_metadata_breaks_the_rules_is_not_loaded(load: Callable[[list[str]], object], monkeypatch: pytest.MonkeyPatch) -> None:
+    module = types.ModuleType("dockgate_test_bad_rule")
+    module.RULE = RuleMeta(code="DG9999", name="Bad Name", summary="s", level=Level.INFO, documentation=GOOD_DOCS)  # type: ignore[attr-defined]
+    module.check = lambda context: iter(())  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    with pytest.raises(RuleMetaError, match="name 'Bad Name'"):
+        load([module.__name__])
 
 
 def test_the_documentation_check_accepts_the_required_and_optional_sections() -> None:
@@ -95,7 +107,7 @@ def test_every_rule_option_is_read_by_a_rule_that_declares_it() -> None:
 def test_declared_options_are_known_and_documented(options: tuple[str, ...], documentation: str, problem: str) -> None:
     sections = "## What it does\nx\n## Why is this bad?\nx\n## Example\nx\n## Use instead\nx\n"
     with pytest.raises(RuleMetaError, match=re.escape(problem)):
-        RuleMeta(code="DG9999", name="x", summary="x", level=Level.INFO, options=options, documentation=sections + documentation)
+        checked_rule_meta(RuleMeta(code="DG9999", name="x", summary="x", level=Level.INFO, options=options, documentation=sections + documentation))
 
 
 def test_the_rule_index_is_what_the_rule_modules_declare() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -151,7 +150,7 @@ def test_non_security_rules_get_problem_severity_and_keep_warning_level(root: Pa
 
 
 def test_precision_is_the_rules_own(root: Path) -> None:
-    guess = dataclasses.replace(PIN_RULE, code="DL3064", precision="medium")
+    guess = PIN_RULE._replace(code="DL3064", precision="medium")
     assert rules_by_id(sarif_log([], root, rules=[guess]))["DL3064"]["properties"]["precision"] == "medium"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -543,3 +544,25 @@ def test_without_config_files_every_file_gets_one_configuration_object(tmp_path:
     first = resolver.for_file(tmp_path / "a" / "Dockerfile")
     assert resolver.for_file(tmp_path / "Dockerfile") is first is resolver.for_file(None)
     assert list(first.ignore) == ["DL4000"]  # the folder's file is not read, the command line is applied
+
+
+def test_a_config_is_frozen() -> None:
+    config = Config(ignore=["DL3008"])
+    with pytest.raises(AttributeError, match="frozen"):
+        config.ignore = []  # type: ignore[misc]
+
+
+def test_configs_are_equal_by_settings_and_source() -> None:
+    assert Config(levels={"DL3008": "error"}) == Config(levels={"DL3008": Level.ERROR})
+    assert Config(ignore=["DL3008"]) != Config()
+    assert Config(source=Path("a.toml")) != Config(source=Path("b.toml"))
+
+
+def test_a_pickled_config_comes_back_equal_and_still_frozen() -> None:
+    config = Config(select=["DG"], label_schema={"owner": "email"}, source=Path(".dockgate.toml"))
+    config.level_for(PIN_APT)  # fills a cache that the copy does not need
+    copy = pickle.loads(pickle.dumps(config))
+    assert copy == config
+    assert copy.level_for(PIN_APT) is Level.OFF
+    with pytest.raises(AttributeError):
+        copy.select = None  # type: ignore[misc]

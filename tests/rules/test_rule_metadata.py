@@ -10,7 +10,7 @@ import pytest
 
 from dockgate.engine.registry import all_rule_metas
 from dockgate.rule_api.findings import Level
-from dockgate.rule_api.rule import PRECISIONS, RuleMeta, RuleMetaError
+from dockgate.rule_api.rule import PRECISIONS, RuleMeta, RuleMetaError, checked_rule_meta
 from dockgate.rules import RULE_MODULES
 
 PRECISION_DOC = Path(__file__).resolve().parents[2] / "docs" / "rule-precision.md"
@@ -33,18 +33,18 @@ def test_security_rules_and_security_severities_go_together() -> None:
 
 def test_a_security_tag_without_a_severity_is_refused() -> None:
     with pytest.raises(RuleMetaError, match="security_severity"):
-        RuleMeta(code="DG2999", name="x", summary="x", level=Level.WARNING, documentation=DOC, tags=("security",))
+        checked_rule_meta(RuleMeta(code="DG2999", name="x", summary="x", level=Level.WARNING, documentation=DOC, tags=("security",)))
 
 
 @pytest.mark.parametrize("tags", [("cwe-79",), ("CWE79",), ("CWE-7a",)])
 def test_cwe_tags_must_be_spelt_cwe_number(tags: tuple[str, ...]) -> None:
     with pytest.raises(RuleMetaError, match="CWE-NNN"):
-        RuleMeta(code="DG2999", name="x", summary="x", level=Level.WARNING, documentation=DOC, tags=tags)
+        checked_rule_meta(RuleMeta(code="DG2999", name="x", summary="x", level=Level.WARNING, documentation=DOC, tags=tags))
 
 
 def test_an_unknown_precision_is_refused() -> None:
     with pytest.raises(RuleMetaError, match="precision"):
-        RuleMeta(code="DG2999", name="x", summary="x", level=Level.WARNING, documentation=DOC, precision="certain")  # type: ignore[arg-type]
+        checked_rule_meta(RuleMeta(code="DG2999", name="x", summary="x", level=Level.WARNING, documentation=DOC, precision="certain"))  # type: ignore[arg-type]
 
 
 def test_the_precision_table_lists_every_rule_with_its_precision() -> None:
@@ -95,6 +95,6 @@ def test_the_readme_lists_exactly_the_rules_that_judge_the_image_and_the_build()
 
 def test_judges_must_be_a_known_set_and_need_the_document() -> None:
     with pytest.raises(RuleMetaError, match="judges"):
-        RuleMeta(code="DG9999", name="x", summary="x", level=Level.WARNING, documentation=DOC, judges="final")  # type: ignore[arg-type]
+        checked_rule_meta(RuleMeta(code="DG9999", name="x", summary="x", level=Level.WARNING, documentation=DOC, judges="final"))  # type: ignore[arg-type]
     with pytest.raises(RuleMetaError, match="judges"):
-        RuleMeta(code="DG9999", name="x", summary="x", level=Level.WARNING, documentation=DOC, judges="image", reads="source")
+        checked_rule_meta(RuleMeta(code="DG9999", name="x", summary="x", level=Level.WARNING, documentation=DOC, judges="image", reads="source"))
