@@ -28,8 +28,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
-from typing import Generic, Iterator, Mapping, TypeVar, cast
+from typing import Generic, Iterator, Mapping, NamedTuple, TypeVar, cast
 
 from dockgate.analysis.stage_references import FromReference, from_references
 from dockgate.dockerfile.expansion import ExpansionError, ShellLexer
@@ -63,8 +62,7 @@ _NON_ENV_ARGS = frozenset({"BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STA
 _HEREDOC_LEXER = ShellLexer("\\", skip_quotes=True)
 
 
-@dataclass(frozen=True, slots=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """A piece of text expanded the way BuildKit expands it at one point of the file."""
 
     text: str
@@ -82,8 +80,7 @@ class Evaluation:
     error: ExpansionError | None
 
 
-@dataclass(frozen=True, slots=True)
-class Definition:
+class Definition(NamedTuple):
     """One name that an ARG, ENV or LABEL instruction sets."""
 
     key: str
@@ -94,9 +91,20 @@ class Definition:
     """The value, expanded; None for a bare `ARG NAME`."""
 
 
-@dataclass(eq=False, slots=True)
 class Stage:
     """A FROM and the instructions up to the next FROM."""
+
+    __slots__ = (
+        "index",
+        "name",
+        "name_word",
+        "from_instruction",
+        "base_name",
+        "base_name_known",
+        "base_stage",
+        "instructions",
+        "base_candidates",
+    )
 
     index: int
     name: str | None
@@ -112,9 +120,31 @@ class Stage:
     """The earlier stage the FROM names, if it names one."""
     instructions: list[Instruction]
     """The instructions after the FROM, in order (ONBUILD triggers stay inside their ONBUILD)."""
-    base_candidates: tuple[Stage, ...] = ()
+    base_candidates: tuple[Stage, ...]
     """Every earlier stage the FROM may name once build arguments are given: `FROM base-$TARGETARCH`
     with stages `base-amd64` and `base-arm64` names both. Holds `base_stage` when that is set."""
+
+    def __init__(
+        self,
+        index: int,
+        name: str | None,
+        name_word: Word | None,
+        from_instruction: Instruction,
+        base_name: str,
+        base_name_known: bool,
+        base_stage: Stage | None,
+        instructions: list[Instruction],
+        base_candidates: tuple[Stage, ...] = (),
+    ) -> None:
+        self.index = index
+        self.name = name
+        self.name_word = name_word
+        self.from_instruction = from_instruction
+        self.base_name = base_name
+        self.base_name_known = base_name_known
+        self.base_stage = base_stage
+        self.instructions = instructions
+        self.base_candidates = base_candidates
 
     @property
     def builds_on_stage(self) -> bool:

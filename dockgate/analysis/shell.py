@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from dockgate.analysis.windows_images import WINDOWS_DEFAULT_SHELL
 from dockgate.dockerfile.expansion import is_space
 from dockgate.dockerfile.model import Document, Heredoc, Instruction, LineMap, Span
+from dockgate.records import Record
 
 POSIX_DEFAULT_SHELL = "/bin/sh -c"
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
@@ -37,14 +37,21 @@ NON_POSIX_SHELL_MARKERS = ("pwsh", "powershell", "cmd")
 _SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 
-@dataclass(slots=True)
-class ShellWord:
+class ShellWord(Record):
     """One word of a command: `value` with quotes removed; `span` is where it is written."""
+
+    __slots__ = ("value", "start", "end", "line_map")
 
     value: str
     start: int
     end: int
     line_map: LineMap
+
+    def __init__(self, value: str, start: int, end: int, line_map: LineMap) -> None:
+        self.value = value
+        self.start = start
+        self.end = end
+        self.line_map = line_map
 
     @property
     def span(self) -> Span:
@@ -52,22 +59,35 @@ class ShellWord:
         return self.line_map.span(self.start, self.end)
 
 
-@dataclass(slots=True)
-class ShellCommand:
+class ShellCommand(Record):
     """A simple command: its program name and the words after it."""
+
+    __slots__ = ("name", "name_span", "words", "assignments", "runner", "program")
 
     name: str
     name_span: Span
-    words: list[ShellWord] = field(default_factory=list)
-    assignments: list[ShellWord] = field(default_factory=list)
+    words: list[ShellWord]
+    assignments: list[ShellWord]
     """`NAME=value` words before the name: variables set for this command alone."""
-    runner: ShellCommand | None = None
+    runner: ShellCommand | None
     """The command that runs this one (`sudo`, `env`, `sh -c`), or None for a command of the script itself."""
-    program: str = field(init=False)
+    program: str
     """The name without a directory (`/usr/bin/pip3` -> `pip3`); every rule asks, so it is worked out once."""
 
-    def __post_init__(self) -> None:
-        self.program = self.name.rsplit("/", 1)[-1]
+    def __init__(
+        self,
+        name: str,
+        name_span: Span,
+        words: list[ShellWord] | None = None,
+        assignments: list[ShellWord] | None = None,
+        runner: ShellCommand | None = None,
+    ) -> None:
+        self.name = name
+        self.name_span = name_span
+        self.words = [] if words is None else words
+        self.assignments = [] if assignments is None else assignments
+        self.runner = runner
+        self.program = name.rsplit("/", 1)[-1]
 
     @property
     def span(self) -> Span:
@@ -124,20 +144,38 @@ class ShellCommand:
         return self.span
 
 
-@dataclass(slots=True)
-class ShellScript:
+class ShellScript(Record):
     """The commands of one RUN, in the order they appear."""
+
+    __slots__ = ("text", "commands", "parsed_by_bashlex", "line_map", "exec_form", "_pipes", "_all_commands")
 
     text: str
     commands: list[ShellCommand]
     parsed_by_bashlex: bool
     line_map: LineMap
     """Offsets in `text` -> positions in the Dockerfile."""
-    exec_form: bool = False
+    exec_form: bool
     """The JSON words of an exec-form RUN, run without a shell: `text` is those JSON strings, blank-separated."""
 
-    _pipes: list[int] | None = field(default=None, init=False, repr=False)
-    _all_commands: list[ShellCommand] | None = field(default=None, init=False, repr=False)
+    _pipes: list[int] | None
+    _all_commands: list[ShellCommand] | None
+
+    def __init__(
+        self, text: str, commands: list[ShellCommand], parsed_by_bashlex: bool, line_map: LineMap, exec_form: bool = False
+    ) -> None:
+        self.text = text
+        self.commands = commands
+        self.parsed_by_bashlex = parsed_by_bashlex
+        self.line_map = line_map
+        self.exec_form = exec_form
+        self._pipes = None
+        self._all_commands = None
+
+    def __repr__(self) -> str:
+        return (
+            f"ShellScript(text={self.text!r}, commands={self.commands!r}, parsed_by_bashlex={self.parsed_by_bashlex!r},"
+            f" line_map={self.line_map!r}, exec_form={self.exec_form!r})"
+        )
 
     @property
     def all_commands(self) -> list[ShellCommand]:
@@ -160,9 +198,10 @@ class ShellScript:
         return [command for command in self.commands if command.program in programs]
 
 
-@dataclass(slots=True)
-class RunScript:
+class RunScript(Record):
     """A RUN instruction (an ONBUILD trigger too) and its shell script, if it has one."""
+
+    __slots__ = ("instruction", "owner", "script", "shell")
 
     instruction: Instruction
     """The RUN itself (for an ONBUILD trigger, the trigger)."""
@@ -171,6 +210,12 @@ class RunScript:
     script: ShellScript | None
     shell: str
     """The shell that runs it, as SHELL or a hadolint shell pragma names it (default `/bin/sh -c`)."""
+
+    def __init__(self, instruction: Instruction, owner: Instruction, script: ShellScript | None, shell: str) -> None:
+        self.instruction = instruction
+        self.owner = owner
+        self.script = script
+        self.shell = shell
 
 
 # ------------------------------------------------------------------ sources

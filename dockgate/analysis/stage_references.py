@@ -9,8 +9,7 @@ registries use them to see every image a build pulls.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from dockgate.dockerfile.model import Document, Flag, Instruction, Span
 
@@ -21,8 +20,7 @@ Expand = Callable[[Instruction, str], "str | None"]
 _MOUNT_TYPES_WITH_FROM = frozenset({"bind", "cache"})
 
 
-@dataclass(frozen=True, slots=True)
-class FromReference:
+class FromReference(NamedTuple):
     """One `--from` value of a COPY, or `from=` of a RUN mount."""
 
     instruction: Instruction

@@ -18,9 +18,10 @@ build error in BuildKit.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping
+
+from dockgate.records import Record
 
 # Go's unicode.IsSpace: Python's str.isspace also accepts \x1c-\x1f, Go does not.
 _GO_SPACE = frozenset("\t\n\v\f\r \x85\xa0")
@@ -55,20 +56,26 @@ class ExpansionError(Exception):
         self.source = source
 
 
-@dataclass(slots=True)
-class Expansion:
+class Expansion(Record):
     """The result of expanding one word."""
 
+    __slots__ = ("value", "referenced", "unset")
+
     value: str
-    referenced: list[str] = field(default_factory=list)
+    referenced: list[str]
     """Every variable name the word looked up, first use first, each once."""
-    unset: list[str] = field(default_factory=list)
+    unset: list[str]
     """The looked-up names that were not in the environment.
 
     Like BuildKit's `Unmatched` set this includes names used with a fallback
     (`${name:-x}`, `${name+x}` ...): lex.go records every failed lookup, and
     dockerfile2llb's UndefinedVar reports all of them that no ARG declares.
     """
+
+    def __init__(self, value: str, referenced: list[str] | None = None, unset: list[str] | None = None) -> None:
+        self.value = value
+        self.referenced = [] if referenced is None else referenced
+        self.unset = [] if unset is None else unset
 
 
 class ShellLexer:

@@ -9,10 +9,10 @@ end column is exclusive, as in SARIF.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 from typing import Iterator
 
 from dockgate.dockerfile.span import Span as Span
+from dockgate.records import Record
 
 
 class LineMap:
@@ -48,25 +48,36 @@ class LineMap:
         return Span(line, column, self.lines[last], self.columns[last] + end - self.starts[last] + 1)
 
 
-@dataclass(slots=True)
-class Word:
+class Word(Record):
     """One argument node, as BuildKit splits the instruction's arguments.
 
     `value` is what BuildKit keeps (JSON strings decoded; quotes kept where
     BuildKit keeps them); `span` covers the word as written.
     """
 
+    __slots__ = ("value", "span")
+
     value: str
     span: Span
 
+    def __init__(self, value: str, span: Span) -> None:
+        self.value = value
+        self.span = span
 
-@dataclass(slots=True)
-class Flag:
+
+class Flag(Record):
     """A `--name[=value]` word before the arguments (quotes removed, escapes resolved)."""
+
+    __slots__ = ("name", "value", "span")
 
     name: str
     value: str | None
     span: Span
+
+    def __init__(self, name: str, value: str | None, span: Span) -> None:
+        self.name = name
+        self.value = value
+        self.span = span
 
     @property
     def text(self) -> str:
@@ -74,9 +85,10 @@ class Flag:
         return f"--{self.name}" if self.value is None else f"--{self.name}={self.value}"
 
 
-@dataclass(slots=True)
-class Heredoc:
+class Heredoc(Record):
     """An inline document (`<<EOF` ... `EOF`) attached to RUN, COPY or ADD."""
+
+    __slots__ = ("name", "content", "expand", "chomp", "file_descriptor", "marker_span", "body_span", "terminator_span")
 
     name: str
     content: str
@@ -88,27 +100,75 @@ class Heredoc:
     """Lines of the body, None when the body is empty."""
     terminator_span: Span
 
+    def __init__(
+        self,
+        name: str,
+        content: str,
+        expand: bool,
+        chomp: bool,
+        file_descriptor: int,
+        marker_span: Span,
+        body_span: Span | None,
+        terminator_span: Span,
+    ) -> None:
+        self.name = name
+        self.content = content
+        self.expand = expand
+        self.chomp = chomp
+        self.file_descriptor = file_descriptor
+        self.marker_span = marker_span
+        self.body_span = body_span
+        self.terminator_span = terminator_span
 
-@dataclass(slots=True)
-class Comment:
+
+class Comment(Record):
     """A whole-line comment; `text` is what follows the `#`, stripped."""
+
+    __slots__ = ("text", "span")
 
     text: str
     span: Span
 
+    def __init__(self, text: str, span: Span) -> None:
+        self.text = text
+        self.span = span
 
-@dataclass(slots=True)
-class Directive:
+
+class Directive(Record):
     """A parser directive at the top of the file (`# syntax=`, `# escape=`, `# check=`)."""
+
+    __slots__ = ("name", "value", "span")
 
     name: str
     value: str
     span: Span
 
+    def __init__(self, name: str, value: str, span: Span) -> None:
+        self.name = name
+        self.value = value
+        self.span = span
 
-@dataclass(slots=True)
-class Instruction:
+
+class Instruction(Record):
     """One instruction: a logical line (continuations joined) plus its heredoc bodies."""
+
+    __slots__ = (
+        "keyword",
+        "keyword_as_written",
+        "keyword_span",
+        "span",
+        "original",
+        "flags",
+        "args",
+        "arguments",
+        "arguments_offset",
+        "line_map",
+        "json_form",
+        "heredocs",
+        "sub",
+        "comments",
+        "empty_continuation_lines",
+    )
 
     keyword: str
     """Upper-case keyword (`RUN`); unknown keywords are kept as written, upper-cased."""
@@ -118,21 +178,55 @@ class Instruction:
     """From the first line of the instruction to its last, heredoc bodies included."""
     original: str
     """The logical line as BuildKit keeps it: continuation lines joined, no escapes removed."""
-    flags: list[Flag] = field(default_factory=list)
-    args: list[Word] = field(default_factory=list)
-    arguments: Word | None = None
+    flags: list[Flag]
+    args: list[Word]
+    arguments: Word | None
     """All text after the flags as one word (the shell script of a shell-form RUN)."""
-    arguments_offset: int = 0
+    arguments_offset: int
     """Where `arguments` starts in the logical line, for `line_map`."""
-    line_map: LineMap | None = None
+    line_map: LineMap | None
     """Offsets in the logical line -> file positions (shared with an ONBUILD trigger)."""
-    json_form: bool = False
-    heredocs: list[Heredoc] = field(default_factory=list)
-    sub: Instruction | None = None
+    json_form: bool
+    heredocs: list[Heredoc]
+    sub: Instruction | None
     """The instruction an ONBUILD registers."""
-    comments: list[Comment] = field(default_factory=list)
+    comments: list[Comment]
     """The block of comment lines directly above (blank lines do not end it)."""
-    empty_continuation_lines: list[int] = field(default_factory=list)
+    empty_continuation_lines: list[int]
+
+    def __init__(
+        self,
+        keyword: str,
+        keyword_as_written: str,
+        keyword_span: Span,
+        span: Span,
+        original: str,
+        flags: list[Flag] | None = None,
+        args: list[Word] | None = None,
+        arguments: Word | None = None,
+        arguments_offset: int = 0,
+        line_map: LineMap | None = None,
+        json_form: bool = False,
+        heredocs: list[Heredoc] | None = None,
+        sub: Instruction | None = None,
+        comments: list[Comment] | None = None,
+        empty_continuation_lines: list[int] | None = None,
+    ) -> None:
+        self.keyword = keyword
+        self.keyword_as_written = keyword_as_written
+        self.keyword_span = keyword_span
+        self.span = span
+        self.original = original
+        self.flags = [] if flags is None else flags
+        self.args = [] if args is None else args
+        self.arguments = arguments
+        self.arguments_offset = arguments_offset
+        self.line_map = line_map
+        self.json_form = json_form
+        self.heredocs = [] if heredocs is None else heredocs
+        self.sub = sub
+        self.comments = [] if comments is None else comments
+        self.empty_continuation_lines = [] if empty_continuation_lines is None else empty_continuation_lines
 
     @property
     def line(self) -> int:
@@ -155,9 +249,10 @@ class Instruction:
         return self.sub if self.sub is not None else self
 
 
-@dataclass(slots=True)
-class Document:
+class Document(Record):
     """A parsed Dockerfile."""
+
+    __slots__ = ("text", "lines", "escape", "directives", "instructions", "comments")
 
     text: str
     lines: list[str]
@@ -167,6 +262,22 @@ class Document:
     instructions: list[Instruction]
     comments: list[Comment]
     """Every comment line outside heredoc bodies and outside the directive block."""
+
+    def __init__(
+        self,
+        text: str,
+        lines: list[str],
+        escape: str,
+        directives: dict[str, Directive],
+        instructions: list[Instruction],
+        comments: list[Comment],
+    ) -> None:
+        self.text = text
+        self.lines = lines
+        self.escape = escape
+        self.directives = directives
+        self.instructions = instructions
+        self.comments = comments
 
     def walk(self) -> Iterator[Instruction]:
         """Every instruction, each ONBUILD followed by the instruction it registers."""
