@@ -26,6 +26,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import Any
 
+from dockgate.analysis.bash_grammar import import_bashlex
 from dockgate.analysis.windows_images import WINDOWS_DEFAULT_SHELL
 from dockgate.dockerfile.expansion import is_space
 from dockgate.dockerfile.model import Document, Heredoc, Instruction, LineMap, Span
@@ -351,7 +352,7 @@ def _exec_form_script(instruction: Instruction) -> ShellScript | None:
 
 
 def load_shell_parser() -> None:
-    """Import bashlex now (it builds its parse tables on import, ~90 ms): before forking workers, so they share it."""
+    """Import bashlex now: before forking workers, so they share it."""
     _bashlex()
 
 
@@ -363,10 +364,7 @@ def _bashlex() -> Any:
     `}` with str.find and carries on from position -1. Bash calls that a bad
     substitution; the guard makes bashlex say so, and the tokenizer takes over.
     """
-    import bashlex
-    import bashlex.errors
-    import bashlex.subst
-
+    bashlex: Any = import_bashlex()  # with its parse tables from `bash_grammar`, not rebuilt; its parser imports errors and subst
     expand = bashlex.subst._paramexpand
 
     def guarded_expand(parser: object, string: str, start: int) -> Any:
