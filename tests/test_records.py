@@ -46,3 +46,15 @@ def test_records_are_unhashable() -> None:
 
 def test_repr_names_the_class_and_every_field() -> None:
     assert repr(Point(1, "a")) == "Point(x=1, y='a')"  # type: ignore[arg-type]
+
+
+class Cached(Record):
+    __slots__ = ("value", "_worked_out")
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+        self._worked_out = value * 2
+
+
+def test_repr_leaves_out_the_private_slots() -> None:
+    assert repr(Cached(1)) == "Cached(value=1)"

@@ -172,12 +172,6 @@ class ShellScript(Record):
         self._pipes = None
         self._all_commands = None
 
-    def __repr__(self) -> str:
-        return (
-            f"ShellScript(text={self.text!r}, commands={self.commands!r}, parsed_by_bashlex={self.parsed_by_bashlex!r},"
-            f" line_map={self.line_map!r}, exec_form={self.exec_form!r})"
-        )
-
     @property
     def all_commands(self) -> list[ShellCommand]:
         """`commands` with, after each, the commands it runs: behind wrappers (`sudo -u app pip install`,
