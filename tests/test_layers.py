@@ -15,7 +15,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "dockgate"
 
 LAYERS: list[tuple[str, ...]] = [
-    ("dockgate", "dockgate.errors", "dockgate.records"),
+    ("dockgate", "dockgate.errors", "dockgate.lazy_pattern", "dockgate.records"),
     ("dockgate.dockerfile",),
     ("dockgate.analysis",),
     ("dockgate.image",),

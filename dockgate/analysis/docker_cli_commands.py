@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 from dockgate.analysis.file_search import FileSearch
+from dockgate.lazy_pattern import LazyPattern
 
 MAX_COMMAND_FILES = 64
 """At most this many files are read per Dockerfile, in name order."""
@@ -27,7 +28,7 @@ MAX_COMMAND_FILES = 64
 _SCRIPT_PATTERNS = ("*.sh", "*.bash", "Makefile", "makefile", "GNUmakefile", "*.mk", "justfile", "Justfile", ".justfile", "package.json")
 _README_PATTERNS = ("README.md", "README.markdown", "readme.md", "Readme.md", "README")
 _CI_PATTERNS = (".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml")
-_FENCE = re.compile(r"\s*(```|~~~)")
+_FENCE = LazyPattern(r"\s*(```|~~~)")
 _ENGINES = {"docker", "podman", "nerdctl"}
 
 # `docker run` flags that take no value; every other long flag without `=` takes the next word.
@@ -173,7 +174,7 @@ def _command_lines(path: Path, text: str) -> Iterator[tuple[int, str]]:
         pending = []
 
 
-_FOLDED_BLOCK = re.compile(r"(?:^|[:-])\s*>[-+0-9]*\s*(?:#.*)?$")
+_FOLDED_BLOCK = LazyPattern(r"(?:^|[:-])\s*>[-+0-9]*\s*(?:#.*)?$")
 
 
 def _unfolded(lines: list[str]) -> list[str]:

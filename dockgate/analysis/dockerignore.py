@@ -90,10 +90,7 @@ def pattern_regex(pattern: str) -> re.Pattern[str]:
         return re.compile("".join(parts), re.DOTALL)
     except re.error:
         # A reversed range (`[z-a]`): Go's regexp refuses the pattern, so it matches nothing.
-        return _NOTHING
-
-
-_NOTHING = re.compile("(?!)")
+        return re.compile("(?!)")
 
 
 def _append_repetition(parts: list[str], repetition: str) -> None:

@@ -29,6 +29,7 @@ from dockgate.analysis.docker_cli_commands import (
     docker_commands,
 )
 from dockgate.analysis.file_search import FileSearch
+from dockgate.lazy_pattern import LazyPattern
 
 Port = tuple[int, str]
 """A container port and its protocol (`tcp`, `udp`, `sctp`)."""
@@ -449,7 +450,7 @@ def _interpolated(variables: _Variables | None, value: Any) -> str | None:
     return None if value is None or isinstance(value, (dict, list)) or "$" in str(value) else str(value)
 
 
-_INTERPOLATION = re.compile(
+_INTERPOLATION = LazyPattern(
     r"\$(?:(?P<escaped>\$)|\{(?P<braced>[A-Za-z_][A-Za-z0-9_]*)(?:(?P<operator>:?[-?+])(?P<word>[^{}]*))?\}|(?P<bare>[A-Za-z_][A-Za-z0-9_]*))"
 )
 

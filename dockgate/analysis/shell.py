@@ -30,12 +30,13 @@ from dockgate.analysis.bash_grammar import import_bashlex
 from dockgate.analysis.windows_images import WINDOWS_DEFAULT_SHELL
 from dockgate.dockerfile.expansion import is_space
 from dockgate.dockerfile.model import Document, Heredoc, Instruction, LineMap, Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.records import Record
 
 POSIX_DEFAULT_SHELL = "/bin/sh -c"
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "mksh", "busybox"})
 NON_POSIX_SHELL_MARKERS = ("pwsh", "powershell", "cmd")
-_SHEBANG = re.compile(r"#!\s*(\S+)(?:\s+(\S+))?")
+_SHEBANG = LazyPattern(r"#!\s*(\S+)(?:\s+(\S+))?")
 
 
 class ShellWord(Record):
@@ -309,7 +310,7 @@ def _source_of(instruction: Instruction) -> _ScriptSource | None:
     return source
 
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_STRING = LazyPattern(r'"(?:[^"\\]|\\.)*"')
 
 
 def _exec_form_script(instruction: Instruction) -> ShellScript | None:
@@ -417,13 +418,13 @@ def _command_collector() -> Any:
 
 
 _ESCAPABLE_IN_DOUBLE_QUOTES = ("$", "`", '"', "\\", "\n")
-_PLAIN_RUN = re.compile(r"[^\s'\"\\$<>&|;(){}`#]+")
-_NEEDS_PARSER = re.compile(r"\$\(|`|[<>]\(|\(\(|(?:^|[\s;&|(])(?:for|case|select|while|until|function)\s")
-_WORD_ENDING_OPERATOR = re.compile(r"&&|\|\||;;|[;&|()\n]|`")
+_PLAIN_RUN = LazyPattern(r"[^\s'\"\\$<>&|;(){}`#]+")
+_NEEDS_PARSER = LazyPattern(r"\$\(|`|[<>]\(|\(\(|(?:^|[\s;&|(])(?:for|case|select|while|until|function)\s")
+_WORD_ENDING_OPERATOR = LazyPattern(r"&&|\|\||;;|[;&|()\n]|`")
 # `{` and `}` group commands only as words of their own.
-_OPERATOR = re.compile(r"&&|\|\||;;|[;&|()\n]|`|[{}](?=[\s;]|\Z)")
+_OPERATOR = LazyPattern(r"&&|\|\||;;|[;&|()\n]|`|[{}](?=[\s;]|\Z)")
 _RESERVED = frozenset({"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "in", "case", "esac", "!", "time", "function"})
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
+_ASSIGNMENT = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*(\[[^\]]*\])?\+?=")
 
 
 def _tokenize_commands(text: str) -> list[_RawCommand]:
@@ -524,7 +525,7 @@ def _tokenize_commands(text: str) -> list[_RawCommand]:
     return commands
 
 
-_HEREDOC_WORD = re.compile(r"\d*<<(-?)(\S+)\Z")
+_HEREDOC_WORD = LazyPattern(r"\d*<<(-?)(\S+)\Z")
 
 
 def _skip_heredoc_bodies(text: str, position: int, heredocs: list[tuple[str, bool]]) -> int:
@@ -540,7 +541,7 @@ def _skip_heredoc_bodies(text: str, position: int, heredocs: list[tuple[str, boo
     return min(position, len(text))
 
 
-_REDIRECTION = re.compile(r"\d*(?:&>>|&>|>>|>&|<&|>\||<<<|<<-?|<>|>|<)")
+_REDIRECTION = LazyPattern(r"\d*(?:&>>|&>|>>|>&|<&|>\||<<<|<<-?|<>|>|<)")
 
 
 def _without_redirections(words: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
@@ -608,18 +609,18 @@ def parse_script(text: str, line_map: LineMap) -> ShellScript:
     return ShellScript(text, commands, by_bashlex, line_map)
 
 
-_PIPE_HEREDOC_MARKER = re.compile(r"<<(-?)\s*(['\"]?)([^\s'\"<>|&;()]+)\2")
+_PIPE_HEREDOC_MARKER = LazyPattern(r"<<(-?)\s*(['\"]?)([^\s'\"<>|&;()]+)\2")
 _COMMENT_FOLLOWS = frozenset(" \t\n;&|(")
-_CASE_WORD = re.compile(r"(case|esac)(?=[\s;)]|$)")
+_CASE_WORD = LazyPattern(r"(case|esac)(?=[\s;)]|$)")
 # After the `|` of a case pattern (`s390x|riscv64)`): more pattern, then `|` or `)`.
-_CASE_PATTERN_REST = re.compile(r"\|[ \t]*[^\s|;&()]*[ \t]*[|)]")
+_CASE_PATTERN_REST = LazyPattern(r"\|[ \t]*[^\s|;&()]*[ \t]*[|)]")
 
 
 # What `pipe_offsets` passes over: in double quotes all but `"`, `\\`, `$` and backticks; elsewhere all
 # but quotes, `\\`, `$`, parentheses, backticks, `<`, line breaks, `|`, and the `#`, `c` and `e` that
 # may begin a comment, `case` or `esac` (those after a character of `_COMMENT_FOLLOWS` or at the start).
-_PLAIN_IN_DOUBLE_QUOTES = re.compile(r'[^"\\$`]+')
-_PLAIN_UNQUOTED = re.compile(r"(?:[^'\"\\$()`#<\n|ce]|(?<=[^ \t\n;&|(])[ce#])+")
+_PLAIN_IN_DOUBLE_QUOTES = LazyPattern(r'[^"\\$`]+')
+_PLAIN_UNQUOTED = LazyPattern(r"(?:[^'\"\\$()`#<\n|ce]|(?<=[^ \t\n;&|(])[ce#])+")
 
 
 def pipe_offsets(text: str) -> list[int]:
@@ -776,8 +777,8 @@ _WRAPPER_OPTIONS_WITH_VALUE: dict[str, frozenset[str]] = {
 }
 # How many operands come before the command: the user of gosu, the duration of timeout, chroot's directory.
 _WRAPPER_OPERANDS = {"gosu": 1, "su-exec": 1, "timeout": 1, "chroot": 1}
-_SHELL_SCRIPT_OPTION = re.compile(r"-[a-zA-Z]*c[a-zA-Z]*\Z")
-_VARIABLE_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+_SHELL_SCRIPT_OPTION = LazyPattern(r"-[a-zA-Z]*c[a-zA-Z]*\Z")
+_VARIABLE_ASSIGNMENT = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*=")
 
 
 def wrapped_command(command: ShellCommand) -> ShellCommand | None:

@@ -14,7 +14,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
 # hadolint leaves these out: two need `# shellcheck source=` directives a Dockerfile cannot
 # carry, SC2187 only says that ash is not supported.
@@ -69,6 +69,19 @@ def shellcheck_identity() -> str | None:
     return f"{os.path.realpath(binary)}\0{status.st_size}\0{status.st_mtime_ns}"
 
 
+def _checked_chunks(
+    binary: str, chunks: list[list[str]], deadline: float, cpus: int
+) -> Iterable[list[tuple[int, ShellCheckComment]] | None]:
+    """`_run_chunk` of each chunk, in order; several at once on several CPUs."""
+    if len(chunks) <= 1 or cpus == 1:
+        # One process at a time needs no thread pool (importing concurrent.futures costs a start-up ~8 ms).
+        return (_run_chunk(binary, chunk, deadline) for chunk in chunks)
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(chunks), cpus)) as pool:
+        return list(pool.map(lambda chunk: _run_chunk(binary, chunk, deadline), chunks))
+
+
 def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS) -> list[list[ShellCheckComment] | None]:
     """ShellCheck's comments for each script (each starts with its own shebang line).
 
@@ -87,7 +100,6 @@ def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS)
     found: list[list[ShellCheckComment] | None] = [[] for _ in distinct]
     # Imported here, not with the module: the result cache asks `shellcheck_identity` on every start.
     import tempfile
-    from concurrent.futures import ThreadPoolExecutor
 
     deadline = time.monotonic() + time_budget
     with tempfile.TemporaryDirectory(prefix="dockgate-shellcheck-") as directory:
@@ -101,16 +113,15 @@ def run_shellcheck(scripts: list[str], time_budget: float = TIME_BUDGET_SECONDS)
         # Chunks of even size, so that no CPU is left with one long chunk at the end.
         size = max(1, min(SCRIPTS_PER_PROCESS, -(-len(paths) // cpus)))
         chunks = [paths[start : start + size] for start in range(0, len(paths), size)]
-        with ThreadPoolExecutor(max_workers=max(1, min(len(chunks), cpus))) as pool:
-            for chunk, chunk_comments in zip(chunks, pool.map(lambda chunk: _run_chunk(binary, chunk, deadline), chunks)):
-                if chunk_comments is None:
-                    for path in chunk:
-                        found[int(Path(path).stem)] = None
-                    continue
-                for index, comment in chunk_comments:
-                    comments = found[index]
-                    if comments is not None:
-                        comments.append(comment)
+        for chunk, chunk_comments in zip(chunks, _checked_chunks(binary, chunks, deadline, cpus)):
+            if chunk_comments is None:
+                for path in chunk:
+                    found[int(Path(path).stem)] = None
+                continue
+            for index, comment in chunk_comments:
+                comments = found[index]
+                if comments is not None:
+                    comments.append(comment)
     # Forget the oldest past the bound, except those this call is about to return.
     excess = len(_remembered) + len(distinct) - REMEMBERED_SCRIPTS
     if excess > 0:

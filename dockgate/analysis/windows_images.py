@@ -24,11 +24,12 @@ from __future__ import annotations
 import re
 
 from dockgate.analysis.semantics import SemanticModel, Stage
+from dockgate.lazy_pattern import LazyPattern
 
 WINDOWS_DEFAULT_SHELL = "cmd /S /C"
 """The shell a Windows image runs shell-form RUN, CMD and ENTRYPOINT with."""
 
-_WINDOWS_IMAGE = re.compile(
+_WINDOWS_IMAGE = LazyPattern(
     # `windows` and `ltsc2022` as whole parts of the name; `nanoserver` and `servercore` anywhere
     # (`nanoserverapiscan`, an image built on nanoserver), being no word of any Linux image name.
     r"(?:^|[/:._-])(?:windows|windowsserver|ltsc\d{4})(?:[/:._-]|$)|nanoserver|servercore"

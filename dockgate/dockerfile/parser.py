@@ -30,19 +30,20 @@ from dockgate.dockerfile.model import (
     Span,
     Word,
 )
+from dockgate.lazy_pattern import LazyPattern
 
 MAX_LINE_BYTES = 65535
 """BuildKit's scanner limit for one physical line."""
 
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 
-_DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*\Z")
+_DIRECTIVE = LazyPattern(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*\Z")
 # BuildKit splits on this set, which is narrower than "any white space".
-_SEPARATOR = re.compile(r"[\t\v\f\r ]+")
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_HEREDOC_MARKER = re.compile(r"(\d*)<<(-?)\s*([^<]*)\Z", re.DOTALL)
-_HEREDOC_PREFIX = re.compile(r"\d*<<-?\Z")
-_MARKER_TEXT = re.compile(r"\d*<<-?[ \t]*[^\s<]*")
+_SEPARATOR = LazyPattern(r"[\t\v\f\r ]+")
+_JSON_STRING = LazyPattern(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_HEREDOC_MARKER = LazyPattern(r"(\d*)<<(-?)\s*([^<]*)\Z", re.DOTALL)
+_HEREDOC_PREFIX = LazyPattern(r"\d*<<-?\Z")
+_MARKER_TEXT = LazyPattern(r"\d*<<-?[ \t]*[^\s<]*")
 
 HEREDOC_KEYWORDS = frozenset({"run", "copy", "add"})
 
@@ -435,7 +436,7 @@ def shell_words(text: str, escape: str) -> list[tuple[str, int, int]]:
     return words
 
 
-_ASCII_WORD = re.compile(r"[^\t\n\v\f\r ]+")
+_ASCII_WORD = LazyPattern(r"[^\t\n\v\f\r ]+")
 """A word of ASCII text between `is_space` characters."""
 
 

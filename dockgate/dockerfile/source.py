@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import codecs
 import os
-import re
 import stat
 from typing import TYPE_CHECKING, BinaryIO
 
 from dockgate.dockerfile.span import Span
 from dockgate.errors import UserError
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.records import Record
 
 if TYPE_CHECKING:
@@ -131,7 +131,7 @@ def _wide_text(data: bytes) -> tuple[str, str] | None:
 _WIDE_ENCODINGS = (("utf-32-le", 4, 3), ("utf-32-be", 4, 0), ("utf-16-le", 2, 1), ("utf-16-be", 2, 0))
 """Encoding, code unit size, and where in a unit its high byte is."""
 
-_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+_CONTROL_CHARACTER = LazyPattern("[\x00-\x08\x0e-\x1f\x7f]")
 """Control characters other than tab and the line and page breaks."""
 
 

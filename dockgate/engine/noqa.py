@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Sequence
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.records import Record
 from dockgate.rule_api.findings import Edit, Finding
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 # The parser, the fixer and the suppression comments are imported when comments are added:
 # `dockgate.api` imports this module on every start.
 
-_HADOLINT_CODE = re.compile(r"[DLSC0-9]+")
+_HADOLINT_CODE = LazyPattern(r"[DLSC0-9]+")
 """The codes hadolint can read in a pragma (hadolint.md §7)."""
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from dockgate.lazy_pattern import LazyPattern
+
 ACCOUNT_FILES = frozenset({"etc/passwd", "etc/shadow", "etc/group", "etc/master.passwd"})
 """The account databases DG5006 reads, by exact path."""
 SUDOERS, SSHD_CONFIG = "etc/sudoers", "etc/ssh/sshd_config"
@@ -18,7 +20,7 @@ ACCESS_FILES = frozenset({SUDOERS, SSHD_CONFIG})
 """The sudo and SSH server configurations DG5009 and DG5008 read, by exact path."""
 SUDOERS_DROP_IN_DIR = "etc/sudoers.d"
 """Its files are read too: sudo includes them from /etc/sudoers (`@includedir`)."""
-_AUTHORIZED_KEYS = re.compile(r"(^|/)\.ssh/authorized_keys2?$")
+_AUTHORIZED_KEYS = LazyPattern(r"(^|/)\.ssh/authorized_keys2?$")
 
 
 def access_file(path: str) -> bool:
@@ -42,28 +44,28 @@ class CredentialFile(NamedTuple):
 
 
 # The files that credential tools and CLIs write, by a pattern on the whole path.
-_CREDENTIAL_PATHS: tuple[tuple[CredentialFile, re.Pattern[str]], ...] = (
-    (CredentialFile("aws", "AWS credentials"), re.compile(r"(^|/)\.aws/credentials$")),
-    (CredentialFile("gcloud", "Google Cloud credentials"), re.compile(
+_CREDENTIAL_PATHS: tuple[tuple[CredentialFile, LazyPattern[str]], ...] = (
+    (CredentialFile("aws", "AWS credentials"), LazyPattern(r"(^|/)\.aws/credentials$")),
+    (CredentialFile("gcloud", "Google Cloud credentials"), LazyPattern(
         r"(^|/)\.config/gcloud/(application_default_credentials\.json|credentials\.db|access_tokens\.db"
         r"|legacy_credentials/[^/]+/(adc\.json|\.boto))$"
     )),
-    (CredentialFile("azure", "Azure CLI tokens"), re.compile(
+    (CredentialFile("azure", "Azure CLI tokens"), LazyPattern(
         r"(^|/)\.azure/(accessTokens\.json|msal_token_cache\.(json|bin)|service_principal_entries\.(json|bin))$"
     )),
-    (CredentialFile("dotenv", "secret values"), re.compile(r"(^|/)\.env(\.[^/]+)?$")),
-    (CredentialFile("npmrc", "a registry token or password"), re.compile(r"(^|/)\.npmrc$")),
-    (CredentialFile("pypirc", "a password"), re.compile(r"(^|/)\.pypirc$")),
-    (CredentialFile("netrc", "a password"), re.compile(r"(^|/)[._]netrc$")),
-    (CredentialFile("git", "Git credentials"), re.compile(r"(^|/)\.git-credentials$")),
+    (CredentialFile("dotenv", "secret values"), LazyPattern(r"(^|/)\.env(\.[^/]+)?$")),
+    (CredentialFile("npmrc", "a registry token or password"), LazyPattern(r"(^|/)\.npmrc$")),
+    (CredentialFile("pypirc", "a password"), LazyPattern(r"(^|/)\.pypirc$")),
+    (CredentialFile("netrc", "a password"), LazyPattern(r"(^|/)[._]netrc$")),
+    (CredentialFile("git", "Git credentials"), LazyPattern(r"(^|/)\.git-credentials$")),
     (CredentialFile("kubeconfig", "Kubernetes credentials"),
-     re.compile(r"(^|/)(\.kube/config|kubeconfig|[^/]+\.kubeconfig)$")),
-    (CredentialFile("docker", "Docker registry credentials"), re.compile(r"(^|/)\.docker/config\.json$")),
+     LazyPattern(r"(^|/)(\.kube/config|kubeconfig|[^/]+\.kubeconfig)$")),
+    (CredentialFile("docker", "Docker registry credentials"), LazyPattern(r"(^|/)\.docker/config\.json$")),
 )
 # One search rejects the many paths that are none of the above (the scanner asks for every file).
-_ANY_CREDENTIAL_PATH = re.compile("|".join(f"(?:{pattern.pattern})" for _, pattern in _CREDENTIAL_PATHS))
+_ANY_CREDENTIAL_PATH = LazyPattern("|".join(f"(?:{pattern.pattern})" for _, pattern in _CREDENTIAL_PATHS))
 # `.env.example` and friends document the variables; they are not credentials.
-_EXAMPLE_SUFFIX = re.compile(r"\.(example|sample|template|dist|defaults?|tmpl|tpl)$", re.IGNORECASE)
+_EXAMPLE_SUFFIX = LazyPattern(r"\.(example|sample|template|dist|defaults?|tmpl|tpl)$", re.IGNORECASE)
 
 MAX_CREDENTIAL_FILE_BYTES = 256 * 1024
 """Credential files are small; a larger file of such a name is read no further than this."""
@@ -74,7 +76,7 @@ PRIVATE_KEY_MIN_BYTES, PRIVATE_KEY_MAX_BYTES = len("-----BEGIN PRIVATE KEY-----"
 """Files outside these sizes are not peeked: shorter than the PEM header, or larger than any key
 file (an RSA 16384-bit key with its certificate chain stays far below 64 KiB)."""
 
-_PEM_PRIVATE_KEY = re.compile(rb"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
+_PEM_PRIVATE_KEY = LazyPattern(rb"-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----")
 _PUTTY_KEY = b"PuTTY-User-Key-File-"
 PRIVATE_KEY_MARKERS = (b"PRIVATE KEY-----", _PUTTY_KEY)
 """Text that every private key private_key_label recognises holds in its first bytes."""

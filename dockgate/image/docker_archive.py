@@ -9,7 +9,6 @@ through its index.json, as an OCI layout.
 from __future__ import annotations
 
 import hashlib
-import re
 
 from pydantic import RootModel
 
@@ -25,9 +24,10 @@ from dockgate.image.models import (
     Platform,
     load_json,
 )
+from dockgate.lazy_pattern import LazyPattern
 
 LAYER_MEDIA_TYPE = "application/vnd.docker.image.rootfs.diff.tar"
-_HEX_NAME = re.compile(r"(?:^|/)(?:blobs/sha256/)?([0-9a-f]{64})(?:\.tar|\.json)?$")
+_HEX_NAME = LazyPattern(r"(?:^|/)(?:blobs/sha256/)?([0-9a-f]{64})(?:\.tar|\.json)?$")
 _HASH_CHUNK = 1024 * 1024
 
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from dockgate.dockerfile.parser import MAX_LINE_BYTES
 from dockgate.dockerfile.paths import normalised_path
 from dockgate.image.models import HistoryEntry
+from dockgate.lazy_pattern import LazyPattern
 
 INSTRUCTION_KEYWORDS = frozenset(
     {
@@ -41,25 +42,25 @@ INSTRUCTION_KEYWORDS = frozenset(
 
 # The shell a RUN went through: a POSIX shell with options up to `-c` (`/bin/bash -o pipefail -c`,
 # `/bin/ash -eo pipefail -c`, `sh -ec`), cmd, or PowerShell (whose SHELL may add statements after -Command).
-_SHELL_PREFIX = re.compile(
+_SHELL_PREFIX = LazyPattern(
     r"(?P<shell>"
     r"(?:\S*/)?(?:ba|da|a|z|k|mk)?sh(?:\s+-[a-zA-Z]*o\s+\w[\w-]*|\s+[-+][a-zA-Z]+)*?\s+-[a-zA-Z]*c"
     r"|(?i:cmd(?:\.exe)?\s+/S\s+/C)"
     r"|(?i:(?:\S*\\)?(?:powershell|pwsh)(?:\.exe)?(?:\s+-\w+)*?\s+-Command)"
     r")(?:\s+|$)",
 )
-_NOP = re.compile(r"#\(nop\)\s*")
-_BUILDKIT_SUFFIX = re.compile(r"\s*# buildkit\s*\Z")
-_BUILD_ARG_COUNT = re.compile(r"\|(\d+)(?:\s+|\Z)")
-_BUILD_ARG = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\S*)(?:\s+|\Z)")
-_WORD = re.compile(r"(\S+)(?:\s+|\Z)")
-_KEYWORD_FORM = re.compile(r"([A-Z]+)(?:\s+(.*))?\Z", re.DOTALL)
-_GO_MAP = re.compile(r"map\[(.*)\]\Z", re.DOTALL)
-_GO_MAP_KEY = re.compile(r"([^\s:]+):\{\}")
-_GO_SLICE = re.compile(r"\[([^\]\"]*)\]\Z")
+_NOP = LazyPattern(r"#\(nop\)\s*")
+_BUILDKIT_SUFFIX = LazyPattern(r"\s*# buildkit\s*\Z")
+_BUILD_ARG_COUNT = LazyPattern(r"\|(\d+)(?:\s+|\Z)")
+_BUILD_ARG = LazyPattern(r"([A-Za-z_][A-Za-z0-9_]*)=(\S*)(?:\s+|\Z)")
+_WORD = LazyPattern(r"(\S+)(?:\s+|\Z)")
+_KEYWORD_FORM = LazyPattern(r"([A-Z]+)(?:\s+(.*))?\Z", re.DOTALL)
+_GO_MAP = LazyPattern(r"map\[(.*)\]\Z", re.DOTALL)
+_GO_MAP_KEY = LazyPattern(r"([^\s:]+):\{\}")
+_GO_SLICE = LazyPattern(r"\[([^\]\"]*)\]\Z")
 # `COPY file:<hash> in /dest`, `ADD multi:<hash> in /dest/`: the classic builder names sources by content hash.
-_LEGACY_COPY = re.compile(r"(?P<source>(?:file|dir|multi):[0-9a-f]+)\s+in\s+(?P<destination>.*?)\s*\Z", re.DOTALL)
-_HASHED_SOURCE = re.compile(r"(?:file|dir|multi):[0-9a-f]+\Z")
+_LEGACY_COPY = LazyPattern(r"(?P<source>(?:file|dir|multi):[0-9a-f]+)\s+in\s+(?P<destination>.*?)\s*\Z", re.DOTALL)
+_HASHED_SOURCE = LazyPattern(r"(?:file|dir|multi):[0-9a-f]+\Z")
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ import hashlib
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 from collections.abc import Iterator, Mapping
@@ -60,6 +59,7 @@ from dockgate.image.reference import (
     ImageReference,
     parse_reference,
 )
+from dockgate.lazy_pattern import LazyPattern
 
 ACCEPT_MANIFESTS = f"{OCI_INDEX}, {DOCKER_MANIFEST_LIST}, {OCI_MANIFEST}, {DOCKER_MANIFEST}"
 USER_ENV = "DOCKGATE_REGISTRY_USER"
@@ -72,8 +72,8 @@ _MAX_MESSAGE_CHARS = 300
 HELPER_TIMEOUT_SECONDS = 30
 """A helper may prompt a keychain unlock; past this, pull without credentials."""
 _DOCKER_HUB_CONFIG_HOSTS = frozenset({DOCKER_HUB, "index.docker.io", DOCKER_HUB_API_HOST})
-_TOKEN = re.compile(r"^[\x21-\x7e]+$")  # what may go into an Authorization header verbatim
-_CHALLENGE_PARAM = re.compile(r'([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))')
+_TOKEN = LazyPattern(r"^[\x21-\x7e]+$")  # what may go into an Authorization header verbatim
+_CHALLENGE_PARAM = LazyPattern(r'([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]*))')
 
 
 @dataclass(frozen=True)

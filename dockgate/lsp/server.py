@@ -11,7 +11,6 @@ configuration or build-context file changes or the client's settings do.
 from __future__ import annotations
 
 import asyncio
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -23,16 +22,17 @@ from pygls.workspace import PositionCodec, TextDocument
 
 from dockgate import __version__
 from dockgate.api import fix_text, lint_text
-from dockgate.dockerfile.model import Document, DockerfileSyntaxError, Span
+from dockgate.dockerfile.model import DockerfileSyntaxError, Document, Span
 from dockgate.dockerfile.parser import parse
 from dockgate.engine.discovery import is_dockerfile_name
-from dockgate.engine.registry import all_rule_metas
 from dockgate.engine.fixing import applicable, apply_edits, in_line_ending, line_ending
+from dockgate.engine.registry import all_rule_metas
 from dockgate.engine.suppression_comments import (
     suppress_in_file,
     suppress_on_instruction,
 )
 from dockgate.errors import UserError
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.lsp.conversions import BYTE_ORDER_MARK, code_point_range, diagnostic
 from dockgate.rule_api.config import ConfigResolver, load_config
 from dockgate.rule_api.findings import Applicability, Finding, Fix
@@ -67,7 +67,7 @@ WATCHED_FILES = (
 FIX_ALL_KIND = f"{types.CodeActionKind.SourceFixAll.value}.dockgate"
 """The kind of the "fix all safe findings" action, which editors run on save."""
 
-_CODE_IN_COMMENT = re.compile(r"\b(?:DL|DG|SC)\d{4}\b")
+_CODE_IN_COMMENT = LazyPattern(r"\b(?:DL|DG|SC)\d{4}\b")
 
 
 _SETTINGS_KEYS = ("configPath", "select", "ignore", "shellcheck")

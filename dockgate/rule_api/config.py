@@ -54,15 +54,22 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from dockgate.errors import UserError
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level
-from dockgate.rule_api.setting_values import LabelType as LabelType  # rules import it from here
-from dockgate.rule_api.setting_values import check_selector, parse_label_type, parse_level
+from dockgate.rule_api.setting_values import (
+    LabelType as LabelType,  # rules import it from here
+)
+from dockgate.rule_api.setting_values import (
+    check_selector,
+    parse_label_type,
+    parse_level,
+)
 
 DOCKGATE_CONFIG_NAME = ".dockgate.toml"
 PYPROJECT_NAME = "pyproject.toml"
 HADOLINT_CONFIG_NAMES = (".hadolint.yaml", ".hadolint.yml")
 
-_CODE_PREFIX = re.compile(r"[A-Z]{2}\d{0,3}")
+_CODE_PREFIX = LazyPattern(r"[A-Z]{2}\d{0,3}")
 _EXACT_MATCH = 10
 """Specificity of a selector that names a rule outright: more than any code prefix."""
 
@@ -96,7 +103,7 @@ def selector_matches(selector: str, rule: RuleIdentity) -> bool:
     return _specificity(selector, rule) is not None
 
 
-_FAMILY_MEMBER = re.compile(r"[A-Z]{2}\d{4}")
+_FAMILY_MEMBER = LazyPattern(r"[A-Z]{2}\d{4}")
 
 
 def is_known(selector: str, rules: Sequence[RuleIdentity]) -> bool:

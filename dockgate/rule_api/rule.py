@@ -13,6 +13,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Literal, NamedTuple, Sequence
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import (
     Applicability,
     Finding,
@@ -22,9 +23,9 @@ from dockgate.rule_api.findings import (
 )
 
 if TYPE_CHECKING:
-    from dockgate.analysis.what_ships import Judges, WhatShips
     from dockgate.analysis.semantics import SemanticModel
     from dockgate.analysis.shell import RunScript
+    from dockgate.analysis.what_ships import Judges, WhatShips
     from dockgate.dockerfile.model import DockerfileSyntaxError, Document
     from dockgate.dockerfile.source import SourceText
     from dockgate.image.filesystem import LayeredFilesystem
@@ -37,7 +38,7 @@ REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead
 """The `## ` sections every rule's documentation has, in this order."""
 OPTIONAL_SECTIONS = ("Options", "Fix safety", "References")
 """The sections that follow them where they apply, in this order."""
-_SECTION = re.compile(r"^## (.+?)\s*$", re.MULTILINE)
+_SECTION = LazyPattern(r"^## (.+?)\s*$", re.MULTILINE)
 
 
 def _section_text(documentation: str, title: str) -> str | None:
@@ -54,7 +55,7 @@ class RuleMetaError(ValueError):
     """A rule module declares metadata that breaks the rules for rules (raised as the registry loads it)."""
 
 
-_CODE = re.compile(r"[A-Z]{2}(\d{4})?")
+_CODE = LazyPattern(r"[A-Z]{2}(\d{4})?")
 
 Precision = Literal["very-high", "high", "medium", "low"]
 """How often a rule's findings are real problems, in the words SARIF and GitHub code scanning use:
@@ -67,7 +68,7 @@ _FAMILIES = (("DL1000", "core"), ("DG0", "core"), ("DG1", "buildkit"), ("DG2", "
              ("DG4", "image"), ("DG5", "layers"), ("DL", "hadolint"), ("SC", "shellcheck"))
 """Code prefix -> family, most specific first; the families are the folders of `dockgate/rules/`
 (ShellCheck's SC codes run from the hadolint folder but are a family of their own)."""
-_NAME = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_NAME = LazyPattern(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
 class RuleMeta(NamedTuple):
@@ -176,7 +177,9 @@ def _identity_problems(meta: RuleMeta) -> Iterator[str]:
         yield f"CWE tags {bad_cwes} are not spelt CWE-NNN"
     if meta.target not in ("dockerfile", "image") or meta.reads not in ("document", "source", "suppressions"):
         yield f"target {meta.target!r} or reads {meta.reads!r} is not one of the known values"
-    from dockgate.analysis.what_ships import JUDGES  # checked as a rule module is imported, not for the rule index
+    from dockgate.analysis.what_ships import (
+        JUDGES,  # checked as a rule module is imported, not for the rule index
+    )
 
     if meta.judges not in JUDGES or (meta.judges != "every-stage" and meta.reads != "document"):
         yield f"judges {meta.judges!r} is not one of {list(JUDGES)}, or the rule does not read the document"

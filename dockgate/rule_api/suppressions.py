@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 from dockgate.dockerfile.model import Document, Instruction, Span
 from dockgate.dockerfile.parser import go_quote
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.config import selector_matches
 from dockgate.rule_api.findings import Finding, Suppression
 
@@ -98,12 +99,12 @@ _GO_BOOLEANS = {
     **dict.fromkeys(("0", "f", "F", "FALSE", "false", "False"), False),
 }
 
-_DOCKGATE_IGNORE = re.compile(r"dockgate:[ \t]*(global[ \t]+)?ignore[ \t]*=(.*)", re.DOTALL)
-_HADOLINT_IGNORE = re.compile(r"hadolint[ \t]+(?:(global|stage)[ \t]+)?ignore[ \t]*=(.*)", re.DOTALL)
-_HADOLINT_SHELL = re.compile(r"hadolint[ \t]+shell[ \t]*=[ \t]*(\S+)")
-_REASON = re.compile(r"#|--")
+_DOCKGATE_IGNORE = LazyPattern(r"dockgate:[ \t]*(global[ \t]+)?ignore[ \t]*=(.*)", re.DOTALL)
+_HADOLINT_IGNORE = LazyPattern(r"hadolint[ \t]+(?:(global|stage)[ \t]+)?ignore[ \t]*=(.*)", re.DOTALL)
+_HADOLINT_SHELL = LazyPattern(r"hadolint[ \t]+shell[ \t]*=[ \t]*(\S+)")
+_REASON = LazyPattern(r"#|--")
 # BuildKit's check finder, unlike its main parser, reads directives after a shebang line.
-_DIRECTIVE_LINE = re.compile(r"[ \t]*#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*")
+_DIRECTIVE_LINE = LazyPattern(r"[ \t]*#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.+?)[ \t]*")
 _DIRECTIVE_NAMES = ("syntax", "escape", "check")
 
 

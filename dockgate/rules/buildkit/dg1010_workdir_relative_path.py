@@ -34,10 +34,10 @@ image's own directory, written with a variable, or registered with ONBUILD
 gets no fix: that directory is not known here.
 """
 
-import re
 from typing import Iterator
 
 from dockgate.dockerfile.parser import go_quote
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.conversion import buildkit_converts
@@ -54,7 +54,7 @@ RULE = RuleMeta(
 )
 
 # BuildKit judges the path for the stage's OS (system.IsAbs); a drive-letter path only occurs in Windows builds.
-_WINDOWS_ABSOLUTE = re.compile(r"[A-Za-z]:[\\/]|[\\]")
+_WINDOWS_ABSOLUTE = LazyPattern(r"[A-Za-z]:[\\/]|[\\]")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

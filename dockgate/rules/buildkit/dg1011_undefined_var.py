@@ -34,11 +34,11 @@ WORKDIR $APP_DIR
 ```
 """
 
-import re
 from typing import Iterator
 
 from dockgate.analysis.semantics import SCRATCH, Stage
 from dockgate.dockerfile.model import Instruction, Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.did_you_mean import closest_name
@@ -54,7 +54,7 @@ RULE = RuleMeta(
 
 # Official images whose configuration sets no variable but PATH (checked with `docker inspect`).
 _PATH_ONLY_IMAGES = frozenset({"alpine", "busybox", "debian", "ubuntu"})
-_OFFICIAL_PREFIX = re.compile(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?")
+_OFFICIAL_PREFIX = LazyPattern(r"^(?:(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)/)?(?:library/)?")
 
 # Instructions whose whole arguments BuildKit expands word by word.
 _EXPANDED_WORDS = ("WORKDIR", "USER", "VOLUME", "STOPSIGNAL")

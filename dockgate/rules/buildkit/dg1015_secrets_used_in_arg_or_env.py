@@ -49,6 +49,7 @@ import re
 from typing import Iterator
 
 from dockgate.analysis.semantics import Definition
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -66,14 +67,14 @@ RULE = RuleMeta(
 )
 
 # dockerfile2llb validations.go getSecretsRegex.
-_SECRET = re.compile(
+_SECRET = LazyPattern(
     r"(?:_|^)(?:apikey|auth|credential|credentials|key|password|pword|passwd|psw|secret|token)(?:_|$)", re.IGNORECASE
 )  # `psw` is not in BuildKit's list
-_ALLOWED = re.compile(r"(?:_|^)(?:public|file|version)(?:_|$)", re.IGNORECASE)
+_ALLOWED = LazyPattern(r"(?:_|^)(?:public|file|version)(?:_|$)", re.IGNORECASE)
 # Not in BuildKit: names that say they hold a location or a public key's fingerprint.
-_PLAINLY_NOT_SECRET = re.compile(r"(?:_|^)(?:path(?:_|$)|key_id(?:_|$)|gpg_key)", re.IGNORECASE)
+_PLAINLY_NOT_SECRET = LazyPattern(r"(?:_|^)(?:path(?:_|$)|key_id(?:_|$)|gpg_key)", re.IGNORECASE)
 # A value that is a file path: `/run/secrets/x`, `./app/key.json`, `~/.config/x`, `${HOME}/x` (no spaces).
-_PATH_VALUE = re.compile(r"(?:/|\./|\.\./|~/|\$\{?\w+\}?/)[^\s:@]*")
+_PATH_VALUE = LazyPattern(r"(?:/|\./|\.\./|~/|\$\{?\w+\}?/)[^\s:@]*")
 
 
 def is_secret_name(key: str) -> bool:

@@ -21,9 +21,9 @@ FROM --platform=$BUILDPLATFORM golang:1.22 AS build
 ```
 """
 
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -38,7 +38,7 @@ RULE = RuleMeta(
 )
 
 # containerd/platforms: component syntax, known OS names and architecture aliases (Parse, Normalize).
-_COMPONENT = re.compile(r"^[A-Za-z0-9_.-]+$")
+_COMPONENT = LazyPattern(r"^[A-Za-z0-9_.-]+$")
 _KNOWN_OS = frozenset(
     "aix android darwin dragonfly freebsd hurd illumos ios js linux nacl netbsd openbsd plan9 solaris "
     "wasip1 windows zos".split()

@@ -28,11 +28,11 @@ COPY defaults/app.toml /etc/app/
 ```
 """
 
-import re
 from pathlib import Path
 from typing import Iterator
 
 from dockgate.analysis.dockerignore import go_clean, read_dockerignore
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -45,7 +45,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_REMOTE_SOURCE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|git@)")
+_REMOTE_SOURCE = LazyPattern(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*://|git@)")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

@@ -11,6 +11,8 @@ import math
 import re
 from collections import Counter
 
+from dockgate.lazy_pattern import LazyPattern
+
 # (kind, pattern): provider formats documented by the providers (gitleaks keeps a similar list).
 # Compiled one by one only when the combined pattern below finds one: most texts hold none.
 KNOWN_TOKEN_FORMATS: tuple[tuple[str, str], ...] = (
@@ -35,20 +37,20 @@ KNOWN_TOKEN_FORMATS: tuple[tuple[str, str], ...] = (
     ("a Google Cloud service-account key", r"[\"']type[\"']\s*:\s*[\"']service_account[\"']"),
 )
 
-_URL_CREDENTIALS = re.compile(r"\b[a-z][a-z0-9+.-]*://([^/\s:@\"']+):([^/\s@\"']+)@", re.IGNORECASE)
-_PLACEHOLDER_WORDS = re.compile(
+_URL_CREDENTIALS = LazyPattern(r"\b[a-z][a-z0-9+.-]*://([^/\s:@\"']+):([^/\s@\"']+)@", re.IGNORECASE)
+_PLACEHOLDER_WORDS = LazyPattern(
     r"change.?me|example|placeholder|dummy|your[_-]|replace|redacted|sample|fake|secret|password|passwd|token|<|>|\{\{|\*\*\*|^x+$|^\.+$|^-+$",
     re.IGNORECASE,
 )
-_NAME_TOKEN = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+_NAME_TOKEN = LazyPattern(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
 _SECRET_NAME_TOKENS = frozenset({"password", "passwd", "pwd", "pass", "secret", "token", "apikey", "credential", "credentials", "psw"})
 _KEY_QUALIFIERS = frozenset({"api", "access", "private", "secret", "client", "auth", "encryption", "master"})
 _NOT_SECRET_NAME_TOKENS = frozenset({"public", "file", "path", "dir", "version", "gpg", "pgp", "fingerprint", "signing", "length", "size", "name", "user", "username", "type", "url", "host", "id"})
 
 
 # Any of the formats: one scan tells that a text (most words are no token) holds none of them.
-_ANY_KNOWN_TOKEN = re.compile("|".join(f"(?:{pattern})" for _kind, pattern in KNOWN_TOKEN_FORMATS))
-_DOCUMENTATION_KEY = re.compile(r"example|xxxx", re.IGNORECASE)
+_ANY_KNOWN_TOKEN = LazyPattern("|".join(f"(?:{pattern})" for _kind, pattern in KNOWN_TOKEN_FORMATS))
+_DOCUMENTATION_KEY = LazyPattern(r"example|xxxx", re.IGNORECASE)
 
 
 def known_token_kind(text: str) -> str | None:
@@ -120,7 +122,7 @@ def credential_kind(name: str | None, value: str) -> str | None:
     return None
 
 
-_NOT_A_SECRET_VALUE = re.compile(r"\d+|true|false|yes|no|on|off|none|null", re.IGNORECASE)
+_NOT_A_SECRET_VALUE = LazyPattern(r"\d+|true|false|yes|no|on|off|none|null", re.IGNORECASE)
 
 
 def secret_setting_kind(name: str, value: str) -> str | None:

@@ -13,19 +13,19 @@
 
 from __future__ import annotations
 
-import re
 from typing import Iterator, NamedTuple
 
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Instruction, Span, Word
 from dockgate.dockerfile.paths import normalised_path
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.rule import LintContext
 from dockgate.rules.common.run_commands import unwrapped
 
 # ------------------------------------------------------------------ file modes
 
-_NUMERIC_MODE = re.compile(r"[0-7]{1,4}")
-_SYMBOLIC_CLAUSE = re.compile(r"([ugoa]*)([-+=])([rwxXstugo]*)")
+_NUMERIC_MODE = LazyPattern(r"[0-7]{1,4}")
+_SYMBOLIC_CLAUSE = LazyPattern(r"([ugoa]*)([-+=])([rwxXstugo]*)")
 
 
 class ModeBits(NamedTuple):
@@ -60,7 +60,7 @@ def file_mode_bits(mode: str) -> ModeBits | None:
     return ModeBits(world_writable, setuid, setgid, sticky)
 
 
-_CHMOD_OPTIONS = re.compile(r"-[RvcfH]+|--(recursive|verbose|changes|silent|quiet|no-dereference|dereference|preserve-root|no-preserve-root)")
+_CHMOD_OPTIONS = LazyPattern(r"-[RvcfH]+|--(recursive|verbose|changes|silent|quiet|no-dereference|dereference|preserve-root|no-preserve-root)")
 
 
 class ModeWord(NamedTuple):
@@ -191,7 +191,7 @@ def disables_tls_verification(name: str, value: str) -> bool:
 
 # ------------------------------------------------------------------ text written by commands
 
-_SED_SUBSTITUTION = re.compile(r"s(.)(?:(?!\1).)*\1((?:(?!\1).)*)\1")
+_SED_SUBSTITUTION = LazyPattern(r"s(.)(?:(?!\1).)*\1((?:(?!\1).)*)\1")
 
 
 def sed_written_text(expression: str) -> str:
@@ -201,7 +201,7 @@ def sed_written_text(expression: str) -> str:
 
 # ------------------------------------------------------------------ sudoers
 
-NOPASSWD_TAG = re.compile(r"\bNOPASSWD\s*:")
+NOPASSWD_TAG = LazyPattern(r"\bNOPASSWD\s*:")
 """The sudoers tag that lets a rule's commands run without the user's password."""
 
 

@@ -13,11 +13,11 @@ same with `pipx` or `pipenv`. hadolint matches the name as written; here
 
 from __future__ import annotations
 
-import re
 from typing import Callable, Iterable, Iterator, TypeVar
 
 from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.dockerfile.model import Instruction, Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.records import Record
 from dockgate.rule_api.findings import Violation
 from dockgate.rule_api.rule import LintContext
@@ -46,8 +46,8 @@ PIP_OPTIONS = OptionSyntax(
     }),
 )
 
-_PIP_NAME = re.compile(r"pip(-?\d+(\.\d+)*)?")
-_PYTHON_NAME = re.compile(r"python(\d+(\.\d+)*)?")
+_PIP_NAME = LazyPattern(r"pip(-?\d+(\.\d+)*)?")
+_PYTHON_NAME = LazyPattern(r"python(\d+(\.\d+)*)?")
 PIP_WRAPPERS = ("pipx", "pipenv")
 
 

@@ -21,6 +21,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from dockgate.analysis.shell import RunScript, ShellCommand, ShellWord
 from dockgate.dockerfile.model import Instruction, Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.records import Record
 from dockgate.rule_api.rule import LintContext
 
@@ -71,8 +72,8 @@ RPM_GROUP_WORDS = frozenset({"group", "groups", "module"})
 YUM_CACHE_DIRECTORIES = ("/var/cache/yum", "/var/cache/dnf")
 DNF_CACHE_DIRECTORIES = ("/var/cache/libdnf5", "/var/cache/dnf", "/var/cache/yum")
 
-_BARE_VARIABLE = re.compile(r"\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
+_BARE_VARIABLE = LazyPattern(r"\$(\{[A-Za-z_][A-Za-z0-9_]*\}|[A-Za-z_][A-Za-z0-9_]*)")
+_VARIABLE = LazyPattern(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
 
 
 class Option(Record):
@@ -244,7 +245,7 @@ def removes_directory(command: ShellCommand, directories: Iterable[str]) -> bool
     return False
 
 
-_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+_BRACES = LazyPattern(r"\{([^{}]*,[^{}]*)\}")
 
 
 def _brace_expansions(text: str) -> list[str]:

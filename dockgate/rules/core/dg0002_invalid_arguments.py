@@ -25,10 +25,10 @@ COPY main.go /src/
 ```
 """
 
-import re
 from typing import Iterator
 
 from dockgate.dockerfile.model import Instruction
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -41,7 +41,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_STAGE_NAME = re.compile(r"[a-z][a-z0-9\-_.]*\Z")
+_STAGE_NAME = LazyPattern(r"[a-z][a-z0-9\-_.]*\Z")
 _AT_LEAST_ONE = frozenset({"ARG", "ENV", "EXPOSE", "LABEL", "VOLUME"})
 _EXACTLY_ONE = frozenset({"WORKDIR", "USER", "STOPSIGNAL", "MAINTAINER"})
 # Triggers Docker refuses outright; DL3043 reports them, so their arguments are not checked here.

@@ -28,9 +28,9 @@ RUN apt-get update && apt-get install -y curl=7.88.1-10+deb12u5
 or list the exception in the configuration (`ignore = ["DL3008"]`).
 """
 
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -46,7 +46,7 @@ RULE = RuleMeta(
 MESSAGE = "Please refrain from using inline ignore pragmas  `# hadolint ignore=DLxxxx`."
 
 # The inline forms the suppression reader honours (global and stage forms put a word before `ignore`).
-_INLINE_IGNORE = re.compile(r"(?:hadolint[ \t]+|dockgate:[ \t]*)ignore[ \t]*=")
+_INLINE_IGNORE = LazyPattern(r"(?:hadolint[ \t]+|dockgate:[ \t]*)ignore[ \t]*=")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

@@ -33,9 +33,9 @@ image's own directory, written with a variable, or registered with ONBUILD
 gets no fix: that directory is not known here.
 """
 
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Applicability, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.workdirs import absolute_workdir_fix
@@ -51,7 +51,7 @@ RULE = RuleMeta(
 
 MESSAGE = "Use absolute WORKDIR"
 
-_ABSOLUTE = re.compile(r"/|[A-Za-z]:[\\/]")
+_ABSOLUTE = LazyPattern(r"/|[A-Za-z]:[\\/]")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

@@ -38,6 +38,7 @@ from typing import Iterator
 
 from dockgate.analysis.shell import ShellCommand, ShellScript
 from dockgate.dockerfile.model import Instruction, Word
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.records import Record
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -57,7 +58,7 @@ TAR_ARCHIVES = (
 )
 COMPRESSED_FILES = (".gz", ".bz2", ".xz", ".zst")
 DECOMPRESSORS = frozenset({"gunzip", "bunzip2", "unxz", "unzstd", "zcat", "gzcat", "bzcat", "xzcat", "zstdcat"})
-_OLD_STYLE_TAR_OPTIONS = re.compile(r"[A-Za-z]+")
+_OLD_STYLE_TAR_OPTIONS = LazyPattern(r"[A-Za-z]+")
 
 
 class _CopiedArchive(Record):

@@ -33,10 +33,10 @@ RUN pip install --no-cache-dir flask==3.0.3
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellWord
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import (
@@ -61,7 +61,7 @@ MESSAGE = (
 VERSION_OPERATORS = ("==", ">=", "<=", ">", "<", "!=", "~=")
 LOCAL_ARCHIVES = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip")
 # pip's version-control schemes: git, hg, svn and bzr, alone or with `+transport`.
-_VCS_URL = re.compile(r"(git|hg|svn|bzr)(\+[a-z-]+)?://")
+_VCS_URL = LazyPattern(r"(git|hg|svn|bzr)(\+[a-z-]+)?://")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

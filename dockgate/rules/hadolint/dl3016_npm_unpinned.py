@@ -34,10 +34,10 @@ RUN npm install --global pm2@5.4.2
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellWord
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.package_managers import (
@@ -69,7 +69,7 @@ GIT_PREFIXES = ("git://", "git+ssh://", "git+http://", "git+https://", "git+file
 HOSTED_PREFIXES = ("github:", "gitlab:", "bitbucket:", "gist:")
 TARBALL_SUFFIXES = (".tar", ".tar.gz", ".tgz")
 FOLDER_PREFIXES = ("/", "./", "../", "~/", "file:")
-_HOSTED_SHORTHAND = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(#.*)?")
+_HOSTED_SHORTHAND = LazyPattern(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+(#.*)?")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

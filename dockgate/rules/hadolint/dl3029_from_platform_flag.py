@@ -22,10 +22,10 @@ FROM --platform=$BUILDPLATFORM golang:1.22 AS build
 ```
 """
 
-import re
 from typing import Iterator
 
 from dockgate.analysis.semantics import AUTOMATIC_PLATFORM_ARGS
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -40,7 +40,7 @@ RULE = RuleMeta(
 
 MESSAGE = "Do not use --platform flag with FROM"
 
-_PLATFORM_REFERENCE = re.compile("|".join(AUTOMATIC_PLATFORM_ARGS))
+_PLATFORM_REFERENCE = LazyPattern("|".join(AUTOMATIC_PLATFORM_ARGS))
 
 
 def check(context: LintContext) -> Iterator[Violation]:

@@ -38,6 +38,7 @@ import re
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Applicability, Fix, Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.language_packages import (
@@ -61,7 +62,7 @@ MESSAGE = "Avoid use of cache directory with pip. Use `pip install --no-cache-di
 # The values hadolint takes as "on"; pip itself also disables the cache for "off"
 # values (pip's cmdoptions._handle_no_cache_dir), which hadolint reports and so do we.
 TRUE_VALUES = frozenset({"1", "true", "yes", "on"})
-_INLINE_SETTING = re.compile(r"\bPIP_NO_CACHE_DIR=[\"']?(1|true|yes|on)\b", re.IGNORECASE)
+_INLINE_SETTING = LazyPattern(r"\bPIP_NO_CACHE_DIR=[\"']?(1|true|yes|on)\b", re.IGNORECASE)
 
 
 def check(context: LintContext) -> Iterator[Violation]:

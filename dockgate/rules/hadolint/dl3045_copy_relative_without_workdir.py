@@ -31,11 +31,11 @@ COPY app.py .
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.analysis.semantics import SemanticModel, Stage
 from dockgate.dockerfile.model import Instruction, Word
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -49,7 +49,7 @@ RULE = RuleMeta(
 
 MESSAGE = "`COPY` to a relative destination without `WORKDIR` set."
 
-_ABSOLUTE = re.compile(r"/|[A-Za-z]:[\\/]")
+_ABSOLUTE = LazyPattern(r"/|[A-Za-z]:[\\/]")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

@@ -31,9 +31,9 @@ LABEL org.opencontainers.image.version="1.0" org.example.title="demo"
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.label_schema import LabelPair, label_pairs
@@ -47,7 +47,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_KEY_SHAPE = re.compile(r"[a-z](?:[a-z0-9./_-]*[a-z0-9])?")
+_KEY_SHAPE = LazyPattern(r"[a-z](?:[a-z0-9./_-]*[a-z0-9])?")
 _RESERVED_NAMESPACES = ("com.docker.", "io.docker.", "org.dockerproject.")
 
 

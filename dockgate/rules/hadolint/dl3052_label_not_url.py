@@ -36,9 +36,9 @@ LABEL org.opencontainers.image.source="https://github.com/example/app"
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -61,7 +61,7 @@ _PCHAR = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:@]|{_PCT_ENCODED})"
 _USERINFO = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}:]|{_PCT_ENCODED})*"
 _REG_NAME = rf"(?:[{_UNRESERVED}{_SUB_DELIMS}]|{_PCT_ENCODED})*"
 _QUERY_OR_FRAGMENT = rf"(?:{_PCHAR}|[/?])*"
-_URI = re.compile(
+_URI = LazyPattern(
     rf"(?P<scheme>[A-Za-z][A-Za-z0-9+.\-]*):"
     rf"(?:"
     rf"//(?:{_USERINFO}@)?(?P<host>\[[^\]/]*\]|{_REG_NAME})(?::[0-9]*)?(?:/{_PCHAR}*)*"
@@ -69,7 +69,7 @@ _URI = re.compile(
     rf")"
     rf"(?:\?{_QUERY_OR_FRAGMENT})?(?:#{_QUERY_OR_FRAGMENT})?"
 )
-_IP_FUTURE = re.compile(rf"v[0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
+_IP_FUTURE = LazyPattern(rf"v[0-9A-Fa-f]+\.[{_UNRESERVED}{_SUB_DELIMS}:]+")
 # Schemes whose URIs name a server (RFC 9110 §4.2: an http URI without a host is invalid).
 _SCHEMES_WITH_HOST = frozenset({"http", "https", "ftp", "ftps", "ws", "wss", "git", "ssh", "sftp"})
 

@@ -38,9 +38,9 @@ LABEL org.opencontainers.image.created="$BUILD_DATE"
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -56,7 +56,7 @@ RULE = RuleMeta(
 )
 
 # RFC 3339 §5.6 date-time; "T" and "Z" may be lower case (§5.6 note).
-_DATE_TIME = re.compile(
+_DATE_TIME = LazyPattern(
     r"(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})[Tt]"
     r"(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})(?:\.[0-9]+)?"
     r"(?:[Zz]|[+-](?P<offset_hour>[0-9]{2}):(?P<offset_minute>[0-9]{2}))"

@@ -41,10 +41,10 @@ The identifiers come from the SPDX License List, through the
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -59,10 +59,10 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_TOKEN = re.compile(r"\(|\)|[^\s()]+")
+_TOKEN = LazyPattern(r"\(|\)|[^\s()]+")
 _ID_STRING = r"[A-Za-z0-9.\-]+"
-_LICENSE_REF = re.compile(rf"(?:DocumentRef-{_ID_STRING}:)?LicenseRef-{_ID_STRING}")
-_ADDITION_REF = re.compile(rf"(?:DocumentRef-{_ID_STRING}:)?AdditionRef-{_ID_STRING}")
+_LICENSE_REF = LazyPattern(rf"(?:DocumentRef-{_ID_STRING}:)?LicenseRef-{_ID_STRING}")
+_ADDITION_REF = LazyPattern(rf"(?:DocumentRef-{_ID_STRING}:)?AdditionRef-{_ID_STRING}")
 _OPERATORS = frozenset({"AND", "OR", "WITH"})
 
 

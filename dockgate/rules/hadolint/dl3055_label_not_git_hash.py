@@ -35,9 +35,9 @@ LABEL org.opencontainers.image.revision="${REVISION}"
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -53,7 +53,7 @@ RULE = RuleMeta(
 )
 
 # git abbreviates to 7 digits at least by default, more in large repositories (core.abbrev=auto).
-_GIT_HASH = re.compile(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
+_GIT_HASH = LazyPattern(r"[0-9a-f]{7,40}|[0-9a-f]{64}")
 
 
 def is_git_hash(text: str) -> bool:

@@ -36,9 +36,9 @@ LABEL org.opencontainers.image.version="1.4.0"
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -57,7 +57,7 @@ RULE = RuleMeta(
 _NUMBER = r"(?:0|[1-9][0-9]*)"
 _PRERELEASE_IDENTIFIER = rf"(?:{_NUMBER}|[0-9]*[A-Za-z-][0-9A-Za-z-]*)"
 _BUILD_IDENTIFIER = r"[0-9A-Za-z-]+"
-_SEMVER = re.compile(
+_SEMVER = LazyPattern(
     rf"{_NUMBER}\.{_NUMBER}\.{_NUMBER}"
     rf"(?:-{_PRERELEASE_IDENTIFIER}(?:\.{_PRERELEASE_IDENTIFIER})*)?"
     rf"(?:\+{_BUILD_IDENTIFIER}(?:\.{_BUILD_IDENTIFIER})*)?"

@@ -39,9 +39,9 @@ LABEL maintainer="Platform Team <platform@example.com>"
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.config import LabelType
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
@@ -60,12 +60,12 @@ RULE = RuleMeta(
 _ATEXT = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]"
 _QUOTED_STRING = r'"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\[\x20-\x7e])*"'
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_ADDR_SPEC = re.compile(
+_ADDR_SPEC = LazyPattern(
     rf"(?P<local>{_ATEXT}+(?:\.{_ATEXT}+)*|{_QUOTED_STRING})"
     rf"@(?:(?P<domain>{_HOST_LABEL}(?:\.{_HOST_LABEL})*)|\[(?P<literal>[^\[\]\\\s]*)\])"
 )
 # A display name: a quoted string, or words of anything but RFC 5322 specials (UTF-8 allowed, RFC 6532).
-_DISPLAY_NAME = re.compile(rf'{_QUOTED_STRING}|[^()<>\[\]:;@\\,"\x00-\x1f\x7f]+')
+_DISPLAY_NAME = LazyPattern(rf'{_QUOTED_STRING}|[^()<>\[\]:;@\\,"\x00-\x1f\x7f]+')
 _MAX_LOCAL_LENGTH = 64  # RFC 5321 §4.5.3.1.1
 _MAX_DOMAIN_LENGTH = 253
 

@@ -44,12 +44,12 @@ RUN ./install.sh "$VERSION"
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Iterator
 
 from dockgate.analysis.semantics import Stage
 from dockgate.analysis.shell import RunScript, ShellScript
 from dockgate.dockerfile.model import Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.did_you_mean import edit_distance
@@ -127,7 +127,7 @@ def _shell_script(context: LintContext, run: RunScript) -> tuple[str, int] | Non
     return "\n".join(header) + "\n" + text, len(header)
 
 
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_WORD = LazyPattern(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _names_that_matter(names: list[str], text: str) -> list[str]:
@@ -240,7 +240,11 @@ def prepare_batch(contexts: list[LintContext]) -> list[str]:
     if not files:
         return notices
     # Imported here: a run with no RUN to check never pays for subprocess and thread pools.
-    from dockgate.analysis.shellcheck import TIME_BUDGET_SECONDS, ShellCheckUnavailable, run_shellcheck
+    from dockgate.analysis.shellcheck import (
+        TIME_BUDGET_SECONDS,
+        ShellCheckUnavailable,
+        run_shellcheck,
+    )
 
     try:
         comments = run_shellcheck(files, TIME_BUDGET_SECONDS)

@@ -39,10 +39,10 @@ RUN --mount=type=secret,id=npmrc,target=/root/.npmrc npm ci
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.image.history import parse_created_by
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 from dockgate.rules.common.credentials import (
@@ -68,7 +68,7 @@ RULE = RuleMeta(
 )
 
 # `NAME=value` words of a step; the value ends at white space or a shell operator unless quoted.
-_ASSIGNMENT = re.compile(r"(?<![\w$.-])([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]+)")
+_ASSIGNMENT = LazyPattern(r"(?<![\w$.-])([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|'[^']*'|[^\s;&|)]+)")
 
 
 def check(context: ImageContext) -> Iterator[ImageViolation]:

@@ -51,6 +51,7 @@ from typing import Callable, Iterator
 
 from dockgate.image.credential_files import credential_file
 from dockgate.image.filesystem import LayeredFilesystem
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 from dockgate.rules.common.credentials import (
@@ -76,17 +77,17 @@ RULE = RuleMeta(
 
 _ADVICE = "pass it to the build with RUN --mount=type=secret instead"
 
-_ASSIGNMENT = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*(.*?)\s*$", re.MULTILINE)
-_NPM_SECRET_KEY = re.compile(r"(?:^|:)(?:_authToken|_auth|_password)$")
-_NETRC_PASSWORD = re.compile(r"(?:^|\s)password\s+(\S+)")
-_KUBECONFIG_SECRET = re.compile(r"^\s*(?:token|client-key-data|password|id-token|refresh-token)\s*:\s*(\S+)", re.MULTILINE)
-_JSON_SECRET = re.compile(
+_ASSIGNMENT = LazyPattern(r"^\s*(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*(.*?)\s*$", re.MULTILINE)
+_NPM_SECRET_KEY = LazyPattern(r"(?:^|:)(?:_authToken|_auth|_password)$")
+_NETRC_PASSWORD = LazyPattern(r"(?:^|\s)password\s+(\S+)")
+_KUBECONFIG_SECRET = LazyPattern(r"^\s*(?:token|client-key-data|password|id-token|refresh-token)\s*:\s*(\S+)", re.MULTILINE)
+_JSON_SECRET = LazyPattern(
     r'"(?:private_key|refresh_token|client_secret|access_?token|refreshToken|secret|auth|identitytoken)"\s*:\s*"([^"]+)"',
     re.IGNORECASE,
 )
-_BINARY_TOKEN_STORE = re.compile(r"\.(db|bin)$")
-_PACKAGE_TREE = re.compile(r"(^|/)(site-packages|dist-packages|node_modules|vendor|python\d[.\d]*)/")
-_TEST_FOLDER = re.compile(r"/(tests?|testdata|test_data|fixtures)/")
+_BINARY_TOKEN_STORE = LazyPattern(r"\.(db|bin)$")
+_PACKAGE_TREE = LazyPattern(r"(^|/)(site-packages|dist-packages|node_modules|vendor|python\d[.\d]*)/")
+_TEST_FOLDER = LazyPattern(r"/(tests?|testdata|test_data|fixtures)/")
 
 
 def _real(value: str) -> bool:

@@ -43,10 +43,10 @@ USER 10001
 
 from __future__ import annotations
 
-import re
 import stat
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 from dockgate.rules.common.layer_reporting import layer_location
@@ -73,7 +73,7 @@ DISTRIBUTION_STANDARD = frozenset(
         "polkit-agent-helper-1", "pam_timestamp_check", "Xorg.wrap", "bbsuid", "utempter",
     }
 )  # fmt: skip
-_STANDARD_PLACE = re.compile(r"^(usr/)?s?bin/[^/]+$|^usr/(lib|libexec)/.+$")
+_STANDARD_PLACE = LazyPattern(r"^(usr/)?s?bin/[^/]+$|^usr/(lib|libexec)/.+$")
 
 
 def check(context: ImageContext) -> Iterator[ImageViolation]:

@@ -40,6 +40,7 @@ import re
 from collections import Counter
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 from dockgate.rules.common.layer_reporting import human_size, layer_location
@@ -57,16 +58,16 @@ RULE = RuleMeta(
 )
 
 # (package manager, pattern whose first group is the cache root, for a file inside the cache)
-CACHES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("apt", re.compile(r"^(var/lib/apt/lists)/(?!lock$|partial/)")),
-    ("apt", re.compile(r"^(var/cache/apt)/(?:[^/]+\.bin$|archives/[^/]+\.deb$)")),
-    ("apk", re.compile(r"^(var/cache/apk)/")),
-    ("yum", re.compile(r"^(var/cache/yum)/")),
-    ("dnf", re.compile(r"^(var/cache/dnf)/")),
-    ("pip", re.compile(r"^((?:.*?/)?\.cache/pip)/")),
-    ("npm", re.compile(r"^((?:.*?/)?\.npm/_cacache)/")),
-    ("yarn", re.compile(r"^((?:.*?/)?\.cache/yarn)/")),
-    ("yarn", re.compile(r"^((?:.*?/)?\.yarn/berry/cache)/")),
+CACHES: tuple[tuple[str, LazyPattern[str]], ...] = (
+    ("apt", LazyPattern(r"^(var/lib/apt/lists)/(?!lock$|partial/)")),
+    ("apt", LazyPattern(r"^(var/cache/apt)/(?:[^/]+\.bin$|archives/[^/]+\.deb$)")),
+    ("apk", LazyPattern(r"^(var/cache/apk)/")),
+    ("yum", LazyPattern(r"^(var/cache/yum)/")),
+    ("dnf", LazyPattern(r"^(var/cache/dnf)/")),
+    ("pip", LazyPattern(r"^((?:.*?/)?\.cache/pip)/")),
+    ("npm", LazyPattern(r"^((?:.*?/)?\.npm/_cacache)/")),
+    ("yarn", LazyPattern(r"^((?:.*?/)?\.cache/yarn)/")),
+    ("yarn", LazyPattern(r"^((?:.*?/)?\.yarn/berry/cache)/")),
 )
 
 

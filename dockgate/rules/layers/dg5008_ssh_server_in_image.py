@@ -43,11 +43,11 @@ CMD ["app"]
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.image.credential_files import SSHD_CONFIG, authorized_keys_file
 from dockgate.image.filesystem import LayeredFilesystem
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 from dockgate.rules.common.layer_reporting import layer_location
@@ -64,10 +64,10 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_SERVER_PROGRAM = re.compile(r"^(usr/(local/)?)?s?bin/(sshd|dropbear)$")
+_SERVER_PROGRAM = LazyPattern(r"^(usr/(local/)?)?s?bin/(sshd|dropbear)$")
 _RISKY_SSHD_SETTINGS = {name.lower(): name for name in ("PermitRootLogin", "PermitEmptyPasswords")}
 # `Keyword value` or `Keyword=value` (sshd_config(5)); a `#` line matches no keyword.
-_SSHD_LINE = re.compile(r"\s*(\w+)(?:\s*=\s*|\s+)(\S+)")
+_SSHD_LINE = LazyPattern(r"\s*(\w+)(?:\s*=\s*|\s+)(\S+)")
 
 
 def check(context: ImageContext) -> Iterator[ImageViolation]:

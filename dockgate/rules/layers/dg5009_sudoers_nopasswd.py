@@ -38,10 +38,10 @@ USER app
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.image.credential_files import SUDOERS, SUDOERS_DROP_IN_DIR
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import ImageViolation, Level
 from dockgate.rule_api.rule import ImageContext, RuleMeta
 from dockgate.rules.common.evidence import NOPASSWD_TAG
@@ -60,8 +60,8 @@ RULE = RuleMeta(
 )
 
 # A `#` starts a comment unless digits follow it: `#1000` is a user ID, `%#1000` a group ID.
-_COMMENT = re.compile(r"#(?!\d)")
-_LIST_COMMA = re.compile(r"\s*,\s*")
+_COMMENT = LazyPattern(r"#(?!\d)")
+_LIST_COMMA = LazyPattern(r"\s*,\s*")
 
 
 def check(context: ImageContext) -> Iterator[ImageViolation]:

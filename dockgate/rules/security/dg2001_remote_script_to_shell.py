@@ -26,11 +26,11 @@ RUN sh /tmp/install.sh
 
 from __future__ import annotations
 
-import re
 from itertools import pairwise
 from typing import Iterator
 
 from dockgate.analysis.shell import ShellCommand, ShellScript
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.run_commands import instruction_line, unwrapped
@@ -51,9 +51,9 @@ SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"
 INTERPRETERS = SHELLS | frozenset({"python", "python2", "python3", "perl", "ruby", "node", "php"})
 # Options with which an interpreter takes its program from an argument, not stdin.
 _PROGRAM_IN_ARGUMENT = frozenset("cemrp")
-_SUBSTITUTED_DOWNLOAD = re.compile(r"(?:\$\(|`|<\()\s*(?:\S*/)?(curl|wget)\b")
+_SUBSTITUTED_DOWNLOAD = LazyPattern(r"(?:\$\(|`|<\()\s*(?:\S*/)?(curl|wget)\b")
 # Redirections (`2>&1`, `&>log`) between a command and its pipe.
-_REDIRECTION = re.compile(r"\d*(?:&>>?|>&\d*-?|<&\d*-?)")
+_REDIRECTION = LazyPattern(r"\d*(?:&>>?|>&\d*-?|<&\d*-?)")
 
 
 def _writes_to_stdout(command: ShellCommand) -> bool:

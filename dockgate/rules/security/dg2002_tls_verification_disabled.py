@@ -42,6 +42,7 @@ from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, ShellCommand
 from dockgate.dockerfile.model import Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import (
@@ -138,12 +139,12 @@ def _node_strict_ssl(command: ShellCommand) -> Iterator[Span]:
 
 
 _RPM_TOOLS = frozenset({"yum", "dnf", "microdnf", "tdnf", "yum-config-manager", "dnf-config-manager"})
-_SSLVERIFY_OFF = re.compile(r"(?<![\w])sslverify\s*=\s*[\"']?(0|false|no|off)\b", re.IGNORECASE)
+_SSLVERIFY_OFF = LazyPattern(r"(?<![\w])sslverify\s*=\s*[\"']?(0|false|no|off)\b", re.IGNORECASE)
 # Commands that write text into a file (a repository definition) or edit one.
 _FILE_EDITORS = frozenset({"tee", "sed", "crudini"})
 _PRINTERS = frozenset({"echo", "printf"})
 # After a printing command: its output redirected into a file, or piped into `tee`.
-_INTO_FILE = re.compile(r"[^;&|\n]*(?:>|\|\s*(?:sudo\s+)?tee\b)")
+_INTO_FILE = LazyPattern(r"[^;&|\n]*(?:>|\|\s*(?:sudo\s+)?tee\b)")
 
 
 def _rpm_sslverify(command: ShellCommand) -> Iterator[Span]:

@@ -32,6 +32,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import sed_written_text
@@ -62,12 +63,12 @@ _FLAGS_BY_PROGRAM = {
     "zypper": {"--no-gpg-checks", "--no-gpg-check"},
     "rpm": {"--nosignature", "--nodigest", "--nofiledigest"},
 }
-_APT_OPTION = re.compile(
+_APT_OPTION = LazyPattern(
     r"(?:-o)?\s*(APT::Get::AllowUnauthenticated|Acquire::AllowInsecureRepositories|APT::Get::Force-Yes|Acquire::AllowDowngradeToInsecureRepositories)\s*=\s*(true|1|yes)\b",
     re.IGNORECASE,
 )
 # Written into a repository definition (`echo "deb [trusted=yes] ..." > …`, `sed -i 's/gpgcheck=1/gpgcheck=0/'`).
-_REPOSITORY_TEXT = re.compile(r"\[[^\]]*\b(trusted=yes|allow-insecure=yes)\b|(?<![\w.])(?:repo_)?gpgcheck\s*=\s*(0|false|no)\b", re.IGNORECASE)
+_REPOSITORY_TEXT = LazyPattern(r"\[[^\]]*\b(trusted=yes|allow-insecure=yes)\b|(?<![\w.])(?:repo_)?gpgcheck\s*=\s*(0|false|no)\b", re.IGNORECASE)
 _ADVICE = "packages are installed without checking who signed them; import the repository's signing key instead"
 
 

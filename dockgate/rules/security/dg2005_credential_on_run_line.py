@@ -36,6 +36,7 @@ from typing import Iterator, Mapping
 
 from dockgate.analysis.shell import ShellCommand
 from dockgate.dockerfile.model import Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.credentials import (
@@ -60,8 +61,8 @@ RULE = RuleMeta(
 _VALUE_OPTIONS = frozenset({"--password", "--passwd", "--token", "--api-key", "--apikey", "--secret", "--access-token", "--auth-token", "--client-secret"})
 _SHORT_PASSWORD_PROGRAMS = frozenset({"docker", "podman", "buildah", "skopeo", "helm", "oras"})
 _MYSQL = frozenset({"mysql", "mysqladmin", "mariadb", "mysqldump"})
-_WRITTEN_TOKEN = re.compile(r"(?:_authToken|_auth|_password)\s*=\s*(\S+)|\bmachine\s+\S+\s+login\s+\S+\s+password\s+(\S+)", re.IGNORECASE)
-_CHPASSWD_LINE = re.compile(r"^[\w.-]+:([^\s:]+)$")
+_WRITTEN_TOKEN = LazyPattern(r"(?:_authToken|_auth|_password)\s*=\s*(\S+)|\bmachine\s+\S+\s+login\s+\S+\s+password\s+(\S+)", re.IGNORECASE)
+_CHPASSWD_LINE = LazyPattern(r"^[\w.-]+:([^\s:]+)$")
 _AWS_SECRET_KEYS = frozenset({"aws_secret_access_key", "aws_session_token", "aws_access_key_id"})
 _ADVICE = "it is stored in the image history; use RUN --mount=type=secret instead"
 
@@ -91,7 +92,7 @@ def _option_values(command: ShellCommand) -> Iterator[tuple[str, Span]]:
                 yield f"a literal {value.lower()}", words[index + 1].span
 
 
-_REFERENCE = re.compile(r"\$\{(\w+)\}|\$(\w+)")
+_REFERENCE = LazyPattern(r"\$\{(\w+)\}|\$(\w+)")
 
 
 def _with_dockerfile_values(value: str, variables: Mapping[str, str | None]) -> str | None:

@@ -58,6 +58,7 @@ from dockgate.analysis.dockerignore import (
 )
 from dockgate.analysis.semantics import Stage
 from dockgate.dockerfile.model import Instruction
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -84,8 +85,8 @@ _NAMES = frozenset(
 _PATH_ENDINGS = (".aws/credentials", ".docker/config.json", ".kube/config", ".ssh/id_rsa", ".ssh/id_ed25519")
 _PRIVATE_EXTENSIONS = (".key", ".pem", ".p12", ".pfx")
 # Parts of a file name that say it is public or an example (`ca.pem`, `nodesource.gpg.key`, `.env.example`).
-_PUBLIC_HINT = re.compile(r"(^|[._-])(ca|cacert|cert|certs?|certificate|chain|fullchain|bundle|crt|pub|public|root|gpg|pgp|asc|signing|release|repo|archive|apt|keyring|dh|dhparams?|ffdhe\d*)([._-]|$)", re.IGNORECASE)
-_EXAMPLE_SUFFIX = re.compile(r"\.(example|sample|template|dist|defaults?|tmpl|tpl|test|ci|local\.example)$", re.IGNORECASE)
+_PUBLIC_HINT = LazyPattern(r"(^|[._-])(ca|cacert|cert|certs?|certificate|chain|fullchain|bundle|crt|pub|public|root|gpg|pgp|asc|signing|release|repo|archive|apt|keyring|dh|dhparams?|ffdhe\d*)([._-]|$)", re.IGNORECASE)
+_EXAMPLE_SUFFIX = LazyPattern(r"\.(example|sample|template|dist|defaults?|tmpl|tpl|test|ci|local\.example)$", re.IGNORECASE)
 
 
 def credential_kind(source: str) -> str | None:
@@ -117,7 +118,7 @@ CREDENTIAL_FILE_VARIABLES = {
     "PGPASSFILE": "a PostgreSQL password file",
     "NETRC": "a .netrc file",
 }
-_VARIABLE_DESTINATION = re.compile(r"\$\{?(\w+)")
+_VARIABLE_DESTINATION = LazyPattern(r"\$\{?(\w+)")
 _MESSAGE_END = "it stays readable in the image layer; provide it at run time or use RUN --mount=type=secret instead"
 
 

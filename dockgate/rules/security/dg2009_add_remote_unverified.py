@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -44,10 +45,10 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_HTTP = re.compile(r"https?://", re.IGNORECASE)
+_HTTP = LazyPattern(r"https?://", re.IGNORECASE)
 # BuildKit's git URL forms (frontend/dockerfile/dockerfile2llb: isGitURL / gitutil.ParseURL).
-_GIT = re.compile(r"(git://|git@|ssh://|github\.com/)|https?://[^#]*\.git(#|$)", re.IGNORECASE)
-_COMMIT = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+_GIT = LazyPattern(r"(git://|git@|ssh://|github\.com/)|https?://[^#]*\.git(#|$)", re.IGNORECASE)
+_COMMIT = LazyPattern(r"[0-9a-f]{40}|[0-9a-f]{64}")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

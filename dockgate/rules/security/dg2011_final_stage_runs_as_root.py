@@ -65,6 +65,7 @@ from typing import Iterator
 
 from dockgate.analysis.semantics import Stage
 from dockgate.analysis.windows_images import is_windows_stage
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 
@@ -86,7 +87,7 @@ MESSAGE = (
 )
 
 # Base images that already run unprivileged: the table in the documentation.
-_UNPRIVILEGED_BASE = re.compile(
+_UNPRIVILEGED_BASE = LazyPattern(
     r"non-?root|rootless|unprivileged"
     r"|^(?:docker\.io/|quay\.io/)?jupyter/"
     r"|^cgr\.dev/chainguard/(?!.*-dev\b)"
@@ -95,7 +96,7 @@ _UNPRIVILEGED_BASE = re.compile(
     re.IGNORECASE,
 )
 # Entrypoints that start as root to fix permissions, then run the service as another user.
-_PRIVILEGE_DROP = re.compile(r"(?<![\w-])(?:gosu|su-exec|setpriv|runuser|s6-setuidgid)(?![\w-])")
+_PRIVILEGE_DROP = LazyPattern(r"(?<![\w-])(?:gosu|su-exec|setpriv|runuser|s6-setuidgid)(?![\w-])")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

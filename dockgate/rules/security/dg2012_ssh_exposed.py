@@ -40,6 +40,7 @@ from typing import Iterator
 
 from dockgate.analysis.semantics import SemanticModel
 from dockgate.dockerfile.model import Instruction, Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import SSH_ADVICE, is_ssh_port
@@ -68,17 +69,17 @@ RULE = RuleMeta(
 # Package manager -> how it reads options, its install subcommands, and the SSH server packages.
 # Debian's `ssh` and Alpine's `openssh` metapackages pull in the server too, but the corpus shows
 # them installed for the client (`apk add git openssh`), so only explicit server packages count.
-_INSTALLERS: dict[str, tuple[OptionSyntax, frozenset[str], re.Pattern[str]]] = {
-    "apt-get": (APT_OPTIONS, frozenset({"install"}), re.compile(r"(?:openssh-server|dropbear)(?:[=:].*)?")),
-    "apt": (APT_OPTIONS, frozenset({"install"}), re.compile(r"(?:openssh-server|dropbear)(?:[=:].*)?")),
-    "apk": (APK_OPTIONS, frozenset({"add"}), re.compile(r"(?:openssh-server|dropbear)(?:[=<>~].*)?")),
-    "yum": (RPM_TOOL_OPTIONS, frozenset({"install", "in"}), re.compile(r"openssh-server(?:-[0-9].*)?")),
-    "dnf": (RPM_TOOL_OPTIONS, frozenset({"install", "in"}), re.compile(r"openssh-server(?:-[0-9].*)?")),
-    "microdnf": (RPM_TOOL_OPTIONS, frozenset({"install"}), re.compile(r"openssh-server(?:-[0-9].*)?")),
-    "tdnf": (RPM_TOOL_OPTIONS, frozenset({"install"}), re.compile(r"openssh-server(?:-[0-9].*)?")),
-    "zypper": (ZYPPER_OPTIONS, frozenset({"install", "in"}), re.compile(r"openssh-server(?:[=<>].*)?")),
+_INSTALLERS: dict[str, tuple[OptionSyntax, frozenset[str], LazyPattern[str]]] = {
+    "apt-get": (APT_OPTIONS, frozenset({"install"}), LazyPattern(r"(?:openssh-server|dropbear)(?:[=:].*)?")),
+    "apt": (APT_OPTIONS, frozenset({"install"}), LazyPattern(r"(?:openssh-server|dropbear)(?:[=:].*)?")),
+    "apk": (APK_OPTIONS, frozenset({"add"}), LazyPattern(r"(?:openssh-server|dropbear)(?:[=<>~].*)?")),
+    "yum": (RPM_TOOL_OPTIONS, frozenset({"install", "in"}), LazyPattern(r"openssh-server(?:-[0-9].*)?")),
+    "dnf": (RPM_TOOL_OPTIONS, frozenset({"install", "in"}), LazyPattern(r"openssh-server(?:-[0-9].*)?")),
+    "microdnf": (RPM_TOOL_OPTIONS, frozenset({"install"}), LazyPattern(r"openssh-server(?:-[0-9].*)?")),
+    "tdnf": (RPM_TOOL_OPTIONS, frozenset({"install"}), LazyPattern(r"openssh-server(?:-[0-9].*)?")),
+    "zypper": (ZYPPER_OPTIONS, frozenset({"install", "in"}), LazyPattern(r"openssh-server(?:[=<>].*)?")),
 }
-_SSHD_STARTED = re.compile(r"(?:^|[\s/;&|(\"'])(sshd)(?=$|[\s;&|)\"'])|\bservice\s+(sshd?)\s+start\b")
+_SSHD_STARTED = LazyPattern(r"(?:^|[\s/;&|(\"'])(sshd)(?=$|[\s;&|)\"'])|\bservice\s+(sshd?)\s+start\b")
 
 
 def check(context: LintContext) -> Iterator[Violation]:

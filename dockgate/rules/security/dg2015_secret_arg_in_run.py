@@ -45,6 +45,7 @@ from typing import Iterator
 
 from dockgate.analysis.semantics import Definition
 from dockgate.analysis.shell import RunScript
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.credentials import is_secret_name
@@ -62,7 +63,7 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_FINGERPRINTS = re.compile(r"(?:(?:0x)?[0-9A-Fa-f]{8,40}(?:\s+|$))+")
+_FINGERPRINTS = LazyPattern(r"(?:(?:0x)?[0-9A-Fa-f]{8,40}(?:\s+|$))+")
 _KEY_TOOLS = frozenset({"gpg", "gpg2", "gpgv", "apt-key"})
 
 

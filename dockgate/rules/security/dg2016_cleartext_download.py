@@ -38,6 +38,7 @@ import re
 from typing import Iterator
 
 from dockgate.analysis.shell import ShellCommand, ShellWord
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.run_commands import instruction_line, unwrapped
@@ -54,7 +55,7 @@ RULE = RuleMeta(
 )
 
 # Addresses on the build machine itself: the traffic never crosses a network.
-_CLEARTEXT_URL = re.compile(
+_CLEARTEXT_URL = LazyPattern(
     r"http://(?!(?:localhost|127\.\d+\.\d+\.\d+|0\.0\.0\.0|\[::1\]|host\.docker\.internal)(?:[:/]|$))", re.IGNORECASE
 )
 _VERIFIERS = frozenset({"sha256sum", "sha512sum", "sha384sum", "sha224sum", "shasum", "gpg", "gpgv", "cosign", "minisign"})

@@ -38,11 +38,11 @@ USER app
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.analysis.shell import ShellCommand, ShellWord
 from dockgate.dockerfile.model import Span
+from dockgate.lazy_pattern import LazyPattern
 from dockgate.rule_api.findings import Level, Violation
 from dockgate.rule_api.rule import LintContext, RuleMeta
 from dockgate.rules.common.evidence import NOPASSWD_TAG
@@ -59,9 +59,9 @@ RULE = RuleMeta(
     documentation=__doc__,
 )
 
-_SSHD_SETTING = re.compile(r"\b(PermitRootLogin|PermitEmptyPasswords)\s+yes\b")
+_SSHD_SETTING = LazyPattern(r"\b(PermitRootLogin|PermitEmptyPasswords)\s+yes\b")
 # `root:` or `app:` alone: a chpasswd line with an empty password.
-_EMPTY_PASSWORD_LINE = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*:\n?")
+_EMPTY_PASSWORD_LINE = LazyPattern(r"[A-Za-z_][A-Za-z0-9_.-]*:\n?")
 _WRITERS = frozenset({"echo", "printf", "sed", "tee", "cat", "perl"})
 
 
