@@ -36,7 +36,6 @@ RUN apt-get update && apt-get install -y --no-install-recommends curl \
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import Iterator
 

@@ -35,7 +35,6 @@ CMD ["app"]
 
 from __future__ import annotations
 
-import re
 from typing import Iterator
 
 from dockgate.analysis.semantics import SemanticModel
