@@ -8,7 +8,6 @@ registries use them to see every image a build pulls.
 
 from __future__ import annotations
 
-import csv
 from typing import Callable, Iterator, NamedTuple
 
 from dockgate.dockerfile.model import Document, Flag, Instruction, Span
@@ -43,8 +42,7 @@ def from_references(document: Document, expand: Expand, instruction: Instruction
 
 
 def _mount_references(document: Document, expand: Expand, instruction: Instruction, flag: Flag) -> Iterator[FromReference]:
-    # BuildKit reads the mount options as one CSV record (instructions/commands_runmount.go).
-    fields = next(csv.reader([flag.value or ""]), [])
+    fields = flag.csv_fields()
     options = {}
     for field in fields:
         key, _, value = field.partition("=")

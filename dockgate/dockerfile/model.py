@@ -84,6 +84,12 @@ class Flag(Record):
         """The flag as BuildKit prints it: `--name=value` or `--name`."""
         return f"--{self.name}" if self.value is None else f"--{self.name}={self.value}"
 
+    def csv_fields(self) -> list[str]:
+        """The value as one CSV record, as BuildKit reads `--mount` options (instructions/commands_runmount.go)."""
+        import csv  # here: only a file with such a flag needs it
+
+        return next(csv.reader([self.value or ""]), [])
+
 
 class Heredoc(Record):
     """An inline document (`<<EOF` ... `EOF`) attached to RUN, COPY or ADD."""

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -199,6 +198,8 @@ def _git_ignored(directory: Path) -> set[str]:
     """
     if not _inside_a_repository(directory):
         return set()  # git would only say "not a git repository", after a process start
+    import shutil  # here, as subprocess below: a single-file run never asks for git
+
     git = shutil.which("git")
     if git is None:
         return set()

@@ -15,7 +15,7 @@ import enum
 import importlib
 from pathlib import Path
 
-from dockgate.rule_api.rule import RuleMeta
+from dockgate.rule_api.rule import RuleMeta, checked_rule_meta
 from dockgate.rules import DOCKERFILE_RULE_MODULES, IMAGE_RULE_MODULES
 
 INDEX_PATH = Path(__file__).parents[1] / "rules" / "index.py"
@@ -38,7 +38,8 @@ def generated_index() -> str:
         for module_name in modules:
             module = importlib.import_module(module_name)
             parts.append(f"    ({module_name!r}, {hasattr(module, 'prepare_batch')!r}, {{\n")
-            for field_name, value in _fields(module.RULE).items():
+            # Checked here, so the index holds only metadata that passed (the registry relies on it).
+            for field_name, value in _fields(checked_rule_meta(module.RULE)).items():
                 parts.append(f"        {field_name!r}: {value!r},\n")
             parts.append("    }),\n")
         parts.append(")\n")

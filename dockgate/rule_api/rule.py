@@ -144,8 +144,9 @@ class RuleMeta(NamedTuple):
 def checked_rule_meta(meta: RuleMeta) -> RuleMeta:
     """`meta`, if it keeps the rules for rules; RuleMetaError naming every problem otherwise.
 
-    The registry checks each rule module's `RULE` as it imports the module, so a rule that breaks
-    them never loads; the rule index holds only metadata that passed (a test keeps it equal to the modules).
+    The rule index is generated from checked metadata only (a test keeps it equal to the modules),
+    and the registry checks a module's `RULE` that differs from its index entry as it imports the
+    module, so a rule that breaks them never loads.
     """
     problems = [
         *_identity_problems(meta),

@@ -13,7 +13,7 @@ from typing import Callable
 
 import pytest
 
-from dockgate.engine.registry import all_rule_metas, dockerfile_rules, image_rules, load_image_rules, load_rules
+from dockgate.engine.registry import RegisteredRule, all_rule_metas, dockerfile_rules, image_rules, load_image_rules, load_rules
 from dockgate.engine.rule_index import INDEX_PATH, generated_index
 from dockgate.rule_api.config import RULE_OPTIONS
 from dockgate.rule_api.findings import Level
@@ -66,6 +66,16 @@ def test_a_rule_module_whose_metadata_breaks_the_rules_is_not_loaded(load: Calla
     monkeypatch.setitem(sys.modules, module.__name__, module)
     with pytest.raises(RuleMetaError, match="name 'Bad Name'"):
         load([module.__name__])
+
+
+def test_a_registered_rule_whose_module_no_longer_matches_the_index_is_checked_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    indexed = RuleMeta(code="DG9998", name="good-name", summary="s", level=Level.INFO, documentation=GOOD_DOCS)
+    module = types.ModuleType("dockgate_test_stale_rule")
+    module.RULE = indexed._replace(name="Bad Name")  # type: ignore[attr-defined]
+    module.check = lambda context: iter(())  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    with pytest.raises(RuleMetaError, match="name 'Bad Name'"):
+        RegisteredRule(indexed, module.__name__, prepares_batch=False).load()
 
 
 def test_the_documentation_check_accepts_the_required_and_optional_sections() -> None:

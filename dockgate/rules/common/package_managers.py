@@ -14,7 +14,6 @@ variables are expanded with the ARG and ENV values the file fixes.
 
 from __future__ import annotations
 
-import csv
 import posixpath
 import re
 from typing import Callable, Iterable, Iterator, NamedTuple
@@ -295,7 +294,7 @@ def run_mounts(instruction: Instruction) -> list[Mount]:
         if flag.value is None:
             continue
         fields: dict[str, str] = {}
-        for item in next(csv.reader([flag.value]), []):
+        for item in flag.csv_fields():
             key, _, value = item.partition("=")
             fields[key.strip().lower()] = value.strip().strip("'\"")
         target = fields.get("target") or fields.get("dst") or fields.get("destination") or ""

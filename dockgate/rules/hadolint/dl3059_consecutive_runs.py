@@ -50,7 +50,6 @@ word, no comment), with at most comment lines between them.
 
 from __future__ import annotations
 
-import csv
 from typing import Iterator
 
 from dockgate.analysis.shell import RunScript, parse_script
@@ -234,7 +233,7 @@ def _flags(instruction: Instruction) -> list[tuple[str, object]]:
     normalized: list[tuple[str, object]] = []
     for flag in instruction.flags:
         if flag.name == "mount" and flag.value is not None:
-            options = sorted(next(csv.reader([flag.value]), []))
+            options = sorted(flag.csv_fields())
             normalized.append((flag.name, tuple(options)))
         else:
             normalized.append((flag.name, flag.value))
