@@ -60,17 +60,10 @@ class DockerCommand:
 def command_files(dockerfile: Path, repository_root: Path | None, search: FileSearch | None = None) -> list[Path]:
     """The files whose `docker` commands may build or run the image of `dockerfile`.
 
-    `search` answers what it was asked before from memory (the root's CI files are the same for every folder,
-    and the Dockerfiles of one folder get the same files)."""
+    `search` answers what it was asked before from memory (the root's CI files are the same for every folder)."""
     search = search or FileSearch()
     context = dockerfile.parent
-    known = search.command_files.get((context, repository_root))
-    if known is None:
-        known = search.command_files[(context, repository_root)] = _command_files(context, repository_root or context, search)
-    return known
-
-
-def _command_files(context: Path, root: Path, search: FileSearch) -> list[Path]:
+    root = repository_root or context
     # One listing per folder (not a glob per pattern): a warm cached run asks this for every folder it lints.
     context_names, root_names = search.names(context), search.names(root)
     found = [*_matching(context, _CONTEXT_NAMES, search), *_matching(root, _ROOT_CI_NAMES, search)]

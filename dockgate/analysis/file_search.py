@@ -26,17 +26,7 @@ from typing import Iterator
 class FileSearch:
     """What the filesystem said about paths and folders, remembered for the life of the object."""
 
-    __slots__ = (
-        "_is_file",
-        "_exists",
-        "_names",
-        "_children",
-        "search_directories",
-        "yaml_files",
-        "compose_candidates",
-        "has_compose_file",
-        "command_files",
-    )
+    __slots__ = ("_is_file", "_exists", "_names", "_children", "search_directories", "yaml_files", "compose_candidates", "has_compose_file")
 
     def __init__(self) -> None:
         self._is_file: dict[Path, bool] = {}
@@ -48,8 +38,6 @@ class FileSearch:
         self.yaml_files: dict[tuple[Path, int], list[Path]] = {}
         self.compose_candidates: dict[Path, list[Path]] = {}
         self.has_compose_file: dict[Path, bool] = {}
-        # `docker_cli_commands.command_files`, by the Dockerfile's folder and repository root.
-        self.command_files: dict[tuple[Path, Path | None], list[Path]] = {}
 
     def is_file(self, path: Path) -> bool:
         """`path.is_file()`, remembered."""
