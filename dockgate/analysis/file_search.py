@@ -7,20 +7,12 @@ Dockerfiles below them. A `FileSearch` remembers every answer it gave, so a
 caller that keeps one for a whole run (the result cache keys thousands of
 files) asks the filesystem once per path. Without one, each search makes
 its own, and sees the filesystem as it is now.
-
-The Dockerfile engine lints each batch of files inside `one_search_per_batch`:
-the rules' searches (`current_search`) then share one `FileSearch` until the
-batch is done, so the folders above a batch's Dockerfiles are asked about once
-per batch rather than once per file, and what it remembers ends with the batch.
 """
 
 from __future__ import annotations
 
 import os
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
-from typing import Iterator
 
 
 class FileSearch:
@@ -71,22 +63,3 @@ class FileSearch:
         if known is None:
             known = self._children[key] = folder / name
         return known
-
-
-_batch_search: ContextVar[FileSearch | None] = ContextVar("batch_search", default=None)
-
-
-@contextmanager
-def one_search_per_batch() -> Iterator[None]:
-    """Within the block, `current_search` answers with one `FileSearch`, made on entry and dropped on exit."""
-    token = _batch_search.set(FileSearch())
-    try:
-        yield
-    finally:
-        _batch_search.reset(token)
-
-
-def current_search() -> FileSearch:
-    """The search of the batch being linted (`one_search_per_batch`), or a new one outside a batch."""
-    search = _batch_search.get()
-    return search if search is not None else FileSearch()

@@ -28,7 +28,7 @@ from dockgate.analysis.docker_cli_commands import (
     command_files,
     docker_commands,
 )
-from dockgate.analysis.file_search import FileSearch, current_search
+from dockgate.analysis.file_search import FileSearch
 from dockgate.lazy_pattern import LazyPattern
 
 Port = tuple[int, str]
@@ -245,12 +245,11 @@ def port_sources(dockerfile: Path) -> Iterator[PortSource]:
 
     `docker run` counts when its image is one a `docker build -t` of
     `dockerfile` tags (in the files `command_files` reads) or the `image:` of
-    a compose service built from it. The files around are looked for with the batch's
-    `current_search`: Dockerfiles linted together share the folders above them.
+    a compose service built from it.
     """
     target = os.path.realpath(dockerfile)
     images: set[str] = set()
-    search = current_search()
+    search = FileSearch()
     for folder in dict.fromkeys(path.parent for path in compose_files(dockerfile, search)):
         yield from _folder_sources(folder, dockerfile.parent, target, images)
     root = repository_root(dockerfile, search)

@@ -15,7 +15,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
-from dockgate.analysis.file_search import one_search_per_batch
 from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceText, wide_encoding_error
@@ -58,14 +57,7 @@ class DockerfileEngine:
         return findings[0]
 
     def lint_batch(self, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
-        """Findings for each job (in order), and notices from batch preparation.
-
-        The rules' look-ups around the files (compose files, `.git`, CI files) share one
-        `FileSearch` for the batch: the folders above its Dockerfiles are asked about once."""
-        with one_search_per_batch():
-            return self._lint_batch(jobs)
-
-    def _lint_batch(self, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
+        """Findings for each job (in order), and notices from batch preparation."""
         rule_set = self._rules_for([job.config for job in jobs])
         batch_rules = [
             rule

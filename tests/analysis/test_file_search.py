@@ -88,28 +88,3 @@ def test_the_parts_are_each_folders_compose_candidates_then_the_rest(repository:
     assert all(path.parent == folder for folder, paths in parts[:-1] for path in paths)
     rest = parts[-1][1]
     assert repository / "api" / ".env" in rest and repository / "api" / "build.sh" in rest  # beside a compose file; a script
-
-
-def test_a_batch_shares_one_search_and_drops_it_at_the_end() -> None:
-    from dockgate.analysis.file_search import current_search, one_search_per_batch
-
-    assert current_search() is not current_search()  # outside a batch: a fresh search each time
-    with one_search_per_batch():
-        shared = current_search()
-        assert current_search() is shared
-        with one_search_per_batch():
-            assert current_search() is not shared
-        assert current_search() is shared
-    assert current_search() is not shared
-
-
-def test_a_batch_sees_the_compose_files_of_each_dockerfile(repository: Path) -> None:
-    from dockgate.api import lint_paths
-
-    # Port sources of two Dockerfiles linted in one batch: api/ has its own compose file, web/ has not.
-    write(repository / "api" / "docker-compose.yml", "services:\n  api:\n    build: .\n    ports: ['8080:80']\n")
-    write(repository / "web" / "Dockerfile", "FROM alpine\nEXPOSE 443\n")
-    write(repository / "api" / "Dockerfile", "FROM alpine\nEXPOSE 443\n")
-    result = lint_paths([repository / "api" / "Dockerfile", repository / "web" / "Dockerfile"], workers=1)
-    port_findings = [(Path(finding.file).parent.name, finding.message) for finding in result.findings if finding.code == "DG3004"]
-    assert port_findings == [("api", "service 'api' in docker-compose.yml publishes container port 80/tcp, which the final stage does not EXPOSE")]
