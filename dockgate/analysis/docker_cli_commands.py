@@ -88,11 +88,12 @@ def _names_pattern(patterns: tuple[str, ...]) -> re.Pattern[str]:
 
 def _matching(folder: Path, patterns: tuple[str, ...], search: FileSearch) -> list[Path]:
     """The entries of `folder` whose names match one of `patterns` (case-sensitively, as a glob on POSIX does)."""
-    entries = search.names(folder)
-    if not entries:
-        return []
-    names = _names_pattern(patterns)
-    return [search.child(folder, name) for name in entries if names.match(name)]
+    known = search.matching_names.get((folder, patterns))
+    if known is None:
+        entries = search.names(folder) or ()
+        names = _names_pattern(patterns)
+        known = search.matching_names[folder, patterns] = [search.child(folder, name) for name in entries if names.match(name)]
+    return known
 
 
 def docker_commands(path: Path, text: str) -> Iterator[DockerCommand]:

@@ -18,7 +18,17 @@ from pathlib import Path
 class FileSearch:
     """What the filesystem said about paths and folders, remembered for the life of the object."""
 
-    __slots__ = ("_is_file", "_exists", "_names", "_children", "search_directories", "yaml_files", "compose_candidates", "has_compose_file")
+    __slots__ = (
+        "_is_file",
+        "_exists",
+        "_names",
+        "_children",
+        "search_directories",
+        "yaml_files",
+        "compose_candidates",
+        "has_compose_file",
+        "matching_names",
+    )
 
     def __init__(self) -> None:
         self._is_file: dict[Path, bool] = {}
@@ -30,6 +40,8 @@ class FileSearch:
         self.yaml_files: dict[tuple[Path, int], list[Path]] = {}
         self.compose_candidates: dict[Path, list[Path]] = {}
         self.has_compose_file: dict[Path, bool] = {}
+        # `docker_cli_commands`' search: the entries of a folder matching a set of globs.
+        self.matching_names: dict[tuple[Path, tuple[str, ...]], list[Path]] = {}
 
     def is_file(self, path: Path) -> bool:
         """`path.is_file()`, remembered."""

@@ -240,7 +240,7 @@ def read_text(path: Path) -> str | None:
         return None
 
 
-def port_sources(dockerfile: Path) -> Iterator[PortSource]:
+def port_sources(dockerfile: Path, search: FileSearch | None = None) -> Iterator[PortSource]:
     """Every compose service built from `dockerfile`, and every `docker run` of its image, with the ports they name.
 
     `docker run` counts when its image is one a `docker build -t` of
@@ -249,7 +249,7 @@ def port_sources(dockerfile: Path) -> Iterator[PortSource]:
     """
     target = os.path.realpath(dockerfile)
     images: set[str] = set()
-    search = FileSearch()
+    search = search or FileSearch()
     for folder in dict.fromkeys(path.parent for path in compose_files(dockerfile, search)):
         yield from _folder_sources(folder, dockerfile.parent, target, images)
     root = repository_root(dockerfile, search)

@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple, Sequence, TypeVar
 
+from dockgate.analysis.file_search import FileSearch
 from dockgate.dockerfile.model import DockerfileSyntaxError
 from dockgate.dockerfile.parser import parse
 from dockgate.dockerfile.source import SourceText, wide_encoding_error
@@ -59,6 +60,7 @@ class DockerfileEngine:
     def lint_batch(self, jobs: Sequence[LintJob]) -> tuple[list[list[Finding]], list[str]]:
         """Findings for each job (in order), and notices from batch preparation."""
         rule_set = self._rules_for([job.config for job in jobs])
+        search = FileSearch()
         batch_rules = [
             rule
             for rule in rule_set.document_rules
@@ -67,8 +69,8 @@ class DockerfileEngine:
         if not batch_rules:
             # Nothing to prepare for the batch: each file's model is dropped as soon as its findings
             # are made, rather than a batch of models kept alive for the garbage collector to walk.
-            return [self._findings(rule_set, _parse(job), job) for job in jobs], []
-        parsed = [_parse(job) for job in jobs]
+            return [self._findings(rule_set, _parse(job, search), job) for job in jobs], []
+        parsed = [_parse(job, search) for job in jobs]
         notices: list[str] = []
         for rule in batch_rules:
             assert rule.prepare_batch is not None
@@ -205,7 +207,7 @@ def _may_run(meta: RuleMeta, config: Config) -> bool:
     return meta.level is Level.OFF and any(alias in BUILDKIT_RULES for alias in meta.aliases)
 
 
-def _parse(job: LintJob) -> LintContext | SourceContext:
+def _parse(job: LintJob, search: FileSearch) -> LintContext | SourceContext:
     """The document's context, or a source context holding the syntax error."""
     unreadable = wide_encoding_error(job.source)
     if unreadable is not None:
@@ -221,6 +223,7 @@ def _parse(job: LintJob) -> LintContext | SourceContext:
         config=job.config,
         suppressions=Suppressions.from_document(document, job.config.disable_ignore_pragma),
         build_context=job.build_context or (job.path.parent if job.path is not None else None),
+        file_search=search,
     )
 
 

@@ -22,7 +22,7 @@ from dockgate.engine.cache import ResultCache
 from dockgate.engine.dockerfile_engine import DockerfileEngine
 from dockgate.engine.fixing import FixOutcome, fix_batch
 from dockgate.engine.lint_job import LintJob
-from dockgate.engine.registry import dockerfile_rules, load_rules
+from dockgate.engine.registry import dockerfile_rules
 from dockgate.rule_api.findings import Finding
 
 BatchResult = tuple[list[list[Finding]], list[str]]
@@ -61,7 +61,8 @@ def _in_processes(
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     if method == "fork":
         # Imported once here rather than in every worker; bashlex too, which nearly every batch needs.
-        load_rules(rule.module_name for rule in dockerfile_rules())
+        for rule in dockerfile_rules():
+            rule.load()
         load_shell_parser()
     with ProcessPoolExecutor(
         max_workers=workers,

@@ -23,6 +23,7 @@ from dockgate.rule_api.findings import (
 )
 
 if TYPE_CHECKING:
+    from dockgate.analysis.file_search import FileSearch
     from dockgate.analysis.semantics import SemanticModel
     from dockgate.analysis.shell import RunScript
     from dockgate.analysis.what_ships import Judges, WhatShips
@@ -239,6 +240,7 @@ class LintContext:
         suppressions: Suppressions,
         batch_results: dict[str, Any] | None = None,
         build_context: Path | None = None,
+        file_search: FileSearch | None = None,
     ) -> None:
         self.path = path
         self.document = document
@@ -250,6 +252,9 @@ class LintContext:
         """What a rule's `prepare_batch` worked out for this file, under the rule's code."""
         self.build_context = build_context
         """Directory of the build context when the file is on disk (for .dockerignore)."""
+        self.file_search = file_search
+        """What the filesystem said about the files around this one, shared by the files of a batch
+        (they look in the same folders); None: each search asks the filesystem afresh."""
 
     @cached_property
     def semantics(self) -> SemanticModel:

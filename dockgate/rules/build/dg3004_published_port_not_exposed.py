@@ -99,7 +99,7 @@ def check(context: LintContext) -> Iterator[Violation]:
     if exposed is None:
         return
     span, line = mismatch_position(final)
-    for source in port_sources(context.build_context / Path(context.path).name):
+    for source in port_sources(context.build_context / Path(context.path).name, context.file_search):
         missing = source.ports - exposed
         if missing:
             plural = "s" if len(missing) > 1 else ""
