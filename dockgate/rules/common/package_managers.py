@@ -163,10 +163,13 @@ def parse_command(command: ShellCommand, syntax: OptionSyntax) -> PackageCommand
     while index < len(words):
         word = words[index]
         value = word.value
-        following = words[index + 1].value if index + 1 < len(words) else None
         if after_double_dash or value == "-" or not value.startswith("-"):
+            # Most words are operands (package names): they need nothing more.
             parsed.operands.append(word)
-        elif value == "--":
+            index += 1
+            continue
+        following = words[index + 1].value if index + 1 < len(words) else None
+        if value == "--":
             after_double_dash = True
         elif value.startswith("--"):
             name, equals, attached = value[2:].partition("=")
