@@ -10,6 +10,7 @@ system calls, which would otherwise queue up in the one parent process.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -64,6 +65,9 @@ def _in_processes(
         for rule in dockerfile_rules():
             rule.load()
         load_shell_parser()
+        # What the workers inherit lives as long as they do: out of the collector's sight, its
+        # pages are not written to (copied) by every collection, and no collection walks it.
+        gc.freeze()
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context(method),
